@@ -1,0 +1,3 @@
+from caremarket.cli import app
+
+app()

@@ -1,0 +1,103 @@
+"""Maps the tables onto the domain's plain classes, once per process."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry, relationship
+
+from caremarket.db import tables as t
+from caremarket.domain.market import (
+    Commissioner,
+    Lot,
+    Membership,
+    Partnership,
+    PoolShare,
+    Provider,
+    ServiceType,
+    Vehicle,
+    Zone,
+)
+from caremarket.domain.packages import CarePackage, Person
+from caremarket.domain.rates import RateCard, RateLine
+
+mapper_registry = registry(metadata=t.metadata)
+
+
+def start_mappers() -> None:
+    """Map every domain class; safe to call more than once."""
+    if getattr(start_mappers, "done", False):
+        return
+    map_ = mapper_registry.map_imperatively
+    map_(Commissioner, t.commissioners)
+    map_(PoolShare, t.pool_shares, properties={"commissioner": relationship(Commissioner)})
+    map_(
+        Partnership,
+        t.partnerships,
+        properties={
+            "lead": relationship(Commissioner),
+            "shares": relationship(
+                PoolShare, cascade="all, delete-orphan", order_by=t.pool_shares.c.id
+            ),
+        },
+    )
+    map_(Zone, t.zones, properties={"commissioner": relationship(Commissioner)})
+    map_(ServiceType, t.service_types)
+    map_(Provider, t.providers)
+    map_(
+        Membership,
+        t.memberships,
+        properties={
+            "provider": relationship(Provider, foreign_keys=[t.memberships.c.provider_id]),
+            "lead": relationship(Provider, foreign_keys=[t.memberships.c.lead_id]),
+        },
+    )
+    map_(
+        Lot,
+        t.lots,
+        properties={
+            "zones": relationship(Zone, secondary=t.lot_zones, order_by=t.zones.c.code),
+            "services": relationship(ServiceType, secondary=t.lot_services),
+            "members": relationship(
+                Membership, cascade="all, delete-orphan", order_by=t.memberships.c.id
+            ),
+        },
+    )
+    map_(
+        Vehicle,
+        t.vehicles,
+        properties={
+            "commissioners": relationship(Commissioner, secondary=t.vehicle_commissioners),
+            "lots": relationship(Lot, cascade="all, delete-orphan", order_by=t.lots.c.id),
+        },
+    )
+    map_(
+        RateLine,
+        t.rate_lines,
+        properties={
+            "service": relationship(ServiceType),
+            "zone": relationship(Zone),
+        },
+    )
+    map_(
+        RateCard,
+        t.rate_cards,
+        properties={
+            "commissioner": relationship(Commissioner),
+            "lines": relationship(
+                RateLine, cascade="all, delete-orphan", order_by=t.rate_lines.c.id
+            ),
+        },
+    )
+    map_(Person, t.people, properties={"commissioner": relationship(Commissioner)})
+    map_(
+        CarePackage,
+        t.care_packages,
+        properties={
+            "person": relationship(Person),
+            "commissioner": relationship(Commissioner),
+            "zone": relationship(Zone),
+            "service": relationship(ServiceType),
+            "lot": relationship(Lot),
+            "provider": relationship(Provider),
+        },
+    )
+    start_mappers.done = True  # type: ignore[attr-defined]

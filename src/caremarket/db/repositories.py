@@ -1,0 +1,114 @@
+"""Repositories: how the domain's objects are found and kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from caremarket.db import tables as t
+from caremarket.domain.errors import NotFound
+from caremarket.domain.market import Lot
+from caremarket.domain.packages import CarePackage, PackageStatus
+
+T = TypeVar("T")
+
+
+class SqlRepository(Generic[T]):
+    """Find and keep one kind of object by its natural key (a code, a name, a reference)."""
+
+    def __init__(self, session: Session, cls: type[T], *key: str, label: str) -> None:
+        self.session = session
+        self.cls = cls
+        self.key = key
+        self.label = label
+
+    def add(self, item: T) -> None:
+        self.session.add(item)
+
+    def add_all(self, items: Iterable[T]) -> None:
+        self.session.add_all(list(items))
+
+    def find(self, *key: Any) -> T | None:
+        query = select(self.cls).filter_by(**self._where(key))
+        return self.session.scalars(query).one_or_none()
+
+    def get(self, *key: Any) -> T:
+        item = self.find(*key)
+        if item is None:
+            raise NotFound(f"there is no {self.label} {' '.join(_show(k) for k in key)}")
+        return item
+
+    def list(self, **where: Any) -> Sequence[T]:
+        return self.session.scalars(select(self.cls).filter_by(**where)).all()
+
+    def _where(self, key: tuple[Any, ...]) -> dict[str, Any]:
+        if len(key) != len(self.key):
+            raise TypeError(f"{self.label} is found by {', '.join(self.key)}")
+        return dict(zip(self.key, key, strict=True))
+
+
+class SqlPackageRepository(SqlRepository[CarePackage]):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, CarePackage, "reference", label="care package")
+
+    def active_on(self, day: date, *, commissioner_code: str | None = None) -> Sequence[CarePackage]:
+        query = (
+            select(CarePackage)
+            .where(
+                t.care_packages.c.status == PackageStatus.ACTIVE,
+                t.care_packages.c.start_on <= day,
+                or_(t.care_packages.c.end_on.is_(None), t.care_packages.c.end_on >= day),
+            )
+            .options(
+                selectinload(CarePackage.zone),  # type: ignore[arg-type]
+                selectinload(CarePackage.service),  # type: ignore[arg-type]
+                selectinload(CarePackage.provider),  # type: ignore[arg-type]
+                selectinload(CarePackage.lot).selectinload(Lot.members),  # type: ignore[arg-type]
+            )
+            .order_by(t.care_packages.c.id)
+        )
+        if commissioner_code is not None:
+            query = query.join(
+                t.commissioners, t.commissioners.c.id == t.care_packages.c.commissioner_id
+            ).where(t.commissioners.c.code == commissioner_code)
+        return self.session.scalars(query).all()
+
+    def references(self) -> set[str]:
+        return set(self.session.scalars(select(t.care_packages.c.reference)))
+
+
+class SqlGazetteer:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def known(self, postcodes: Iterable[str]) -> set[str]:
+        wanted = sorted(set(postcodes))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(
+                self.session.scalars(
+                    select(t.gazetteer.c.postcode).where(t.gazetteer.c.postcode.in_(chunk))
+                )
+            )
+        return found
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(t.gazetteer)) or 0
+
+    def load(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Add postcodes not yet known; returns how many were added."""
+        rows = list(rows)
+        known = self.known(r["postcode"] for r in rows)
+        fresh = [r for r in rows if r["postcode"] not in known]
+        if fresh:
+            self.session.execute(insert(t.gazetteer), fresh)
+        return len(fresh)
+
+
+def _show(key: Any) -> str:
+    return getattr(key, "code", None) or getattr(key, "name", None) or str(key)

@@ -1,0 +1,242 @@
+"""The schema. Constraints are named by convention so migrations can refer to them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+from caremarket.db.types import Funding, Pattern, Rules, StringTuple
+from caremarket.domain.market import (
+    CommissionerKind,
+    CqcRating,
+    ProviderStatus,
+    ServiceKind,
+    Tier,
+    VehicleKind,
+)
+from caremarket.domain.packages import PackageStatus
+from caremarket.domain.rates import RateBasis
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+MONEY = Numeric(12, 2)
+SHARE = Numeric(5, 2)
+
+
+def _enum(enum_class: type, name: str) -> Enum:
+    """Enums stored as their values, checked by a constraint rather than a native type."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+commissioners = Table(
+    "commissioners",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", _enum(CommissionerKind, "commissioner_kind"), nullable=False),
+    Column("pathway_rules", Rules),
+)
+
+partnerships = Table(
+    "partnerships",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("lead_id", ForeignKey("commissioners.id"), nullable=False),
+)
+
+pool_shares = Table(
+    "pool_shares",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("partnership_id", ForeignKey("partnerships.id", ondelete="CASCADE"), nullable=False),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("share", SHARE, nullable=False),
+    UniqueConstraint("partnership_id", "commissioner_id"),
+    CheckConstraint("share > 0 AND share <= 100", name="share_is_a_percentage"),
+)
+
+zones = Table(
+    "zones",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("areas", StringTuple, nullable=False),
+    UniqueConstraint("commissioner_id", "code"),
+)
+
+service_types = Table(
+    "service_types",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", _enum(ServiceKind, "service_kind"), nullable=False),
+)
+
+providers = Table(
+    "providers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("cqc_location_ids", StringTuple, nullable=False),
+    Column("cqc_rating", _enum(CqcRating, "cqc_rating"), nullable=False),
+    Column("status", _enum(ProviderStatus, "provider_status"), nullable=False),
+)
+
+vehicles = Table(
+    "vehicles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", _enum(VehicleKind, "vehicle_kind"), nullable=False),
+    Column("starts_on", Date),
+)
+
+vehicle_commissioners = Table(
+    "vehicle_commissioners",
+    metadata,
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), primary_key=True),
+)
+
+lots = Table(
+    "lots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("pathway", String(16)),
+    Column("min_providers", Integer, nullable=False),
+    Column("max_providers", Integer),
+    UniqueConstraint("vehicle_id", "code"),
+    CheckConstraint(
+        "min_providers >= 0 AND (max_providers IS NULL OR max_providers >= min_providers)",
+        name="provider_range",
+    ),
+)
+
+lot_zones = Table(
+    "lot_zones",
+    metadata,
+    Column("lot_id", ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True),
+    Column("zone_id", ForeignKey("zones.id"), primary_key=True),
+)
+
+lot_services = Table(
+    "lot_services",
+    metadata,
+    Column("lot_id", ForeignKey("lots.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_type_id", ForeignKey("service_types.id"), primary_key=True),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lot_id", ForeignKey("lots.id", ondelete="CASCADE"), nullable=False),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("tier", _enum(Tier, "tier"), nullable=False),
+    Column("lead_id", ForeignKey("providers.id")),
+    Column("joined_on", Date),
+    UniqueConstraint("lot_id", "provider_id"),
+    CheckConstraint("(tier = 'subcontractor') = (lead_id IS NOT NULL)", name="subcontractor_names_lead"),
+)
+
+rate_cards = Table(
+    "rate_cards",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    UniqueConstraint("commissioner_id", "name"),
+)
+
+rate_lines = Table(
+    "rate_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rate_card_id", ForeignKey("rate_cards.id", ondelete="CASCADE"), nullable=False),
+    Column("service_type_id", ForeignKey("service_types.id"), nullable=False),
+    Column("zone_id", ForeignKey("zones.id")),
+    Column("basis", _enum(RateBasis, "rate_basis"), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("effective_from", Date, nullable=False),
+    CheckConstraint("amount >= 0", name="amount_not_negative"),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("reference", String(64), nullable=False),
+    Column("postcode", String(8), nullable=False),
+    Column("nhs_number", String(10)),
+    UniqueConstraint("commissioner_id", "reference"),
+)
+
+care_packages = Table(
+    "care_packages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(64), nullable=False, unique=True),
+    Column("person_id", ForeignKey("people.id"), nullable=False),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("zone_id", ForeignKey("zones.id"), nullable=False),
+    Column("service_type_id", ForeignKey("service_types.id"), nullable=False),
+    Column("pattern", Pattern, nullable=False),
+    Column("pathway", String(16)),
+    Column("funding", Funding, nullable=False),
+    Column("status", _enum(PackageStatus, "package_status"), nullable=False, index=True),
+    Column("start_on", Date, nullable=False),
+    Column("end_on", Date),
+    Column("lot_id", ForeignKey("lots.id")),
+    Column("provider_id", ForeignKey("providers.id"), index=True),
+    CheckConstraint("end_on IS NULL OR end_on >= start_on", name="ends_after_start"),
+)
+
+gazetteer = Table(
+    "postcodes",
+    metadata,
+    Column("postcode", String(8), primary_key=True),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("lad_code", String(9), nullable=False),
+    Column("ward_code", String(9)),
+)
+

@@ -1,0 +1,61 @@
+"""Column types that carry domain values in and out of the database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, String
+from sqlalchemy.types import TypeDecorator
+
+from caremarket.domain.packages import FundingShare
+from caremarket.domain.pathways import PathwayRules
+from caremarket.domain.patterns import format_pattern, parse_pattern, VisitLine
+
+
+class StringTuple(TypeDecorator[tuple[str, ...]]):
+    """A short list of codes (a zone's postcode areas, a provider's CQC IDs) as JSON."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> list[str] | None:
+        return None if value is None else list(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> tuple[str, ...] | None:
+        return None if value is None else tuple(value)
+
+
+class Pattern(TypeDecorator[tuple[VisitLine, ...]]):
+    """A visit pattern in its written notation ('4x30 daily; 1x45x2 Mon-Fri')."""
+
+    impl = String(500)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else format_pattern(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> tuple[VisitLine, ...] | None:
+        return None if value is None else parse_pattern(value)
+
+
+class Funding(TypeDecorator[tuple[FundingShare, ...]]):
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> list[list[str]] | None:
+        return None if value is None else [[f.funder, str(f.share)] for f in value]
+
+    def process_result_value(self, value: Any, dialect: Any) -> tuple[FundingShare, ...] | None:
+        return None if value is None else tuple(FundingShare(f, Decimal(s)) for f, s in value)
+
+
+class Rules(TypeDecorator[PathwayRules]):
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dict | None:
+        return None if value is None else value.to_data()
+
+    def process_result_value(self, value: Any, dialect: Any) -> PathwayRules | None:
+        return None if value is None else PathwayRules.from_data(value)

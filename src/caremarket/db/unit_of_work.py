@@ -1,0 +1,53 @@
+"""The SQL unit of work: one session, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from caremarket.db.repositories import SqlGazetteer, SqlPackageRepository, SqlRepository
+from caremarket.domain.market import Commissioner, Partnership, Provider, ServiceType, Vehicle, Zone
+from caremarket.domain.packages import Person
+from caremarket.domain.rates import RateCard
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> Self:
+        session = self.session = self.session_factory()
+        self.commissioners = SqlRepository(session, Commissioner, "code", label="commissioner")
+        self.partnerships = SqlRepository(session, Partnership, "code", label="partnership")
+        self.zones = SqlRepository(session, Zone, "commissioner", "code", label="zone")
+        self.services = SqlRepository(session, ServiceType, "code", label="service type")
+        self.providers = SqlRepository(session, Provider, "name", label="provider")
+        self.vehicles = SqlRepository(session, Vehicle, "code", label="vehicle")
+        self.rate_cards = SqlRepository(session, RateCard, "commissioner", "name", label="rate card")
+        self.people = SqlRepository(session, Person, "commissioner", "reference", label="person")
+        self.packages = SqlPackageRepository(session)
+        self.postcodes = SqlGazetteer(session)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self.session is not None
+        self.session.rollback()
+        self.session.close()
+        self.session = None
+
+    def commit(self) -> None:
+        assert self.session is not None, "commit() outside `with uow:`"
+        self.session.commit()
+
+    def rollback(self) -> None:
+        assert self.session is not None
+        self.session.rollback()
+
+    def flush(self) -> None:
+        assert self.session is not None
+        self.session.flush()

@@ -1,0 +1,99 @@
+"""Rate cards: what a commissioner pays for each service, from which date, in which zone.
+
+Herefordshire 2017/18: a fixed £15.80 an hour, pro rata for shorter visits, and £12.80 an
+hour for all 24-hour packages and sleep-in nights. Both are ``PER_HOUR`` lines. A sleep-in paid
+as one sum a night, or live-in care paid by the day, is a ``FLAT`` line: one amount for each
+call (night, day) and each carer.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from caremarket.domain.errors import NoRate
+from caremarket.domain.market import Commissioner, ServiceType, Zone
+from caremarket.domain.money import to_pennies
+from caremarket.domain.patterns import VisitLine
+
+
+class RateBasis(enum.StrEnum):
+    PER_HOUR = "per-hour"  # pro rata by the minute
+    FLAT = "flat"  # one amount for each call (a night, a day) and carer
+
+
+@dataclass(eq=False)
+class RateLine:
+    service: ServiceType
+    amount: Decimal
+    effective_from: date
+    basis: RateBasis = RateBasis.PER_HOUR
+    zone: Zone | None = None  # None: every zone
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class RateCard:
+    commissioner: Commissioner
+    name: str
+    lines: list[RateLine] = field(default_factory=list)
+    id: int | None = None
+
+    def rate_for(self, service: ServiceType, zone: Zone | None, on: date) -> RateLine:
+        """The line in force on a date: a zone's own rate before the card's general rate."""
+        candidates = [
+            line
+            for line in self.lines
+            if line.service is service and line.effective_from <= on
+            and (line.zone is None or line.zone is zone)
+        ]
+        if not candidates:
+            raise NoRate(f"{self.name} has no rate for {service.name} on {on:%d %B %Y}")
+        return max(candidates, key=lambda line: (line.zone is not None, line.effective_from))
+
+    def uplift(self, percent: Decimal, effective_from: date) -> list[RateLine]:
+        """An annual uplift: each rate in force the day before, raised and rounded to the penny."""
+        current = {
+            (line.service, line.zone): line
+            for line in sorted(self.lines, key=lambda ln: ln.effective_from)
+            if line.effective_from < effective_from
+        }
+        added = [
+            RateLine(
+                service=line.service,
+                amount=to_pennies(line.amount * (1 + percent / 100)),
+                effective_from=effective_from,
+                basis=line.basis,
+                zone=line.zone,
+            )
+            for line in current.values()
+        ]
+        self.lines.extend(added)
+        return added
+
+
+def line_weekly_cost(line: VisitLine, rate: RateLine) -> Decimal:
+    """Exact weekly cost of one visit line (not rounded: the figure shown is rounded once)."""
+    if rate.basis is RateBasis.PER_HOUR:
+        return rate.amount * line.weekly_minutes / 60
+    return rate.amount * line.calls_per_week * line.carers
+
+
+def weekly_cost(
+    pattern: Iterable[VisitLine],
+    *,
+    card: RateCard,
+    service: ServiceType,
+    services: dict[str, ServiceType],
+    zone: Zone | None,
+    on: date,
+) -> Decimal:
+    """Exact weekly cost of a visit pattern under a rate card on a date."""
+    total = Decimal(0)
+    for line in pattern:
+        line_service = services[line.service] if line.service else service
+        total += line_weekly_cost(line, card.rate_for(line_service, zone, on))
+    return total

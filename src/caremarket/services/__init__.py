@@ -1,0 +1,1 @@
+"""Use cases: each opens a unit of work, lets the domain decide, and commits once."""

@@ -1,0 +1,58 @@
+"""What services need from the outside world, as protocols: no SQLAlchemy here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
+
+from caremarket.domain.packages import CarePackage
+
+T = TypeVar("T")
+
+
+class Repository(Protocol[T]):
+    def add(self, item: T) -> None: ...
+    def add_all(self, items: Iterable[T]) -> None: ...
+    def get(self, *key: Any) -> T: ...
+    def find(self, *key: Any) -> T | None: ...
+    def list(self, **where: Any) -> Sequence[T]: ...
+
+
+class PackageRepository(Repository[CarePackage], Protocol):
+    def active_on(self, day: date, *, commissioner_code: str | None = None) -> Sequence[CarePackage]: ...
+    def references(self) -> set[str]: ...
+
+
+class Gazetteer(Protocol):
+    """The postcodes caremarket knows, with their coordinates."""
+
+    def known(self, postcodes: Iterable[str]) -> set[str]: ...
+    def count(self) -> int: ...
+    def load(self, rows: Iterable[dict[str, Any]]) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    commissioners: Repository
+    partnerships: Repository
+    zones: Repository
+    services: Repository
+    providers: Repository
+    vehicles: Repository
+    rate_cards: Repository
+    people: Repository
+    packages: PackageRepository
+    postcodes: Gazetteer
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def flush(self) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
