@@ -64,10 +64,21 @@ def fresh_postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own for one test (e.g. migrations), created empty."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    yield from fresh_postgres_database()
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every database test on both databases."""
     if "database_url" in metafunc.fixturenames:
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True, scope="session")
+    if "empty_database_url" in metafunc.fixturenames:
+        metafunc.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture(scope="session")

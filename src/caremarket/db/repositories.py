@@ -13,6 +13,7 @@ from caremarket.db import tables as t
 from caremarket.domain.errors import NotFound
 from caremarket.domain.market import Lot
 from caremarket.domain.packages import CarePackage, PackageStatus
+from caremarket.services.ports import PackageFilter
 
 T = TypeVar("T")
 
@@ -76,6 +77,38 @@ class SqlPackageRepository(SqlRepository[CarePackage]):
                 t.commissioners, t.commissioners.c.id == t.care_packages.c.commissioner_id
             ).where(t.commissioners.c.code == commissioner_code)
         return self.session.scalars(query).all()
+
+    def search(
+        self, where: PackageFilter, *, limit: int, offset: int
+    ) -> tuple[Sequence[CarePackage], int]:
+        c = t.care_packages.c
+        query = select(CarePackage)
+        joins = {
+            "commissioner": (t.commissioners, c.commissioner_id, t.commissioners.c.code),
+            "zone": (t.zones, c.zone_id, t.zones.c.code),
+            "service": (t.service_types, c.service_type_id, t.service_types.c.code),
+            "provider": (t.providers, c.provider_id, t.providers.c.name),
+        }
+        for field, (table, foreign_key, natural_key) in joins.items():
+            value = getattr(where, field)
+            if value is not None:
+                query = query.join(table, table.c.id == foreign_key).where(natural_key == value)
+        if where.status is not None:
+            query = query.where(c.status == where.status)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = self.session.scalars(
+            query.options(
+                selectinload(CarePackage.person),  # type: ignore[arg-type]
+                selectinload(CarePackage.commissioner),  # type: ignore[arg-type]
+                selectinload(CarePackage.zone),  # type: ignore[arg-type]
+                selectinload(CarePackage.service),  # type: ignore[arg-type]
+                selectinload(CarePackage.provider),  # type: ignore[arg-type]
+            )
+            .order_by(c.reference)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return page, total
 
     def references(self) -> set[str]:
         return set(self.session.scalars(select(t.care_packages.c.reference)))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
-from caremarket.domain.packages import CarePackage
+from caremarket.domain.packages import CarePackage, PackageStatus
 
 T = TypeVar("T")
 
@@ -20,9 +21,21 @@ class Repository(Protocol[T]):
     def list(self, **where: Any) -> Sequence[T]: ...
 
 
+@dataclass(frozen=True)
+class PackageFilter:
+    commissioner: str | None = None
+    zone: str | None = None
+    service: str | None = None
+    status: PackageStatus | None = None
+    provider: str | None = None
+
+
 class PackageRepository(Repository[CarePackage], Protocol):
     def active_on(self, day: date, *, commissioner_code: str | None = None) -> Sequence[CarePackage]: ...
     def references(self) -> set[str]: ...
+    def search(
+        self, where: PackageFilter, *, limit: int, offset: int
+    ) -> tuple[Sequence[CarePackage], int]: ...
 
 
 class Gazetteer(Protocol):

@@ -1,0 +1,112 @@
+"""Reading the market: commissioners, zones, providers and packages, as plain summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from caremarket.domain.market import Commissioner, ZoneMap
+from caremarket.domain.packages import PackageStatus
+from caremarket.domain.patterns import format_pattern
+from caremarket.domain.postcodes import parse_postcode
+from caremarket.services.ports import PackageFilter, UnitOfWork
+
+
+@dataclass(frozen=True)
+class CommissionerSummary:
+    code: str
+    name: str
+    kind: str
+    pathway_rules: str | None
+
+
+@dataclass(frozen=True)
+class ZoneSummary:
+    commissioner: str
+    code: str
+    name: str
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProviderSummary:
+    name: str
+    cqc_location_ids: tuple[str, ...]
+    cqc_rating: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PackageSummary:
+    reference: str
+    person: str
+    commissioner: str
+    zone: str
+    service: str
+    pattern: str
+    weekly_hours: Decimal
+    pathway: str | None
+    status: str
+    start_on: date
+    end_on: date | None
+    provider: str | None
+
+
+def list_commissioners(uow: UnitOfWork) -> list[CommissionerSummary]:
+    with uow:
+        return [_commissioner(c) for c in sorted(uow.commissioners.list(), key=lambda c: c.code)]
+
+
+def list_zones(uow: UnitOfWork, *, commissioner: str | None = None) -> list[ZoneSummary]:
+    with uow:
+        where = {"commissioner": uow.commissioners.get(commissioner)} if commissioner else {}
+        zones = sorted(uow.zones.list(**where), key=lambda z: (z.commissioner.code, z.code))
+        return [ZoneSummary(z.commissioner.code, z.code, z.name, z.areas) for z in zones]
+
+
+def zone_for_postcode(uow: UnitOfWork, *, commissioner: str, postcode: str) -> ZoneSummary:
+    """The commissioner's zone that covers a postcode; InvalidPostcode or UnknownPostcode if none."""
+    parsed = parse_postcode(postcode)
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        zone = ZoneMap(uow.zones.list(commissioner=owner)).get(parsed)
+        return ZoneSummary(owner.code, zone.code, zone.name, zone.areas)
+
+
+def list_providers(uow: UnitOfWork) -> list[ProviderSummary]:
+    with uow:
+        return [
+            ProviderSummary(p.name, p.cqc_location_ids, p.cqc_rating.value, p.status.value)
+            for p in sorted(uow.providers.list(), key=lambda p: p.name)
+        ]
+
+
+def list_packages(
+    uow: UnitOfWork, where: PackageFilter = PackageFilter(), *, limit: int = 50, offset: int = 0
+) -> tuple[list[PackageSummary], int]:
+    """A page of packages matching the filter, and how many match in all."""
+    with uow:
+        packages, total = uow.packages.search(where, limit=limit, offset=offset)
+        return [
+            PackageSummary(
+                reference=p.reference,
+                person=p.person.reference,
+                commissioner=p.commissioner.code,
+                zone=p.zone.code,
+                service=p.service.code,
+                pattern=format_pattern(p.pattern),
+                weekly_hours=p.weekly_hours,
+                pathway=p.pathway,
+                status=p.status.value,
+                start_on=p.start_on,
+                end_on=p.end_on,
+                provider=p.provider.name if p.provider else None,
+            )
+            for p in packages
+        ], total
+
+
+def _commissioner(c: Commissioner) -> CommissionerSummary:
+    rules = c.pathway_rules.describe() if c.pathway_rules else None
+    return CommissionerSummary(c.code, c.name, c.kind.value, rules)

@@ -1,0 +1,76 @@
+"""The market: commissioners, zones, providers, care packages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from caremarket import __version__
+from caremarket.domain.packages import PackageStatus
+from caremarket.services import market
+from caremarket.services.market import (
+    CommissionerSummary,
+    PackageSummary,
+    ProviderSummary,
+    ZoneSummary,
+)
+from caremarket.services.ports import PackageFilter
+from caremarket.web.deps import UowDep
+
+router = APIRouter(tags=["market"])
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class PackagePage(BaseModel):
+    items: list[PackageSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/health")
+def health() -> Health:
+    return Health(status="ok", version=__version__)
+
+
+@router.get("/commissioners")
+def commissioners(uow: UowDep) -> list[CommissionerSummary]:
+    return market.list_commissioners(uow)
+
+
+@router.get("/zones")
+def zones(uow: UowDep, commissioner: str | None = None) -> list[ZoneSummary]:
+    return market.list_zones(uow, commissioner=commissioner)
+
+
+@router.get("/zones/lookup")
+def zone_lookup(uow: UowDep, commissioner: str, postcode: str) -> ZoneSummary:
+    """The commissioner's zone covering a postcode."""
+    return market.zone_for_postcode(uow, commissioner=commissioner, postcode=postcode)
+
+
+@router.get("/providers")
+def providers(uow: UowDep) -> list[ProviderSummary]:
+    return market.list_providers(uow)
+
+
+@router.get("/packages")
+def packages(
+    uow: UowDep,
+    commissioner: str | None = None,
+    zone: str | None = None,
+    service: str | None = None,
+    status: PackageStatus | None = None,
+    provider: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> PackagePage:
+    where = PackageFilter(commissioner, zone, service, status, provider)
+    items, total = market.list_packages(uow, where, limit=limit, offset=offset)
+    return PackagePage(items=items, total=total, limit=limit, offset=offset)

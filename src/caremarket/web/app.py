@@ -1,0 +1,34 @@
+"""The application factory: everything is built here, from settings, nothing at import."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from caremarket import __version__
+from caremarket.config import Settings
+from caremarket.db.engine import make_engine, make_session_factory
+from caremarket.db.migrate import check_migrated
+from caremarket.web import errors
+from caremarket.web.api import router as api_router
+from caremarket.web.pages import router as pages_router
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app on a migrated database; DatabaseNotMigrated if its schema is not current."""
+    engine = make_engine(settings.database_url)
+    check_migrated(engine)
+    app = FastAPI(
+        title="caremarket",
+        version=__version__,
+        description="Commissioning home care: the market, its packages and its reports.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    errors.install(app)
+    app.include_router(api_router, prefix="/api")
+    app.include_router(pages_router)
+    return app

@@ -1,0 +1,47 @@
+"""Errors in one stable shape: {"error": code, "detail": text, "fields": {...}}."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from caremarket.domain.errors import DomainError, NotFound
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+
+
+def error_body(code: str, detail: str, fields: dict[str, str] | None = None) -> dict:
+    return {"error": code, "detail": detail, "fields": fields or {}}
+
+
+def error_code(error: Exception) -> str:
+    """'UnknownPostcode' -> 'unknown_postcode'."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
+
+
+async def _domain_error(request: Request, error: Exception) -> JSONResponse:
+    status = 404 if isinstance(error, NotFound) else 422
+    return JSONResponse(error_body(error_code(error), str(error)), status_code=status)
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    fields = {".".join(str(p) for p in e["loc"][1:]) or "body": e["msg"] for e in error.errors()}
+    return JSONResponse(
+        error_body("invalid_request", "Some of what was sent is not valid.", fields),
+        status_code=422,
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
