@@ -27,7 +27,11 @@ HEREFORDSHIRE_RULES = PathwayRules(
 
 
 def a_commissioner(**overrides: Any) -> Commissioner:
-    values: dict[str, Any] = {"code": "HFD", "name": "Herefordshire Council", "pathway_rules": HEREFORDSHIRE_RULES}
+    values: dict[str, Any] = {
+        "code": "HFD",
+        "name": "Herefordshire Council",
+        "pathway_rules": HEREFORDSHIRE_RULES,
+    }
     return Commissioner(**(values | overrides))
 
 
@@ -53,14 +57,24 @@ def a_provider(**overrides: Any) -> Provider:
 
 
 def a_lot(**overrides: Any) -> Lot:
-    values: dict[str, Any] = {"code": "O-A", "name": "O pathway zone A", "pathway": "O", "max_providers": 3}
+    values: dict[str, Any] = {
+        "code": "O-A",
+        "name": "O pathway zone A",
+        "pathway": "O",
+        "max_providers": 3,
+    }
     return Lot(**(values | overrides))
 
 
-def a_rate_card(commissioner: Commissioner, service: ServiceType, amount: str = "15.80",
-                **overrides: Any) -> RateCard:
-    line = RateLine(service=service, amount=Decimal(amount), effective_from=date(2017, 4, 1),
-                    basis=overrides.pop("basis", RateBasis.PER_HOUR))
+def a_rate_card(
+    commissioner: Commissioner, service: ServiceType, amount: str = "15.80", **overrides: Any
+) -> RateCard:
+    line = RateLine(
+        service=service,
+        amount=Decimal(amount),
+        effective_from=date(2017, 4, 1),
+        basis=overrides.pop("basis", RateBasis.PER_HOUR),
+    )
     return RateCard(commissioner=commissioner, name=overrides.pop("name", "2017/18"), lines=[line])
 
 
@@ -77,5 +91,7 @@ def a_care_package(**overrides: Any) -> CarePackage:
         "status": PackageStatus.ACTIVE,
     }
     values |= overrides
-    values.setdefault("person", Person(commissioner=commissioner, reference="P-0001", postcode="HR6 8AA"))
+    values.setdefault(
+        "person", Person(commissioner=commissioner, reference="P-0001", postcode="HR6 8AA")
+    )
     return CarePackage(**values)

@@ -38,7 +38,9 @@ def _no_postgres(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A fresh, empty database of the kind named by the test's ``db`` parameter."""
     kind = getattr(request, "param", "sqlite")
     if kind == "sqlite":
@@ -76,7 +78,9 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every database test on both databases."""
     if "database_url" in metafunc.fixturenames:
-        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True, scope="session")
+        metafunc.parametrize(
+            "database_url", ["sqlite", "postgresql"], indirect=True, scope="session"
+        )
     if "empty_database_url" in metafunc.fixturenames:
         metafunc.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
 

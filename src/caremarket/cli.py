@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -21,7 +25,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
-import_app = typer.Typer(help="Import the market from CSV files (see docs/formats.md).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import the market from CSV files (see docs/formats.md).", no_args_is_help=True
+)
 report_app = typer.Typer(help="Reports, as a table, CSV or Excel.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
@@ -31,7 +37,9 @@ err = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default: CAREMARKET_DATABASE_URL or ./caremarket.db)."),
+    typer.Option(
+        "--db", help="Database URL (default: CAREMARKET_DATABASE_URL or ./caremarket.db)."
+    ),
 ]
 
 
@@ -73,7 +81,9 @@ def db_upgrade(db: DbOption = None) -> None:
 def db_current(db: DbOption = None) -> None:
     """Show the database's schema revision and the newest one."""
     engine = make_engine(settings_for(db).database_url)
-    typer.echo(f"current: {migrate.current_revision(engine) or 'none'}; newest: {migrate.head_revision()}")
+    typer.echo(
+        f"current: {migrate.current_revision(engine) or 'none'}; newest: {migrate.head_revision()}"
+    )
 
 
 @app.command()
@@ -96,9 +106,13 @@ def serve(
 
 @app.command()
 def demo(
-    preset: Annotated[str | None, typer.Option(help="Demo preset to load (see `--help` of each).")] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="Demo preset to load (see `--help` of each).")
+    ] = None,
     db: DbOption = None,
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web server after loading.")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the web server after loading.")
+    ] = True,
 ) -> None:
     """Create the database if missing, load a demo preset, and start the web server."""
     from caremarket.demo import DEFAULT_PRESET
@@ -118,3 +132,155 @@ def demo(
     engine.dispose()
     if serve_after:
         serve(db=settings.database_url)
+
+
+FileArgument = Annotated[
+    Path,
+    typer.Argument(exists=True, dir_okay=False, readable=True, help="The CSV file (or .csv.gz)."),
+]
+CommissionerOption = Annotated[
+    str | None,
+    typer.Option("--commissioner", "-c", help="Commissioner code (needed when there are several)."),
+]
+
+
+def run_import(kind: str, file: Path, db: str | None, **options: str | None) -> None:
+    from caremarket.services import imports
+
+    importer = getattr(imports, f"import_{kind}")
+    with users_errors():
+        uow = unit_of_work(settings_for(db))
+        try:
+            result = importer(uow, file, **options)
+        except imports.ImportRejected as rejected:
+            count = len(rejected.problems)
+            err.print(f"[bold red]Nothing was imported:[/] {file} has {count} problem(s).")
+            for problem in rejected.problems:
+                err.print(f"  {problem}", highlight=False)
+            raise typer.Exit(code=1) from None
+    for warning in getattr(result, "warnings", ()):
+        err.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    typer.echo(str(result))
+
+
+@import_app.command("zones")
+def import_zones(
+    file: FileArgument, commissioner: CommissionerOption = None, db: DbOption = None
+) -> None:
+    """Zones and the postcode districts or sectors they cover."""
+    run_import("zones", file, db, commissioner=commissioner)
+
+
+@import_app.command("providers")
+def import_providers(file: FileArgument, db: DbOption = None) -> None:
+    """Providers with their CQC location IDs, rating and status."""
+    run_import("providers", file, db)
+
+
+@import_app.command("packages")
+def import_packages(
+    file: FileArgument, commissioner: CommissionerOption = None, db: DbOption = None
+) -> None:
+    """People and their care packages."""
+    run_import("packages", file, db, commissioner=commissioner)
+
+
+@import_app.command("postcodes")
+def import_postcodes(file: FileArgument, db: DbOption = None) -> None:
+    """Postcodes with coordinates (OS Code-Point Open layout) for the gazetteer."""
+    run_import("postcodes", file, db)
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+FormatOption = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help="How to write the report.")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write to this file, not the screen.")
+]
+OnOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--on", formats=["%Y-%m-%d"], help="Packages active on this date (default: today)."
+    ),
+]
+
+
+def run_report(
+    name: str,
+    commissioner: str | None,
+    on: datetime | None,
+    fmt: ReportFormat,
+    out: Path | None,
+    db: str | None,
+    **options: str,
+) -> None:
+    from caremarket.reports import render
+    from caremarket.services import market, reports
+
+    settings = settings_for(db)
+    day = on.date() if on else datetime.now(settings.zone).date()
+    with users_errors():
+        uow = unit_of_work(settings)
+        code = commissioner or only_commissioner(market.list_commissioners(uow))
+        table = getattr(reports, name)(uow, commissioner=code, on=day, **options)
+    if fmt is ReportFormat.XLSX:
+        if out is None:
+            fail("an Excel report needs --out FILE.xlsx")
+        out.write_bytes(render.as_xlsx(table))
+    else:
+        text = render.as_text(table) if fmt is ReportFormat.TABLE else render.as_csv(table)
+        if out is None:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        else:
+            out.write_text(text, encoding="utf-8")
+    if out is not None:
+        typer.echo(f"Wrote {out}")
+
+
+def only_commissioner(commissioners: list) -> str:
+    if len(commissioners) == 1:
+        return commissioners[0].code
+    if not commissioners:
+        fail("there are no commissioners yet: load a demo (`caremarket demo`) or import zones")
+    fail(
+        "say which commissioner with --commissioner: one of "
+        + ", ".join(c.code for c in commissioners)
+    )
+
+
+@report_app.command("zones")
+def report_zones(
+    commissioner: CommissionerOption = None,
+    on: OnOption = None,
+    fmt: FormatOption = ReportFormat.TABLE,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Zone demand: clients, weekly and annual hours, indicative annual cost by pathway and zone."""
+    run_report("zone_demand", commissioner, on, fmt, out, db)
+
+
+class ShareBy(StrEnum):
+    TIER = "tier"
+    PROVIDER = "provider"
+
+
+@report_app.command("market-share")
+def report_market_share(
+    commissioner: CommissionerOption = None,
+    on: OnOption = None,
+    by: Annotated[
+        ShareBy, typer.Option(help="Group by provider tier or by provider.")
+    ] = ShareBy.TIER,
+    fmt: FormatOption = ReportFormat.TABLE,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Market share: people, hours and value a week and a year, by tier or provider."""
+    run_report("market_share", commissioner, on, fmt, out, db, by=by.value)

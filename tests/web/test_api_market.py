@@ -38,7 +38,9 @@ def test_a_postcode_outside_every_zone_is_a_clear_error(client: TestClient) -> N
 
 
 def test_an_invalid_postcode_is_refused_in_the_error_shape(client: TestClient) -> None:
-    answer = client.get("/api/zones/lookup", params={"commissioner": "HFD", "postcode": "NOT A CODE"})
+    answer = client.get(
+        "/api/zones/lookup", params={"commissioner": "HFD", "postcode": "NOT A CODE"}
+    )
     assert answer.status_code == 422
     assert answer.json()["error"] == "invalid_postcode"
 

@@ -56,7 +56,9 @@ class SqlPackageRepository(SqlRepository[CarePackage]):
     def __init__(self, session: Session) -> None:
         super().__init__(session, CarePackage, "reference", label="care package")
 
-    def active_on(self, day: date, *, commissioner_code: str | None = None) -> Sequence[CarePackage]:
+    def active_on(
+        self, day: date, *, commissioner_code: str | None = None
+    ) -> Sequence[CarePackage]:
         query = (
             select(CarePackage)
             .where(
@@ -132,6 +134,17 @@ class SqlGazetteer:
 
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(t.gazetteer)) or 0
+
+    def districts_held(self, districts: Iterable[str]) -> set[str]:
+        """Which of these postcode districts ('HR4') the gazetteer holds any postcode of."""
+        held = set()
+        for district in sorted(set(districts)):
+            query = select(t.gazetteer.c.postcode).where(
+                t.gazetteer.c.postcode.like(f"{district} %")
+            ).limit(1)
+            if self.session.scalar(query) is not None:
+                held.add(district)
+        return held
 
     def load(self, rows: Iterable[dict[str, Any]]) -> int:
         """Add postcodes not yet known; returns how many were added."""

@@ -174,7 +174,9 @@ memberships = Table(
     Column("lead_id", ForeignKey("providers.id")),
     Column("joined_on", Date),
     UniqueConstraint("lot_id", "provider_id"),
-    CheckConstraint("(tier = 'subcontractor') = (lead_id IS NOT NULL)", name="subcontractor_names_lead"),
+    CheckConstraint(
+        "(tier = 'subcontractor') = (lead_id IS NOT NULL)", name="subcontractor_names_lead"
+    ),
 )
 
 rate_cards = Table(
@@ -239,4 +241,3 @@ gazetteer = Table(
     Column("lad_code", String(9), nullable=False),
     Column("ward_code", String(9)),
 )
-

@@ -10,7 +10,7 @@ from sqlalchemy.types import TypeDecorator
 
 from caremarket.domain.packages import FundingShare
 from caremarket.domain.pathways import PathwayRules
-from caremarket.domain.patterns import format_pattern, parse_pattern, VisitLine
+from caremarket.domain.patterns import VisitLine, format_pattern, parse_pattern
 
 
 class StringTuple(TypeDecorator[tuple[str, ...]]):

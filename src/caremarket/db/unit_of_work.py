@@ -26,14 +26,19 @@ class SqlUnitOfWork:
         self.services = SqlRepository(session, ServiceType, "code", label="service type")
         self.providers = SqlRepository(session, Provider, "name", label="provider")
         self.vehicles = SqlRepository(session, Vehicle, "code", label="vehicle")
-        self.rate_cards = SqlRepository(session, RateCard, "commissioner", "name", label="rate card")
+        self.rate_cards = SqlRepository(
+            session, RateCard, "commissioner", "name", label="rate card"
+        )
         self.people = SqlRepository(session, Person, "commissioner", "reference", label="person")
         self.packages = SqlPackageRepository(session)
         self.postcodes = SqlGazetteer(session)
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         assert self.session is not None
         self.session.rollback()

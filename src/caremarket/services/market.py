@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 from caremarket.domain.market import Commissioner, ZoneMap
-from caremarket.domain.packages import PackageStatus
 from caremarket.domain.patterns import format_pattern
 from caremarket.domain.postcodes import parse_postcode
 from caremarket.services.ports import PackageFilter, UnitOfWork
@@ -66,7 +65,7 @@ def list_zones(uow: UnitOfWork, *, commissioner: str | None = None) -> list[Zone
 
 
 def zone_for_postcode(uow: UnitOfWork, *, commissioner: str, postcode: str) -> ZoneSummary:
-    """The commissioner's zone that covers a postcode; InvalidPostcode or UnknownPostcode if none."""
+    """The commissioner's zone covering a postcode; InvalidPostcode or UnknownPostcode if none."""
     parsed = parse_postcode(postcode)
     with uow:
         owner = uow.commissioners.get(commissioner)
@@ -83,11 +82,11 @@ def list_providers(uow: UnitOfWork) -> list[ProviderSummary]:
 
 
 def list_packages(
-    uow: UnitOfWork, where: PackageFilter = PackageFilter(), *, limit: int = 50, offset: int = 0
+    uow: UnitOfWork, where: PackageFilter | None = None, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[PackageSummary], int]:
     """A page of packages matching the filter, and how many match in all."""
     with uow:
-        packages, total = uow.packages.search(where, limit=limit, offset=offset)
+        packages, total = uow.packages.search(where or PackageFilter(), limit=limit, offset=offset)
         return [
             PackageSummary(
                 reference=p.reference,

@@ -6,9 +6,8 @@ Revises:
 Create Date: 2026-11-23 14:30:45.498757
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0001_create_market"
 down_revision = None

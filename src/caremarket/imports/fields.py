@@ -1,0 +1,58 @@
+"""Parsers for cells that several kinds of file share. Each raises ValueError, said plainly."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+E = TypeVar("E", bound=enum.Enum)
+
+LIST_SEPARATOR = ";"
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+def parse_list(text: str) -> tuple[str, ...]:
+    """'HR6; HR5 3' -> ('HR6', 'HR5 3'); empty entries are dropped."""
+    return tuple(item.strip() for item in text.split(LIST_SEPARATOR) if item.strip())
+
+
+def parse_date(text: str) -> date:
+    """'2017-07-01' or '01/07/2017' (day first, as in England)."""
+    for form in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date: write YYYY-MM-DD or DD/MM/YYYY")
+
+
+def parse_decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"{text!r} is not a number")
+    return value
+
+
+def parse_choice(text: str, choices: type[E]) -> E:
+    """An enum member by its value, ignoring case and surrounding spaces."""
+    wanted = " ".join(text.split()).lower()
+    for member in choices:
+        if str(member.value).lower() == wanted:
+            return member
+    allowed = ", ".join(str(m.value) for m in choices)
+    raise ValueError(f"{text!r} is not one of: {allowed}")
+
+
+def parse_float_between(text: str, low: float, high: float, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a {what}") from None
+    if not low <= value <= high:
+        raise ValueError(f"a {what} in Great Britain lies between {low} and {high}, not {text}")
+    return value

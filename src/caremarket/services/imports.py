@@ -1,0 +1,169 @@
+"""Importing zones, providers, care packages and the postcode gazetteer from CSV files.
+
+Every import reads the whole file, checks every row (first on its own, then against the
+database) and either writes all of it in one commit or raises ImportRejected listing each
+bad row with its line number and reason, having written nothing. File formats:
+docs/formats.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from caremarket.domain.errors import ImportRejected, RowProblem
+from caremarket.domain.market import Commissioner, Provider, Zone
+from caremarket.imports.commissioners import FileCommissioner
+from caremarket.imports.csvfile import Source, read_table
+from caremarket.imports.packages import package_columns, parse_packages
+from caremarket.imports.postcodes import POSTCODE_COLUMNS, parse_postcodes
+from caremarket.imports.problems import Problems
+from caremarket.imports.providers import PROVIDER_COLUMNS, parse_providers
+from caremarket.imports.zones import ZoneRow, check_overlaps, parse_zones, zone_columns
+from caremarket.services.lookups import Lookup
+from caremarket.services.package_rows import build_packages
+from caremarket.services.ports import UnitOfWork
+
+__all__ = [
+    "ImportRejected",
+    "ImportResult",
+    "RowProblem",
+    "import_packages",
+    "import_postcodes",
+    "import_providers",
+    "import_zones",
+]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import added: zone codes, provider names, package references or postcodes."""
+
+    kind: str  # "zones", "providers", "care packages", "postcodes"
+    added: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    people_added: int = 0  # care packages: people new to caremarket
+    already_known: int = 0  # postcodes: rows the gazetteer already held, left as they were
+
+    @property
+    def count(self) -> int:
+        return len(self.added)
+
+    def __str__(self) -> str:
+        text = f"Imported {self.count:,} {self.kind}"
+        if self.people_added:
+            people = "person" if self.people_added == 1 else "people"
+            text += f" for {self.people_added:,} new {people}"
+        if self.already_known:
+            text += f" ({self.already_known:,} already known, left as they were)"
+        return text + "."
+
+
+def import_zones(
+    uow: UnitOfWork, source: Source, *, commissioner: str | None = None
+) -> ImportResult:
+    """Add the zones in a file; with `commissioner`, the file may leave out that column."""
+    with uow:
+        for_file = _file_commissioner(uow, commissioner)
+        table = read_table(source, zone_columns(for_file))
+        problems = Problems()
+        rows = parse_zones(table, problems, commissioner=for_file)
+        owners = Lookup(uow.commissioners.find, "commissioner", problems)
+        rows = [r for r in rows if owners(r.line, "commissioner", r.commissioner)]
+        existing = [z for owner in _found(owners) for z in uow.zones.list(commissioner=owner)]
+        _check_zones_new(rows, existing, problems)
+        check_overlaps(rows, existing, problems)
+        problems.raise_if_any(table.warnings)
+        uow.zones.add_all(Zone(owners.found[r.commissioner], r.code, r.name, r.areas) for r in rows)
+        uow.commit()
+    return ImportResult("zones", tuple(r.code for r in rows), table.warnings)
+
+
+def import_providers(uow: UnitOfWork, source: Source) -> ImportResult:
+    """Add the providers in a file; a provider already recorded under its name is refused."""
+    with uow:
+        table = read_table(source, PROVIDER_COLUMNS)
+        problems = Problems()
+        parsed = parse_providers(table, problems)
+        _check_providers_new(parsed, uow.providers.list(), problems)
+        problems.raise_if_any(table.warnings)
+        uow.providers.add_all(provider for _, provider in parsed)
+        uow.commit()
+    return ImportResult("providers", tuple(p.name for _, p in parsed), table.warnings)
+
+
+def import_packages(
+    uow: UnitOfWork, source: Source, *, commissioner: str | None = None
+) -> ImportResult:
+    """Add people and their care packages; each package's zone follows from its postcode."""
+    with uow:
+        for_file = _file_commissioner(uow, commissioner)
+        table = read_table(source, package_columns(for_file))
+        problems = Problems()
+        rows = parse_packages(table, problems, commissioner=for_file)
+        packages = build_packages(uow, rows, problems)
+        problems.raise_if_any(table.warnings)
+        people_added = len({id(p.person) for p in packages if p.person.id is None})
+        uow.packages.add_all(packages)
+        uow.commit()
+    return ImportResult(
+        "care packages", tuple(p.reference for p in packages), table.warnings, people_added
+    )
+
+
+def import_postcodes(uow: UnitOfWork, source: Source) -> ImportResult:
+    """Load postcodes into the gazetteer (a .csv or .csv.gz); those already held are kept."""
+    with uow:
+        table = read_table(source, POSTCODE_COLUMNS)
+        problems = Problems()
+        entries = parse_postcodes(table, problems)
+        problems.raise_if_any(table.warnings)
+        known = uow.postcodes.known(e["postcode"] for e in entries)
+        uow.postcodes.load(entries)
+        uow.commit()
+    added = tuple(e["postcode"] for e in entries if e["postcode"] not in known)
+    return ImportResult("postcodes", added, table.warnings, already_known=len(known))
+
+
+def _file_commissioner(uow: UnitOfWork, chosen: str | None) -> FileCommissioner:
+    """Where caremarket holds only one commissioner, a file need not name it."""
+    if chosen is not None:
+        return FileCommissioner(chosen=chosen)
+    commissioners = uow.commissioners.list()
+    return FileCommissioner(default=commissioners[0].code if len(commissioners) == 1 else None)
+
+
+def _found(lookup: Lookup[Commissioner]) -> list[Commissioner]:
+    return [item for item in lookup.found.values() if item is not None]
+
+
+def _check_zones_new(rows: list[ZoneRow], existing: list[Zone], problems: Problems) -> None:
+    recorded = {(z.commissioner.code, z.code) for z in existing}
+    for row in rows:
+        if (row.commissioner, row.code) in recorded:
+            problems.add(
+                row.line,
+                "code",
+                row.code,
+                f"zone {row.code} of {row.commissioner} is already recorded",
+            )
+
+
+def _check_providers_new(
+    parsed: list[tuple[int, Provider]], recorded: Sequence[Provider], problems: Problems
+) -> None:
+    names = {p.name.casefold() for p in recorded}
+    locations = {location: p.name for p in recorded for location in p.cqc_location_ids}
+    for line, provider in parsed:
+        if provider.name.casefold() in names:
+            problems.add(
+                line, "name", provider.name, f"provider {provider.name} is already recorded"
+            )
+        for location in provider.cqc_location_ids:
+            if location in locations:
+                problems.add(
+                    line,
+                    "cqc_location_ids",
+                    location,
+                    f"CQC location {location} is {locations[location]}'s",
+                )
