@@ -13,7 +13,9 @@ def test_a_package_comes_back_with_its_pattern_funding_and_award(uow: SqlUnitOfW
     provider = a_provider()
     lot = a_lot(zones=[package.zone], services=[package.service])
     lot.admit(provider, Tier.PREFERRED)
-    vehicle = Vehicle("HTLAH", "Help to live at home", VehicleKind.FRAMEWORK, [package.commissioner], [lot])
+    vehicle = Vehicle(
+        "HTLAH", "Help to live at home", VehicleKind.FRAMEWORK, [package.commissioner], [lot]
+    )
     package.lot, package.provider = lot, provider
     with uow:
         uow.vehicles.add(vehicle)

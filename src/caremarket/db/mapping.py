@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import registry, relationship
 
 from caremarket.db import tables as t
+from caremarket.domain.access import ApiToken, User
+from caremarket.domain.audit import AuditEntry
 from caremarket.domain.market import (
     Commissioner,
     Lot,
@@ -100,4 +102,7 @@ def start_mappers() -> None:
             "provider": relationship(Provider),
         },
     )
+    map_(User, t.users, properties={"provider": relationship(Provider, lazy="joined")})
+    map_(ApiToken, t.api_tokens, properties={"provider": relationship(Provider, lazy="joined")})
+    map_(AuditEntry, t.audit_entries)
     start_mappers.done = True  # type: ignore[attr-defined]

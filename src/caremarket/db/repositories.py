@@ -10,10 +10,11 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from caremarket.db import tables as t
+from caremarket.domain.audit import AuditEntry
 from caremarket.domain.errors import NotFound
 from caremarket.domain.market import Lot
 from caremarket.domain.packages import CarePackage, PackageStatus
-from caremarket.services.ports import PackageFilter
+from caremarket.services.ports import AuditFilter, PackageFilter
 
 T = TypeVar("T")
 
@@ -67,6 +68,7 @@ class SqlPackageRepository(SqlRepository[CarePackage]):
                 or_(t.care_packages.c.end_on.is_(None), t.care_packages.c.end_on >= day),
             )
             .options(
+                selectinload(CarePackage.person),  # type: ignore[arg-type]
                 selectinload(CarePackage.zone),  # type: ignore[arg-type]
                 selectinload(CarePackage.service),  # type: ignore[arg-type]
                 selectinload(CarePackage.provider),  # type: ignore[arg-type]
@@ -139,9 +141,11 @@ class SqlGazetteer:
         """Which of these postcode districts ('HR4') the gazetteer holds any postcode of."""
         held = set()
         for district in sorted(set(districts)):
-            query = select(t.gazetteer.c.postcode).where(
-                t.gazetteer.c.postcode.like(f"{district} %")
-            ).limit(1)
+            query = (
+                select(t.gazetteer.c.postcode)
+                .where(t.gazetteer.c.postcode.like(f"{district} %"))
+                .limit(1)
+            )
             if self.session.scalar(query) is not None:
                 held.add(district)
         return held
@@ -158,3 +162,31 @@ class SqlGazetteer:
 
 def _show(key: Any) -> str:
     return getattr(key, "code", None) or getattr(key, "name", None) or str(key)
+
+
+class SqlAuditTrail:
+    """Append-only: entries are recorded and read, never changed (the database refuses too)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, *entries: AuditEntry) -> None:
+        self.session.add_all(entries)
+
+    def search(
+        self, where: AuditFilter, *, limit: int, offset: int
+    ) -> tuple[Sequence[AuditEntry], int]:
+        c = t.audit_entries.c
+        query = select(AuditEntry)
+        for column, value in (
+            (c.object_type, where.object_type),
+            (c.object_ref, where.object_ref),
+            (c.actor, where.actor),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = self.session.scalars(
+            query.order_by(c.at.desc(), c.id.desc()).limit(limit).offset(offset)
+        ).all()
+        return page, total

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 
-from caremarket.db.types import Funding, Pattern, Rules, StringTuple
+from caremarket.db.types import Funding, Pattern, Rules, StringTuple, UtcDateTime
+from caremarket.domain.access import Role
 from caremarket.domain.market import (
     CommissionerKind,
     CqcRating,
@@ -240,4 +245,49 @@ gazetteer = Table(
     Column("longitude", Float, nullable=False),
     Column("lad_code", String(9), nullable=False),
     Column("ward_code", String(9)),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("role", _enum(Role, "role"), nullable=False),
+    Column("provider_id", ForeignKey("providers.id")),
+    Column("password_hash", String(200), nullable=False),
+    Column("failed_sign_ins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
+    Column("active", Boolean, nullable=False, default=True),
+    CheckConstraint("(role = 'provider') = (provider_id IS NOT NULL)", name="provider_binding"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", _enum(Role, "role"), nullable=False),
+    Column("provider_id", ForeignKey("providers.id")),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(254), nullable=False),
+    Column("revoked_at", UtcDateTime),
+    CheckConstraint("(role = 'provider') = (provider_id IS NOT NULL)", name="provider_binding"),
+)
+
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("actor", String(254), nullable=False, index=True),
+    Column("role", _enum(Role, "role"), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("object_type", String(50), nullable=False),
+    Column("object_ref", String(200), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("reason", Text),
+    Index("ix_audit_entries_object", "object_type", "object_ref"),
 )

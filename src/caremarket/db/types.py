@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, DateTime, String
 from sqlalchemy.types import TypeDecorator
 
 from caremarket.domain.packages import FundingShare
@@ -59,3 +60,24 @@ class Rules(TypeDecorator[PathwayRules]):
 
     def process_result_value(self, value: Any, dialect: Any) -> PathwayRules | None:
         return None if value is None else PathwayRules.from_data(value)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in time: refuses naive datetimes, stores UTC, gives back aware UTC datetimes
+    on every database (SQLite keeps no time zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"a naive datetime cannot be stored: {value!r}")
+        moment = value.astimezone(UTC)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -7,7 +7,13 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from caremarket.db.repositories import SqlGazetteer, SqlPackageRepository, SqlRepository
+from caremarket.db.repositories import (
+    SqlAuditTrail,
+    SqlGazetteer,
+    SqlPackageRepository,
+    SqlRepository,
+)
+from caremarket.domain.access import ApiToken, User
 from caremarket.domain.market import Commissioner, Partnership, Provider, ServiceType, Vehicle, Zone
 from caremarket.domain.packages import Person
 from caremarket.domain.rates import RateCard
@@ -32,6 +38,9 @@ class SqlUnitOfWork:
         self.people = SqlRepository(session, Person, "commissioner", "reference", label="person")
         self.packages = SqlPackageRepository(session)
         self.postcodes = SqlGazetteer(session)
+        self.users = SqlRepository(session, User, "email", label="user")
+        self.tokens = SqlRepository(session, ApiToken, "token_hash", label="API token")
+        self.audit = SqlAuditTrail(session)
         return self
 
     def __exit__(

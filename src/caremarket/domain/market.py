@@ -61,7 +61,9 @@ class Partnership:
         check_shares_total((s.share for s in self.shares), what=f"the pooled budget of {self.name}")
         members = [s.commissioner for s in self.shares]
         if len({id(m) for m in members}) != len(members):
-            raise InvalidMembership(f"a commissioner appears twice in the pooled budget of {self.name}")
+            raise InvalidMembership(
+                f"a commissioner appears twice in the pooled budget of {self.name}"
+            )
         if not any(m is self.lead for m in members):
             raise InvalidMembership(f"the lead commissioner of {self.name} must hold a share")
 
@@ -221,8 +223,14 @@ class Lot:
                 f" is below the minimum ({self.min_providers})"
             )
 
-    def admit(self, provider: Provider, tier: Tier, *, lead: Provider | None = None,
-              joined_on: date | None = None) -> Membership:
+    def admit(
+        self,
+        provider: Provider,
+        tier: Tier,
+        *,
+        lead: Provider | None = None,
+        joined_on: date | None = None,
+    ) -> Membership:
         if self.membership_of(provider) is not None:
             raise InvalidMembership(f"{provider.name} is already in lot {self.code}")
         if tier is Tier.SUBCONTRACTOR:
@@ -235,8 +243,11 @@ class Lot:
         elif lead is not None:
             raise InvalidMembership("only a subcontractor names a lead provider")
         contracted = [m for m in self.members if m.tier is not Tier.SUBCONTRACTOR]
-        if (tier is not Tier.SUBCONTRACTOR and self.max_providers is not None
-                and len(contracted) >= self.max_providers):
+        if (
+            tier is not Tier.SUBCONTRACTOR
+            and self.max_providers is not None
+            and len(contracted) >= self.max_providers
+        ):
             raise InvalidMembership(
                 f"lot {self.code} already has its maximum of {self.max_providers} providers"
             )

@@ -19,7 +19,9 @@ def parse_nhs_number(text: str) -> str:
 
 def check_digit(first_nine: str) -> int | None:
     """The modulus-11 check digit for nine digits; None where no valid number exists."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True)
+    )
     remainder = 11 - total % 11
     if remainder == 11:
         return 0

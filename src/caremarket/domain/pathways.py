@@ -60,7 +60,9 @@ class PathwayRules:
             "rules": [
                 {
                     "pathway": r.pathway,
-                    "min_weekly_hours": None if r.min_weekly_hours is None else str(r.min_weekly_hours),
+                    "min_weekly_hours": None
+                    if r.min_weekly_hours is None
+                    else str(r.min_weekly_hours),
                     "services": sorted(r.services),
                 }
                 for r in self.rules
@@ -75,7 +77,9 @@ class PathwayRules:
                 PathwayRule(
                     pathway=str(r["pathway"]),
                     min_weekly_hours=(
-                        None if r.get("min_weekly_hours") is None else Decimal(str(r["min_weekly_hours"]))
+                        None
+                        if r.get("min_weekly_hours") is None
+                        else Decimal(str(r["min_weekly_hours"]))
                     ),
                     services=frozenset(r.get("services") or ()),
                 )

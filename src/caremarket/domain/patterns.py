@@ -137,8 +137,7 @@ def format_days(days: frozenset[int]) -> str:
         else:
             runs.append([day])
     return ",".join(
-        DAY_NAMES[r[0]] if len(r) == 1 else f"{DAY_NAMES[r[0]]}-{DAY_NAMES[r[-1]]}"
-        for r in runs
+        DAY_NAMES[r[0]] if len(r) == 1 else f"{DAY_NAMES[r[0]]}-{DAY_NAMES[r[-1]]}" for r in runs
     )
 
 

@@ -47,7 +47,8 @@ class RateCard:
         candidates = [
             line
             for line in self.lines
-            if line.service is service and line.effective_from <= on
+            if line.service is service
+            and line.effective_from <= on
             and (line.zone is None or line.zone is zone)
         ]
         if not candidates:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
+from caremarket.domain.audit import AuditEntry
 from caremarket.domain.packages import CarePackage, PackageStatus
 
 T = TypeVar("T")
@@ -40,6 +41,20 @@ class PackageRepository(Repository[CarePackage], Protocol):
     ) -> tuple[Sequence[CarePackage], int]: ...
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    object_type: str | None = None
+    object_ref: str | None = None
+    actor: str | None = None
+
+
+class AuditTrail(Protocol):
+    def record(self, *entries: AuditEntry) -> None: ...
+    def search(
+        self, where: AuditFilter, *, limit: int, offset: int
+    ) -> tuple[Sequence[AuditEntry], int]: ...
+
+
 class Gazetteer(Protocol):
     """The postcodes caremarket knows, with their coordinates."""
 
@@ -60,6 +75,9 @@ class UnitOfWork(Protocol):
     people: Repository
     packages: PackageRepository
     postcodes: Gazetteer
+    users: Repository
+    tokens: Repository
+    audit: AuditTrail
 
     def __enter__(self) -> Self: ...
     def __exit__(

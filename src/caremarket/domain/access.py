@@ -1,0 +1,128 @@
+"""Who may do what: roles, user accounts, API tokens, and the rule for locking an account."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from caremarket.domain.errors import DomainError
+from caremarket.domain.market import Provider
+
+
+class InvalidAccount(DomainError):
+    pass
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    COMMISSIONER = "commissioner"
+    BROKER = "broker"
+    FINANCE = "finance"
+    PROVIDER = "provider"  # bound to one provider: sees only its own offers, packages, payments
+    AUDITOR = "auditor"  # sees everything, changes nothing
+
+    @property
+    def label(self) -> str:
+        return {
+            Role.ADMIN: "Administrator",
+            Role.COMMISSIONER: "Commissioner",
+            Role.BROKER: "Broker",
+            Role.FINANCE: "Finance officer",
+            Role.PROVIDER: "Provider",
+            Role.AUDITOR: "Auditor (read only)",
+        }[self]
+
+
+STAFF = frozenset(Role) - {Role.PROVIDER}
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    """After `attempts` failed sign-ins in a row the account is locked for `lock_for`."""
+
+    attempts: int = 5
+    lock_for: timedelta = timedelta(minutes=15)
+
+
+@dataclass(eq=False)
+class User:
+    email: str
+    name: str
+    role: Role
+    password_hash: str
+    provider: Provider | None = None
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = None
+    active: bool = True
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.email = normalise_email(self.email)
+        check_binding(self.role, self.provider)
+
+    def __repr__(self) -> str:
+        return f"User({self.email!r}, {self.role.value})"
+
+    def locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+    def sign_in_failed(self, now: datetime, policy: LockoutPolicy = LockoutPolicy()) -> None:
+        self.failed_sign_ins += 1
+        if self.failed_sign_ins >= policy.attempts:
+            self.locked_until = now + policy.lock_for
+            self.failed_sign_ins = 0
+
+    def signed_in(self) -> None:
+        self.failed_sign_ins = 0
+        self.locked_until = None
+
+
+@dataclass(eq=False)
+class ApiToken:
+    """A system's credential: a role (and provider) without a person; stored only as a hash."""
+
+    name: str
+    role: Role
+    token_hash: str
+    prefix: str  # the first characters, to tell tokens apart in lists
+    created_at: datetime
+    created_by: str
+    provider: Provider | None = None
+    revoked_at: datetime | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        check_binding(self.role, self.provider)
+
+    def usable(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a person, a system's token or the command line, as the audit trail names them."""
+
+    name: str
+    role: Role
+    provider_id: int | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.role is Role.AUDITOR
+
+
+def check_binding(role: Role, provider: Provider | None) -> None:
+    if role is Role.PROVIDER and provider is None:
+        raise InvalidAccount("a provider account must name its provider")
+    if role is not Role.PROVIDER and provider is not None:
+        raise InvalidAccount(f"a {role.value} account cannot be bound to a provider")
+
+
+def normalise_email(text: str) -> str:
+    email = str(text).strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email:
+        raise InvalidAccount(f"{text!r} is not an e-mail address")
+    return email

@@ -1,0 +1,1 @@
+"""Market intelligence: the tables councils publish, computed from individual packages."""
