@@ -68,6 +68,7 @@ class SqlPackageRepository(SqlRepository[CarePackage]):
                 or_(t.care_packages.c.end_on.is_(None), t.care_packages.c.end_on >= day),
             )
             .options(
+                selectinload(CarePackage.commissioner),  # type: ignore[arg-type]
                 selectinload(CarePackage.person),  # type: ignore[arg-type]
                 selectinload(CarePackage.zone),  # type: ignore[arg-type]
                 selectinload(CarePackage.service),  # type: ignore[arg-type]

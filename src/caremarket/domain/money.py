@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 PENNY = Decimal("0.01")
 POUND = Decimal("1")
@@ -22,7 +22,10 @@ def to_pounds(amount: Decimal) -> Decimal:
 def parse_money(text: str | int | Decimal) -> Decimal:
     """Read '£15.80', '15.8' or '1,381,931' as Decimal pounds; refuse more than pennies."""
     raw = str(text).strip().replace("£", "").replace(",", "")
-    value = Decimal(raw)
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")  # not a number at all: refused below like any other
     if not value.is_finite() or value != value.quantize(PENNY):
         raise ValueError(f"{text!r} is not an amount in pounds and pence")
     return value.quantize(PENNY)
@@ -38,4 +41,5 @@ def format_pounds(amount: Decimal, *, pence: bool = False) -> str:
 def format_millions(amount: Decimal) -> str:
     """'£10.8m': a year's value as committee papers show it."""
     millions = (amount / Decimal(1_000_000)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"£{millions}m"
+    sign = "-" if millions < 0 else ""  # '-£1.3m', as format_pounds writes '-£1,500'
+    return f"{sign}£{abs(millions)}m"

@@ -10,7 +10,7 @@ from caremarket.domain.errors import InvalidNhsNumber
 def parse_nhs_number(text: str) -> str:
     """Validate an NHS number and return its ten digits ('943 476 5919' -> '9434765919')."""
     digits = re.sub(r"[\s-]", "", str(text))
-    if not re.fullmatch(r"\d{10}", digits):
+    if not re.fullmatch(r"[0-9]{10}", digits):  # not \d, which matches other scripts' digits
         raise InvalidNhsNumber(f"{text!r} is not an NHS number: it must have ten digits")
     if check_digit(digits[:9]) != int(digits[9]):
         raise InvalidNhsNumber(f"{text!r} is not a valid NHS number: its check digit is wrong")

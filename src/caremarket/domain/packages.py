@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -92,7 +93,7 @@ class CarePackage:
         )
 
 
-def classify(package: CarePackage, services: dict[str, ServiceType]) -> str | None:
+def classify(package: CarePackage, services: Mapping[str, ServiceType]) -> str | None:
     """The package's pathway under its commissioner's rules (None where it has none)."""
     rules = package.commissioner.pathway_rules
     if rules is None:

@@ -9,7 +9,7 @@ call (night, day) and each carer.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -44,16 +44,15 @@ class RateCard:
 
     def rate_for(self, service: ServiceType, zone: Zone | None, on: date) -> RateLine:
         """The line in force on a date: a zone's own rate before the card's general rate."""
-        candidates = [
-            line
-            for line in self.lines
-            if line.service is service
-            and line.effective_from <= on
-            and (line.zone is None or line.zone is zone)
-        ]
-        if not candidates:
-            raise NoRate(f"{self.name} has no rate for {service.name} on {on:%d %B %Y}")
-        return max(candidates, key=lambda line: (line.zone is not None, line.effective_from))
+        return self.rates_on(on).rate_for(service, zone)
+
+    def rates_on(self, on: date) -> Rates:
+        """Every line in force on a date, indexed by service and zone for quick look-up."""
+        in_force: dict[tuple[int, int | None], RateLine] = {}
+        for line in sorted(self.lines, key=lambda ln: ln.effective_from):
+            if line.effective_from <= on:
+                in_force[(id(line.service), id(line.zone) if line.zone else None)] = line
+        return Rates(self.name, on, in_force)
 
     def uplift(self, percent: Decimal, effective_from: date) -> list[RateLine]:
         """An annual uplift: each rate in force the day before, raised and rounded to the penny."""
@@ -76,6 +75,23 @@ class RateCard:
         return added
 
 
+@dataclass(frozen=True)
+class Rates:
+    """A rate card's lines in force on one day."""
+
+    card_name: str
+    on: date
+    lines: dict[tuple[int, int | None], RateLine]
+
+    def rate_for(self, service: ServiceType, zone: Zone | None) -> RateLine:
+        line = self.lines.get((id(service), id(zone) if zone else None)) or self.lines.get(
+            (id(service), None)
+        )
+        if line is None:
+            raise NoRate(f"{self.card_name} has no rate for {service.name} on {self.on:%d %B %Y}")
+        return line
+
+
 def line_weekly_cost(line: VisitLine, rate: RateLine) -> Decimal:
     """Exact weekly cost of one visit line (not rounded: the figure shown is rounded once)."""
     if rate.basis is RateBasis.PER_HOUR:
@@ -86,15 +102,14 @@ def line_weekly_cost(line: VisitLine, rate: RateLine) -> Decimal:
 def weekly_cost(
     pattern: Iterable[VisitLine],
     *,
-    card: RateCard,
+    rates: Rates,
     service: ServiceType,
-    services: dict[str, ServiceType],
+    services: Mapping[str, ServiceType],
     zone: Zone | None,
-    on: date,
 ) -> Decimal:
-    """Exact weekly cost of a visit pattern under a rate card on a date."""
+    """Exact weekly cost of a visit pattern at the rates in force."""
     total = Decimal(0)
     for line in pattern:
         line_service = services[line.service] if line.service else service
-        total += line_weekly_cost(line, card.rate_for(line_service, zone, on))
+        total += line_weekly_cost(line, rates.rate_for(line_service, zone))
     return total

@@ -9,20 +9,15 @@ from decimal import Decimal
 from caremarket.domain.errors import NoRate
 from caremarket.domain.market import ServiceType
 from caremarket.domain.packages import CarePackage
-from caremarket.domain.rates import RateCard, weekly_cost
+from caremarket.domain.rates import RateCard, Rates, weekly_cost
 
 
 def package_weekly_cost(
-    package: CarePackage, *, card: RateCard, services: Mapping[str, ServiceType], on: date
+    package: CarePackage, *, rates: Rates, services: Mapping[str, ServiceType]
 ) -> Decimal:
-    """Exact (unrounded) weekly cost of the package's pattern in its zone on the date."""
+    """Exact (unrounded) weekly cost of the package's pattern in its zone at these rates."""
     return weekly_cost(
-        package.pattern,
-        card=card,
-        service=package.service,
-        services=dict(services),
-        zone=package.zone,
-        on=on,
+        package.pattern, rates=rates, service=package.service, services=services, zone=package.zone
     )
 
 

@@ -47,10 +47,11 @@ def market_share(
     label: Callable[[CarePackage], str] = tier_of if by == "tier" else _provider_name
     tallies: dict[str, _Tally] = {}
     total = _Tally()
+    rates = card.rates_on(on)
     for package in packages:
         if package.provider is None or not package.active_on(on):
             continue
-        cost = package_weekly_cost(package, card=card, services=services, on=on)
+        cost = package_weekly_cost(package, rates=rates, services=services)
         tallies.setdefault(label(package), _Tally()).add(package, cost)
         total.add(package, cost)
     order = _tier_order if by == "tier" else str

@@ -46,11 +46,12 @@ def zone_demand(
 ) -> Table:
     """The zone demand table of the packages active on a date (others are left out)."""
     groups: dict[str, dict[str, _Tally]] = {}
+    rates = card.rates_on(on)
     for package in packages:
         if not package.active_on(on):
             continue
-        pathway = package.pathway or classify(package, dict(services)) or "-"
-        cost = package_weekly_cost(package, card=card, services=services, on=on)
+        pathway = package.pathway or classify(package, services) or "-"
+        cost = package_weekly_cost(package, rates=rates, services=services)
         groups.setdefault(pathway, {}).setdefault(group_of(package), _Tally()).add(package, cost)
     rows: list[Row] = []
     everything = _Tally()
