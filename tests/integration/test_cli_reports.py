@@ -1,0 +1,81 @@
+"""The demo and report commands end to end, on a SQLite file, as a user would run them."""
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from caremarket.cli import app
+
+pytestmark = pytest.mark.slow
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def herefordshire_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'caremarket.db'}"
+    result = runner.invoke(app, ["demo", "--preset", "herefordshire", "--db", url, "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded the herefordshire preset" in result.output
+    return url
+
+
+def test_demo_run_twice_keeps_what_is_there(herefordshire_db: str) -> None:
+    again = runner.invoke(app, ["demo", "--db", herefordshire_db, "--no-serve"])
+    assert again.exit_code == 0, again.output
+    assert "Keeping what is there" in again.output
+
+
+def test_report_zones_prints_the_councils_table(herefordshire_db: str) -> None:
+    result = runner.invoke(app, ["report", "zones", "--db", herefordshire_db, "--on", "2017-04-01"])
+    assert result.exit_code == 0, result.output
+    assert "Herefordshire Council, 1 April 2017" in result.output
+    assert "£7,557,898" in result.output
+
+
+def test_report_zones_as_csv_to_a_file(herefordshire_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "zones.csv"
+    result = runner.invoke(
+        app, ["report", "zones", "--db", herefordshire_db, "--format", "csv", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "O,A,161,1682,87464,1381931\n" in out.read_text()
+
+
+def test_report_as_excel_needs_a_file_and_writes_numbers(
+    herefordshire_db: str, tmp_path: Path
+) -> None:
+    refused = runner.invoke(app, ["report", "zones", "--db", herefordshire_db, "--format", "xlsx"])
+    assert refused.exit_code == 1
+    assert "--out" in refused.output
+
+    out = tmp_path / "zones.xlsx"
+    result = runner.invoke(
+        app, ["report", "zones", "--db", herefordshire_db, "-f", "xlsx", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert 87464 in values
+
+
+def test_report_market_share_by_provider(herefordshire_db: str) -> None:
+    result = runner.invoke(
+        app, ["report", "market-share", "--by", "provider", "--db", herefordshire_db]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Total" in result.output
+
+
+def test_an_unknown_commissioner_is_a_clear_error(herefordshire_db: str) -> None:
+    result = runner.invoke(app, ["report", "zones", "-c", "NOPE", "--db", herefordshire_db])
+    assert result.exit_code == 1
+    assert "there is no commissioner NOPE" in result.output
+
+
+def test_an_unknown_preset_is_a_clear_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    result = runner.invoke(app, ["demo", "--preset", "narnia", "--db", url, "--no-serve"])
+    assert result.exit_code == 1
+    assert "no demo preset 'narnia'" in result.output
