@@ -15,10 +15,11 @@ test: $(INSTALLED)
 
 install: $(INSTALLED)
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund  # GOV.UK Frontend's CSS, JS and images, into node_modules/
 	touch $@
 
 lint: $(INSTALLED)
@@ -26,4 +27,4 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check src tests bench
 
 clean:
-	rm -rf $(VENV) caremarket.db .pytest_cache
+	rm -rf $(VENV) node_modules caremarket.db .pytest_cache

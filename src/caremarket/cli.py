@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -17,6 +18,7 @@ from caremarket.config import Settings
 from caremarket.db import migrate
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
+from caremarket.domain.access import Actor, Role
 from caremarket.domain.errors import DomainError
 
 app = typer.Typer(
@@ -117,6 +119,7 @@ def demo(
     """Create the database if missing, load a demo preset, and start the web server."""
     from caremarket.demo import DEFAULT_PRESET
     from caremarket.services.demo import PresetAlreadyLoaded, load_preset
+    from caremarket.services.demo_accounts import add_demo_accounts
 
     settings = settings_for(db)
     engine = make_engine(settings.database_url)
@@ -129,7 +132,11 @@ def demo(
             typer.echo(f"Loaded the {name} preset: {summary}")
         except PresetAlreadyLoaded as already:
             typer.echo(f"{already} Keeping what is there.")
+        demo_accounts = add_demo_accounts(uow, by=command_line_actor(), now=datetime.now(UTC))
     engine.dispose()
+    typer.echo("\nSign in as any of these (a demo database only):")
+    for account in demo_accounts:
+        typer.echo(f"  {account}")
     if serve_after:
         serve(db=settings.database_url)
 
@@ -161,6 +168,18 @@ def run_import(kind: str, file: Path, db: str | None, **options: str | None) -> 
     for warning in getattr(result, "warnings", ()):
         err.print(f"[yellow]Warning:[/] {warning}", highlight=False)
     typer.echo(str(result))
+
+
+@import_app.command("commissioners")
+def import_commissioners(file: FileArgument, db: DbOption = None) -> None:
+    """Councils and ICBs with their pathway rules: import these first."""
+    run_import("commissioners", file, db)
+
+
+@import_app.command("services")
+def import_services(file: FileArgument, db: DbOption = None) -> None:
+    """Service types (personal care, 24-hour, sleep-in ...): before packages name them."""
+    run_import("services", file, db)
 
 
 @import_app.command("zones")
@@ -247,7 +266,10 @@ def only_commissioner(commissioners: list) -> str:
     if len(commissioners) == 1:
         return commissioners[0].code
     if not commissioners:
-        fail("there are no commissioners yet: load a demo (`caremarket demo`) or import zones")
+        fail(
+            "there are no commissioners yet: load a demo (`caremarket demo`)"
+            " or import them (`caremarket import commissioners FILE`)"
+        )
     fail(
         "say which commissioner with --commissioner: one of "
         + ", ".join(c.code for c in commissioners)
@@ -284,3 +306,96 @@ def report_market_share(
 ) -> None:
     """Market share: people, hours and value a week and a year, by tier or provider."""
     run_report("market_share", commissioner, on, fmt, out, db, by=by.value)
+
+
+users_app = typer.Typer(help="People's accounts for the web pages.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens for other systems (ECM, finance).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+RoleOption = Annotated[Role, typer.Option("--role", "-r", help="What the account may do.")]
+ProviderOption = Annotated[
+    str | None, typer.Option("--provider", "-p", help="The provider (for the provider role).")
+]
+
+
+def command_line_actor() -> Actor:
+    """The person at the terminal, as the audit trail names them."""
+    return Actor(f"cli:{getpass.getuser()}", Role.ADMIN)
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="The person's e-mail address (their sign-in).")],
+    name: Annotated[str, typer.Option("--name", "-n", help="Their name, as pages show it.")],
+    role: RoleOption,
+    provider: ProviderOption = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CAREMARKET_NEW_PASSWORD",
+            help="Their password (12+ characters); asked for when not given.",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a person's account."""
+    from caremarket.services import accounts
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with users_errors():
+        added = accounts.add_user(
+            unit_of_work(settings_for(db)),
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            provider=provider,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+        )
+    typer.echo(f"Added {added.email} as {role.label}" + (f" of {provider}" if provider else ""))
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Argument(help="What the token is for, e.g. 'ECM feed'.")],
+    role: RoleOption,
+    provider: ProviderOption = None,
+    db: DbOption = None,
+) -> None:
+    """Create an API token; it is shown once, here, and never again."""
+    from caremarket.services import accounts
+
+    with users_errors():
+        issued = accounts.create_token(
+            unit_of_work(settings_for(db)),
+            name=name,
+            role=role,
+            provider=provider,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+        )
+    typer.echo(
+        f"Token for {issued.name} ({issued.role.label}); keep it now, it is not shown again:"
+    )
+    typer.echo(issued.secret)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    prefix: Annotated[str, typer.Argument(help="The token's first characters, as listed.")],
+    db: DbOption = None,
+) -> None:
+    """Revoke an API token at once."""
+    from caremarket.services import accounts
+
+    with users_errors():
+        accounts.revoke_token(
+            unit_of_work(settings_for(db)),
+            prefix=prefix,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+        )
+    typer.echo(f"Revoked the token {prefix}")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-not-secret"
+# `npm ci` (make install) puts GOV.UK Frontend here, beside src/
+DEFAULT_ASSETS = Path(__file__).resolve().parents[2] / "node_modules/govuk-frontend/dist/govuk"
 
 
 class Settings(BaseSettings):
@@ -26,6 +29,15 @@ class Settings(BaseSettings):
         description="Signs session cookies. Must be set outside development.",
     )
     time_zone: str = Field(default="Europe/London")
+    council_name: str | None = Field(
+        default=None,
+        description="The council named in the pages' header; by default the only council"
+        " commissioner in the database, else 'caremarket'.",
+    )
+    assets_dir: Path = Field(
+        default=DEFAULT_ASSETS,
+        description="GOV.UK Frontend's dist/govuk folder, installed from npm by `npm ci`.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -11,14 +11,17 @@ import pytest
 
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.errors import ImportRejected, RowProblem
+from caremarket.domain.market import CommissionerKind, ServiceKind
 from caremarket.domain.packages import FundingShare
 from caremarket.services.imports import (
+    import_commissioners,
     import_packages,
     import_postcodes,
     import_providers,
+    import_services,
     import_zones,
 )
-from tests.builders import a_commissioner, a_service, a_zone
+from tests.builders import HEREFORDSHIRE_RULES, a_commissioner, a_service, a_zone
 
 EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
 PACKAGE_HEADER = (
@@ -352,3 +355,112 @@ def test_the_zones_a_package_names_exist_before_it_is_imported(uow: SqlUnitOfWor
     source = csv_file(PACKAGE_HEADER, package_row(zone="A"))
 
     assert import_packages(uow, source).added == ("PKG-9",)
+
+
+def test_an_empty_database_takes_every_example_file_in_the_documented_order(
+    uow: SqlUnitOfWork,
+) -> None:
+    assert str(import_commissioners(uow, EXAMPLES / "commissioners.csv")) == (
+        "Imported 2 commissioners."
+    )
+    assert str(import_services(uow, EXAMPLES / "services.csv")) == "Imported 3 service types."
+    import_zones(uow, EXAMPLES / "zones.csv")
+    import_providers(uow, EXAMPLES / "providers.csv")
+    import_postcodes(uow, EXAMPLES / "postcodes.csv")
+
+    result = import_packages(uow, EXAMPLES / "packages.csv")
+
+    assert result.added == ("PKG-1001", "PKG-1002", "PKG-1003")
+    with uow:
+        council = uow.commissioners.get("HFD")
+        assert council.kind is CommissionerKind.COUNCIL
+        assert council.pathway_rules == HEREFORDSHIRE_RULES
+        assert uow.commissioners.get("HCCG").kind is CommissionerKind.ICB
+        assert uow.services.get("SLEEP-IN").kind is ServiceKind.SLEEP_IN
+        assert uow.packages.get("PKG-1001").pathway == "O"
+
+
+def test_imported_pathway_rules_class_the_packages_imported_after_them(
+    uow: SqlUnitOfWork,
+) -> None:
+    import_commissioners(
+        uow,
+        csv_file(
+            "code,name,kind,pathway_rules",
+            "HFD,Herefordshire,council,D if weekly hours >= 10 or service is 24-hour; else O",
+        ),
+    )
+    import_services(uow, EXAMPLES / "services.csv")
+    import_zones(uow, EXAMPLES / "zones.csv")
+
+    import_packages(
+        uow,
+        csv_file(
+            PACKAGE_HEADER,
+            package_row(reference="PKG-1", pattern="1x30 daily"),
+            package_row(reference="PKG-2", pattern="2x45 daily"),
+            package_row(reference="PKG-3", service="24H", pattern="1x1440 Mon"),
+        ),
+    )
+
+    with uow:
+        assert [uow.packages.get(f"PKG-{n}").pathway for n in (1, 2, 3)] == ["O", "D", "D"]
+
+
+def test_commissioners_already_recorded_or_twice_in_the_file_are_refused_writing_nothing(
+    uow: SqlUnitOfWork,
+) -> None:
+    with uow:
+        uow.commissioners.add(a_commissioner())
+        uow.commit()
+    source = csv_file(
+        "code,name,kind",
+        "WOR,Worcestershire County Council,council",
+        "HFD,Herefordshire Council,council",
+        "HWICB,Herefordshire and Worcestershire ICB,icb",
+        "WOR,Worcestershire again,council",
+    )
+
+    error = rejected(lambda: import_commissioners(uow, source))
+
+    assert [str(p) for p in error.problems] == [
+        "line 3, code 'HFD': commissioner HFD is already recorded",
+        "line 5, code 'WOR': commissioner WOR is also on line 2",
+    ]
+    with uow:
+        assert [c.code for c in uow.commissioners.list()] == ["HFD"]
+
+
+def test_commissioners_with_unreadable_pathway_rules_are_refused_with_the_reason(
+    uow: SqlUnitOfWork,
+) -> None:
+    source = csv_file("code,name,kind,pathway_rules", "HFD,Herefordshire,council,D if hours > 28")
+
+    error = rejected(lambda: import_commissioners(uow, source))
+
+    assert lines_and_columns(error) == [(2, "pathway_rules")]
+    assert "'D if hours > 28'" in str(error)
+
+
+def test_service_types_already_recorded_or_twice_in_the_file_are_refused_writing_nothing(
+    uow: SqlUnitOfWork,
+) -> None:
+    with uow:
+        uow.services.add(a_service())
+        uow.commit()
+    source = csv_file(
+        "code,name,kind,rate",
+        "24H,24-hour care,24-hour,12.80",
+        "PC,Personal care,visits,15.80",
+        "24H,Live-in care,24-hour,12.80",
+    )
+
+    error = rejected(lambda: import_services(uow, source))
+
+    assert [str(p) for p in error.problems] == [
+        "line 3, code 'PC': service type PC is already recorded",
+        "line 4, code '24H': service type 24H is also on line 2",
+    ]
+    assert error.warnings == ("column 'rate' is not one caremarket reads; it was ignored",)
+    with uow:
+        assert [s.code for s in uow.services.list()] == ["PC"]

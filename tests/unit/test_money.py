@@ -40,7 +40,7 @@ def test_half_a_pound_rounds_up_to_the_whole_pound() -> None:
     assert to_pounds(Decimal("1381930.49")) == Decimal(1381930)
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, places=6))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=6))
 def test_rounding_to_the_penny_moves_an_amount_by_at_most_half_a_penny(amount: Decimal) -> None:
     rounded = to_pennies(amount)
     assert abs(rounded - amount) <= Decimal("0.005")

@@ -10,7 +10,16 @@ from caremarket.domain.postcodes import Postcode, normalise_postcode, parse_area
 
 @pytest.mark.parametrize(
     "typed",
-    ["HR4 0LE", "hr4 0le", "HR40LE", "hr40le", "  HR4   0LE  ", "HR4\t0LE", "H R 4 0 L E", "Hr4 0lE"],
+    [
+        "HR4 0LE",
+        "hr4 0le",
+        "HR40LE",
+        "hr40le",
+        "  HR4   0LE  ",
+        "HR4\t0LE",
+        "H R 4 0 L E",
+        "Hr4 0lE",
+    ],
 )
 def test_a_postcode_is_normalised_to_capitals_with_one_space(typed: str) -> None:
     assert normalise_postcode(typed) == "HR4 0LE"

@@ -49,7 +49,13 @@ def test_shares_are_checked_from_any_iterable() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "share"),
-    [("62.5", "62.50"), ("62.5%", "62.50"), (" 62.5 % ", "62.50"), ("100", "100.00"), (10, "10.00")],
+    [
+        ("62.5", "62.50"),
+        ("62.5%", "62.50"),
+        (" 62.5 % ", "62.50"),
+        ("100", "100.00"),
+        (10, "10.00"),
+    ],
 )
 def test_a_share_is_read_as_a_percentage_to_two_places(typed: str | int, share: str) -> None:
     assert str(parse_share(typed)) == share
@@ -67,9 +73,7 @@ def test_a_share_is_read_as_a_percentage_to_two_places(typed: str | int, share: 
         ("", "is not a percentage"),
     ],
 )
-def test_a_share_that_is_not_a_percentage_to_two_places_is_refused(
-    typed: str, reason: str
-) -> None:
+def test_a_share_that_is_not_a_percentage_to_two_places_is_refused(typed: str, reason: str) -> None:
     with pytest.raises(SharesDoNotAddUp, match=reason):
         parse_share(typed)
 

@@ -1,8 +1,14 @@
-"""The app over HTTP, built by create_app on a migrated database of its own."""
+"""The app over HTTP, built by create_app on a migrated database of its own.
+
+The database holds one commissioner and zone, two packages (PKG-0001 awarded to Wyeside Home
+Care, PKG-0002 to Other Care), and one account and one API token for every role; the
+provider's are Wyeside's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,21 +17,68 @@ from caremarket.config import Settings
 from caremarket.db import migrate
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
+from caremarket.domain.access import Actor, Role
+from caremarket.services import accounts
 from caremarket.web.app import create_app
 from tests.builders import a_care_package, a_provider
 
+PASSWORD = "a-long-enough-password"
+SETUP = Actor("test-setup", Role.ADMIN)
 
-@pytest.fixture
-def market_settings(settings: Settings) -> Settings:
-    """Settings on a database holding one commissioner, zone, provider and package."""
-    engine = make_engine(settings.database_url)
+
+def email_of(role: Role) -> str:
+    return f"{role.value}@example.org"
+
+
+@pytest.fixture(scope="session")
+def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[Role, str]]:
+    """Settings on a database with the market above, and a token for every role."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'caremarket.db'}"
+    settings = Settings(database_url=url, environment="test")
+    engine = make_engine(url)
     migrate.upgrade(engine)
-    with SqlUnitOfWork(make_session_factory(engine)) as uow:
-        package = a_care_package(provider=a_provider())
-        uow.packages.add(package)
+    uow = SqlUnitOfWork(make_session_factory(engine))
+    with uow:
+        mine = a_care_package(provider=a_provider())
+        theirs = a_care_package(
+            reference="PKG-0002",
+            commissioner=mine.commissioner,
+            zone=mine.zone,
+            service=mine.service,
+            person=mine.person,
+            provider=a_provider(name="Other Care", cqc_location_ids=("1-999999999",)),
+        )
+        uow.packages.add_all([mine, theirs])
         uow.commit()
+    now = datetime.now(UTC)
+    tokens = {}
+    for role in Role:
+        provider = "Wyeside Home Care" if role is Role.PROVIDER else None
+        accounts.add_user(
+            uow,
+            email=email_of(role),
+            name=f"Test {role.value}",
+            role=role,
+            password=PASSWORD,
+            provider=provider,
+            by=SETUP,
+            now=now,
+        )
+        tokens[role] = accounts.create_token(
+            uow, name=f"{role.value} system", role=role, provider=provider, by=SETUP, now=now
+        ).secret
     engine.dispose()
-    return settings
+    return settings, tokens
+
+
+@pytest.fixture(scope="session")
+def market_settings(market: tuple[Settings, dict[Role, str]]) -> Settings:
+    return market[0]
+
+
+@pytest.fixture(scope="session")
+def tokens(market: tuple[Settings, dict[Role, str]]) -> dict[Role, str]:
+    return market[1]
 
 
 @pytest.fixture
@@ -34,3 +87,19 @@ def client(market_settings: Settings) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
     app.state.engine.dispose()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def sign_in(client: TestClient, role: Role) -> None:
+    """Sign in through the form, as a person would."""
+    page = client.get("/sign-in")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = client.post(
+        "/sign-in",
+        data={"email": email_of(role), "password": PASSWORD, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text

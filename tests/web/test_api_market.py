@@ -3,12 +3,21 @@ from fastapi.testclient import TestClient
 
 from caremarket.config import Settings
 from caremarket.db.migrate import DatabaseNotMigrated
+from caremarket.domain.access import Role
 from caremarket.web.app import create_app
+from tests.web.conftest import bearer, sign_in
 
 
 def test_the_app_refuses_to_start_on_an_unmigrated_database(settings: Settings) -> None:
     with pytest.raises(DatabaseNotMigrated, match="caremarket db upgrade"):
         create_app(settings)
+
+
+@pytest.fixture
+def client(client: TestClient, tokens: dict[Role, str]) -> TestClient:
+    """A commissioner's system, by API token."""
+    client.headers.update(bearer(tokens[Role.COMMISSIONER]))
+    return client
 
 
 def test_health_answers_with_the_version(client: TestClient) -> None:
@@ -52,12 +61,15 @@ def test_an_unknown_commissioner_is_not_found(client: TestClient) -> None:
 
 
 def test_packages_are_listed_a_page_at_a_time_with_filters(client: TestClient) -> None:
-    page = client.get("/api/packages", params={"zone": "A", "status": "active"}).json()
+    page = client.get("/api/packages", params={"provider": "Wyeside Home Care"}).json()
     assert page["total"] == 1
     [package] = page["items"]
     assert package["reference"] == "PKG-0001"
     assert package["weekly_hours"] == "14"
     assert package["provider"] == "Wyeside Home Care"
+    assert (
+        client.get("/api/packages", params={"zone": "A", "status": "active"}).json()["total"] == 2
+    )
     assert client.get("/api/packages", params={"zone": "B"}).json()["total"] == 0
 
 
@@ -68,6 +80,7 @@ def test_a_bad_filter_value_names_the_field(client: TestClient) -> None:
 
 
 def test_the_index_page_shows_the_market(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
     page = client.get("/")
     assert page.status_code == 200
     assert "Herefordshire Council" in page.text

@@ -100,6 +100,8 @@ class SqlPackageRepository(SqlRepository[CarePackage]):
                 query = query.join(table, table.c.id == foreign_key).where(natural_key == value)
         if where.status is not None:
             query = query.where(c.status == where.status)
+        if where.provider_id is not None:
+            query = query.where(c.provider_id == where.provider_id)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         page = self.session.scalars(
             query.options(

@@ -141,8 +141,20 @@ def format_days(days: frozenset[int]) -> str:
     )
 
 
+_DAY_WORDS = (  # what people write for each day, Monday first
+    ("mon", "monday"),
+    ("tue", "tues", "tuesday"),
+    ("wed", "weds", "wednesday"),
+    ("thu", "thur", "thurs", "thursday"),
+    ("fri", "friday"),
+    ("sat", "saturday"),
+    ("sun", "sunday"),
+)
+
+
 def _day(text: str) -> int:
-    for index, name in enumerate(DAY_NAMES):
-        if text[:3].lower() == name.lower() and len(text) >= 3:
+    word = text.lower()
+    for index, words in enumerate(_DAY_WORDS):
+        if word in words:
             return index
     raise InvalidVisitPattern(f"{text!r} is not a day of the week (Mon, Tue, ... Sun)")

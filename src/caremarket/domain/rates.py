@@ -14,10 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from caremarket.domain.errors import NoRate
+from caremarket.domain.errors import DomainError, NoRate
 from caremarket.domain.market import Commissioner, ServiceType, Zone
 from caremarket.domain.money import to_pennies
 from caremarket.domain.patterns import VisitLine
+
+
+class RateCardConflict(DomainError):
+    pass
 
 
 class RateBasis(enum.StrEnum):
@@ -56,6 +60,11 @@ class RateCard:
 
     def uplift(self, percent: Decimal, effective_from: date) -> list[RateLine]:
         """An annual uplift: each rate in force the day before, raised and rounded to the penny."""
+        if any(line.effective_from == effective_from for line in self.lines):
+            raise RateCardConflict(
+                f"{self.name} already has rates from {effective_from:%d %B %Y}: change those"
+                " rather than adding an uplift on the same day"
+            )
         current = {
             (line.service, line.zone): line
             for line in sorted(self.lines, key=lambda ln: ln.effective_from)
@@ -110,6 +119,8 @@ def weekly_cost(
     """Exact weekly cost of a visit pattern at the rates in force."""
     total = Decimal(0)
     for line in pattern:
-        line_service = services[line.service] if line.service else service
+        line_service = services.get(line.service) if line.service else service
+        if line_service is None:
+            raise NoRate(f"{rates.card_name} has no rate for the unknown service {line.service}")
         total += line_weekly_cost(line, rates.rate_for(line_service, zone))
     return total

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
@@ -11,11 +12,33 @@ E = TypeVar("E", bound=enum.Enum)
 
 LIST_SEPARATOR = ";"
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+# A code is written inside other cells ('HFD 80' in funding, '@SLEEP-IN' in a visit pattern),
+# so it is one word of the characters those cells can carry.
+_CODE = re.compile(r"[A-Za-z0-9_-]+")
+CODE_LENGTH = 32
+NAME_LENGTH = 200
 
 
 def parse_list(text: str) -> tuple[str, ...]:
     """'HR6; HR5 3' -> ('HR6', 'HR5 3'); empty entries are dropped."""
     return tuple(item.strip() for item in text.split(LIST_SEPARATOR) if item.strip())
+
+
+def parse_code(text: str) -> str:
+    """'HFD', 'SLEEP-IN': letters, digits, '-' and '_', at most 32 of them."""
+    if not _CODE.fullmatch(text):
+        raise ValueError(
+            f"{text!r} is not a code: use only letters, digits, '-' and '_', e.g. HFD or SLEEP-IN"
+        )
+    if len(text) > CODE_LENGTH:
+        raise ValueError(f"a code is at most {CODE_LENGTH} characters long")
+    return text
+
+
+def parse_name(text: str) -> str:
+    if len(text) > NAME_LENGTH:
+        raise ValueError(f"a name is at most {NAME_LENGTH} characters long")
+    return text
 
 
 def parse_date(text: str) -> date:

@@ -179,3 +179,29 @@ def _principal(user: User) -> Principal:
     provider = user.provider
     actor = Actor(user.email, user.role, provider.id if provider else None)
     return Principal(actor, user.email, user.name, provider.name if provider else None)
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    email: str
+    name: str
+    role: Role
+    provider: str | None
+    active: bool
+    locked: bool
+
+
+def list_accounts(uow: UnitOfWork, *, now: datetime) -> list[AccountSummary]:
+    """Every person's account, by e-mail address; no password hashes leave this function."""
+    with uow:
+        return [
+            AccountSummary(
+                u.email,
+                u.name,
+                u.role,
+                u.provider.name if u.provider else None,
+                u.active,
+                u.locked(now),
+            )
+            for u in sorted(uow.users.list(), key=lambda u: u.email)
+        ]

@@ -1,4 +1,5 @@
-"""Importing zones, providers, care packages and the postcode gazetteer from CSV files.
+"""Importing commissioners, service types, zones, providers, care packages and the postcode
+gazetteer from CSV files.
 
 Every import reads the whole file, checks every row (first on its own, then against the
 database) and either writes all of it in one commit or raises ImportRejected listing each
@@ -8,17 +9,19 @@ docs/formats.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from caremarket.domain.errors import ImportRejected, RowProblem
 from caremarket.domain.market import Commissioner, Provider, Zone
+from caremarket.imports.commissioner_rows import COMMISSIONER_COLUMNS, parse_commissioners
 from caremarket.imports.commissioners import FileCommissioner
 from caremarket.imports.csvfile import Source, read_table
 from caremarket.imports.packages import package_columns, parse_packages
 from caremarket.imports.postcodes import POSTCODE_COLUMNS, parse_postcodes
 from caremarket.imports.problems import Problems
 from caremarket.imports.providers import PROVIDER_COLUMNS, parse_providers
+from caremarket.imports.service_types import SERVICE_COLUMNS, parse_services
 from caremarket.imports.zones import ZoneRow, check_overlaps, parse_zones, zone_columns
 from caremarket.services.lookups import Lookup
 from caremarket.services.package_rows import build_packages
@@ -28,18 +31,20 @@ __all__ = [
     "ImportRejected",
     "ImportResult",
     "RowProblem",
+    "import_commissioners",
     "import_packages",
     "import_postcodes",
     "import_providers",
+    "import_services",
     "import_zones",
 ]
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import added: zone codes, provider names, package references or postcodes."""
+    """What an import added: codes, provider names, package references or postcodes."""
 
-    kind: str  # "zones", "providers", "care packages", "postcodes"
+    kind: str  # "commissioners", "service types", "zones", "providers", "care packages", ...
     added: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     people_added: int = 0  # care packages: people new to caremarket
@@ -57,6 +62,43 @@ class ImportResult:
         if self.already_known:
             text += f" ({self.already_known:,} already known, left as they were)"
         return text + "."
+
+
+def import_commissioners(uow: UnitOfWork, source: Source) -> ImportResult:
+    """Add the councils and ICBs in a file, with their pathway rules; a code already recorded
+    is refused."""
+    with uow:
+        table = read_table(source, COMMISSIONER_COLUMNS)
+        problems = Problems()
+        parsed = parse_commissioners(table, problems)
+        _check_codes_new(
+            ((line, c.code) for line, c in parsed),
+            (c.code for c in uow.commissioners.list()),
+            "commissioner",
+            problems,
+        )
+        problems.raise_if_any(table.warnings)
+        uow.commissioners.add_all(commissioner for _, commissioner in parsed)
+        uow.commit()
+    return ImportResult("commissioners", tuple(c.code for _, c in parsed), table.warnings)
+
+
+def import_services(uow: UnitOfWork, source: Source) -> ImportResult:
+    """Add the service types in a file; a code already recorded is refused."""
+    with uow:
+        table = read_table(source, SERVICE_COLUMNS)
+        problems = Problems()
+        parsed = parse_services(table, problems)
+        _check_codes_new(
+            ((line, s.code) for line, s in parsed),
+            (s.code for s in uow.services.list()),
+            "service type",
+            problems,
+        )
+        problems.raise_if_any(table.warnings)
+        uow.services.add_all(service for _, service in parsed)
+        uow.commit()
+    return ImportResult("service types", tuple(s.code for _, s in parsed), table.warnings)
 
 
 def import_zones(
@@ -135,6 +177,16 @@ def _file_commissioner(uow: UnitOfWork, chosen: str | None) -> FileCommissioner:
 
 def _found(lookup: Lookup[Commissioner]) -> list[Commissioner]:
     return [item for item in lookup.found.values() if item is not None]
+
+
+def _check_codes_new(
+    coded: Iterable[tuple[int, str]], recorded: Iterable[str], what: str, problems: Problems
+) -> None:
+    """Each (line, code) of the file whose code is already recorded is a problem."""
+    known = set(recorded)
+    for line, code in coded:
+        if code in known:
+            problems.add(line, "code", code, f"{what} {code} is already recorded")
 
 
 def _check_zones_new(rows: list[ZoneRow], existing: list[Zone], problems: Problems) -> None:

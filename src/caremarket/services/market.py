@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from caremarket.domain.access import Actor, Role
+from caremarket.domain.errors import NotFound
 from caremarket.domain.market import Commissioner, ZoneMap
+from caremarket.domain.packages import CarePackage
 from caremarket.domain.patterns import format_pattern
 from caremarket.domain.postcodes import parse_postcode
 from caremarket.services.ports import PackageFilter, UnitOfWork
@@ -82,30 +85,61 @@ def list_providers(uow: UnitOfWork) -> list[ProviderSummary]:
 
 
 def list_packages(
-    uow: UnitOfWork, where: PackageFilter | None = None, *, limit: int = 50, offset: int = 0
+    uow: UnitOfWork,
+    where: PackageFilter | None = None,
+    *,
+    viewer: Actor,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[PackageSummary], int]:
-    """A page of packages matching the filter, and how many match in all."""
+    """A page of the packages the viewer may see that match the filter, and how many in all."""
+    where = where or PackageFilter()
+    if viewer.role is Role.PROVIDER:
+        where = replace(where, provider_id=viewer.provider_id)
     with uow:
-        packages, total = uow.packages.search(where or PackageFilter(), limit=limit, offset=offset)
-        return [
-            PackageSummary(
-                reference=p.reference,
-                person=p.person.reference,
-                commissioner=p.commissioner.code,
-                zone=p.zone.code,
-                service=p.service.code,
-                pattern=format_pattern(p.pattern),
-                weekly_hours=p.weekly_hours,
-                pathway=p.pathway,
-                status=p.status.value,
-                start_on=p.start_on,
-                end_on=p.end_on,
-                provider=p.provider.name if p.provider else None,
-            )
-            for p in packages
-        ], total
+        packages, total = uow.packages.search(where, limit=limit, offset=offset)
+        return [_package(p) for p in packages], total
+
+
+def get_package(uow: UnitOfWork, reference: str, *, viewer: Actor) -> PackageSummary:
+    """One package; NotFound where it does not exist or is another provider's."""
+    with uow:
+        package = uow.packages.find(reference)
+        if package is None or not may_see(viewer, package):
+            raise NotFound(f"there is no care package {reference}")
+        return _package(package)
+
+
+def may_see(viewer: Actor, package: CarePackage) -> bool:
+    """Staff see every package; a provider only those it was awarded."""
+    if viewer.role is not Role.PROVIDER:
+        return True
+    return package.provider is not None and package.provider.id == viewer.provider_id
+
+
+def _package(p: CarePackage) -> PackageSummary:
+    return PackageSummary(
+        reference=p.reference,
+        person=p.person.reference,
+        commissioner=p.commissioner.code,
+        zone=p.zone.code,
+        service=p.service.code,
+        pattern=format_pattern(p.pattern),
+        weekly_hours=p.weekly_hours,
+        pathway=p.pathway,
+        status=p.status.value,
+        start_on=p.start_on,
+        end_on=p.end_on,
+        provider=p.provider.name if p.provider else None,
+    )
 
 
 def _commissioner(c: Commissioner) -> CommissionerSummary:
     rules = c.pathway_rules.describe() if c.pathway_rules else None
     return CommissionerSummary(c.code, c.name, c.kind.value, rules)
+
+
+def council_name(uow: UnitOfWork, *, default: str = "caremarket") -> str:
+    """The name to put in the pages' header: the only council commissioning here, if one."""
+    councils = [c for c in list_commissioners(uow) if c.kind == "council"]
+    return councils[0].name if len(councils) == 1 else default

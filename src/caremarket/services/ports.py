@@ -29,6 +29,7 @@ class PackageFilter:
     service: str | None = None
     status: PackageStatus | None = None
     provider: str | None = None
+    provider_id: int | None = None  # set for a provider's own view
 
 
 class PackageRepository(Repository[CarePackage], Protocol):

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
 
 from caremarket import __version__
 from caremarket.config import Settings
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.migrate import check_migrated
+from caremarket.db.unit_of_work import SqlUnitOfWork
+from caremarket.services import market
 from caremarket.web import errors
+from caremarket.web.assets import Assets
 from caremarket.web.api import router as api_router
 from caremarket.web.pages import router as pages_router
+
+SESSION_HOURS = 8  # a working day; then sign in again
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -25,10 +31,22 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
     )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="caremarket_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.council_name = settings.council_name or market.council_name(
+        SqlUnitOfWork(app.state.session_factory)
+    )
     errors.install(app)
     app.include_router(api_router, prefix="/api")
     app.include_router(pages_router)
+    app.mount("/assets", Assets(settings.assets_dir), name="assets")
     return app

@@ -6,16 +6,18 @@ import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
 from caremarket.domain.errors import DomainError, NotFound
+from caremarket.web.access import SignInRequired, sign_in_url
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(SignInRequired, _sign_in_required)
 
 
 def error_body(code: str, detail: str, fields: dict[str, str] | None = None) -> dict:
@@ -43,5 +45,21 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-    return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
+    code = HTTP_CODES.get(error.status_code, "http_error")
+    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+    return JSONResponse(
+        error_body(code, str(error.detail)), status_code=error.status_code, headers=headers
+    )
+
+
+async def _sign_in_required(request: Request, error: Exception) -> RedirectResponse:
+    assert isinstance(error, SignInRequired)
+    return RedirectResponse(sign_in_url(error.next_url), status_code=303)
+
+
+HTTP_CODES = {
+    401: "not_signed_in",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+}

@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter
 
-from caremarket.web.api import market
+from caremarket.web.api import audit, market
 
 router = APIRouter()
 router.include_router(market.router)
+router.include_router(audit.router)

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from caremarket import __version__
+from caremarket.domain.access import EVERYONE
 from caremarket.domain.packages import PackageStatus
 from caremarket.services import market
+from caremarket.services.accounts import Principal
 from caremarket.services.market import (
     CommissionerSummary,
     PackageSummary,
@@ -17,9 +19,11 @@ from caremarket.services.market import (
     ZoneSummary,
 )
 from caremarket.services.ports import PackageFilter
+from caremarket.web.access import allow, public
 from caremarket.web.deps import UowDep
 
 router = APIRouter(tags=["market"])
+Anyone = Annotated[Principal, allow(*EVERYONE)]
 
 
 class Health(BaseModel):
@@ -34,28 +38,28 @@ class PackagePage(BaseModel):
     offset: int
 
 
-@router.get("/health")
+@router.get("/health", dependencies=[public()])
 def health() -> Health:
     return Health(status="ok", version=__version__)
 
 
-@router.get("/commissioners")
+@router.get("/commissioners", dependencies=[allow(*EVERYONE)])
 def commissioners(uow: UowDep) -> list[CommissionerSummary]:
     return market.list_commissioners(uow)
 
 
-@router.get("/zones")
+@router.get("/zones", dependencies=[allow(*EVERYONE)])
 def zones(uow: UowDep, commissioner: str | None = None) -> list[ZoneSummary]:
     return market.list_zones(uow, commissioner=commissioner)
 
 
-@router.get("/zones/lookup")
+@router.get("/zones/lookup", dependencies=[allow(*EVERYONE)])
 def zone_lookup(uow: UowDep, commissioner: str, postcode: str) -> ZoneSummary:
     """The commissioner's zone covering a postcode."""
     return market.zone_for_postcode(uow, commissioner=commissioner, postcode=postcode)
 
 
-@router.get("/providers")
+@router.get("/providers", dependencies=[allow(*EVERYONE)])
 def providers(uow: UowDep) -> list[ProviderSummary]:
     return market.list_providers(uow)
 
@@ -63,6 +67,7 @@ def providers(uow: UowDep) -> list[ProviderSummary]:
 @router.get("/packages")
 def packages(
     uow: UowDep,
+    by: Anyone,
     commissioner: str | None = None,
     zone: str | None = None,
     service: str | None = None,
@@ -71,6 +76,12 @@ def packages(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> PackagePage:
+    """Care packages, a page at a time; a provider sees only its own."""
     where = PackageFilter(commissioner, zone, service, status, provider)
-    items, total = market.list_packages(uow, where, limit=limit, offset=offset)
+    items, total = market.list_packages(uow, where, viewer=by.actor, limit=limit, offset=offset)
     return PackagePage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/packages/{reference}")
+def package(uow: UowDep, by: Anyone, reference: str) -> PackageSummary:
+    return market.get_package(uow, reference, viewer=by.actor)

@@ -5,16 +5,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from caremarket.domain.access import EVERYONE
 from caremarket.services import market
+from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
-from caremarket.web.pages.templates import templates
+from caremarket.web.pages.templates import render
 
 router = APIRouter()
 
 
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/", response_class=HTMLResponse, include_in_schema=False, dependencies=[allow(*EVERYONE)]
+)
 def index(request: Request, uow: UowDep) -> HTMLResponse:
-    return templates().TemplateResponse(
+    return render(
         request,
         "index.html",
         {

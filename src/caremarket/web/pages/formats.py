@@ -1,0 +1,36 @@
+"""How pages show dates, times, money and hours (Jinja filters)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from caremarket.domain.money import to_pennies
+
+
+def day(value: date | None) -> str:
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def when(value: datetime | None, zone: ZoneInfo) -> str:
+    """A time as people here read it: in Europe/London (or the configured zone)."""
+    if value is None:
+        return ""
+    local = value.astimezone(zone) if value.tzinfo else value
+    return f"{local.day} {local:%B %Y %H:%M}"
+
+
+def money(value: Decimal | None) -> str:
+    return "" if value is None else f"£{to_pennies(Decimal(value)):,}"
+
+
+def hours(value: Decimal | None) -> str:
+    """Weekly hours to two places at most: 14.5, 28, 7.25."""
+    if value is None:
+        return ""
+    rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return f"{rounded:,f}"
+
+
+FILTERS = {"day": day, "money": money, "hours": hours}

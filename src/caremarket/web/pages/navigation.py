@@ -1,0 +1,41 @@
+"""Who reads which area of the pages, and the service navigation each role sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from caremarket.domain.access import EVERYONE, STAFF, Role
+
+MARKET_READERS = EVERYONE
+PACKAGE_READERS = EVERYONE  # a provider sees only its own packages
+REPORT_READERS = STAFF  # reports name every provider's share of the market
+AUDIT_READERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.AUDITOR})
+
+
+@dataclass(frozen=True)
+class Area:
+    label: str
+    href: str
+    roles: frozenset[Role]
+
+
+AREAS = (
+    Area("Home", "/", EVERYONE),
+    Area("Market", "/market", MARKET_READERS),
+    Area("Care packages", "/packages", PACKAGE_READERS),
+    Area("Reports", "/reports", REPORT_READERS),
+    Area("Audit trail", "/audit", AUDIT_READERS),
+)
+
+
+def navigation(role: Role, path: str) -> list[dict[str, object]]:
+    """Items for govukServiceNavigation: the areas this role may use, the current one marked."""
+    return [
+        {"text": area.label, "href": area.href, "active": _within(path, area.href)}
+        for area in AREAS
+        if role in area.roles
+    ]
+
+
+def _within(path: str, href: str) -> bool:
+    return path == href or (href != "/" and path.startswith(href + "/"))
