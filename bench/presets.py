@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -26,10 +27,12 @@ from caremarket.db import migrate
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.demo import ALL, PRESETS
+from caremarket.domain.access import Actor, Role
 from caremarket.reports import render
 from caremarket.services import market, reports
 from caremarket.services.demo import load_preset
 
+BENCH = Actor("bench", Role.ADMIN)
 STEPS = ("migrate", "load preset", "zone report", "market-share report")
 
 
@@ -66,7 +69,7 @@ def run_once(url: str, preset: str) -> dict[str, float]:
     with timed(seconds, "migrate"):
         migrate.upgrade(engine)
     with timed(seconds, "load preset"):
-        summary = load_preset(uow, preset)
+        summary = load_preset(uow, preset, by=BENCH, now=datetime.now(UTC))
     codes = [c.code for c in market.list_commissioners(uow) if c.kind == "council"]
     with timed(seconds, "zone report"):
         for code in codes:

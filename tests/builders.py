@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from caremarket.domain.access import Actor, Role
 from caremarket.domain.market import (
     Commissioner,
     CqcRating,
@@ -95,3 +96,7 @@ def a_care_package(**overrides: Any) -> CarePackage:
         "person", Person(commissioner=commissioner, reference="P-0001", postcode="HR6 8AA")
     )
     return CarePackage(**values)
+
+
+AN_ADMIN = Actor("admin@example.org", Role.ADMIN)  # who acts, in tests that need an actor
+A_MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -128,7 +128,7 @@ def demo(
     name = preset or DEFAULT_PRESET
     with users_errors():
         try:
-            summary = load_preset(uow, name)
+            summary = load_preset(uow, name, by=command_line_actor(), now=datetime.now(UTC))
             typer.echo(f"Loaded the {name} preset: {summary}")
         except PresetAlreadyLoaded as already:
             typer.echo(f"{already} Keeping what is there.")
@@ -158,7 +158,7 @@ def run_import(kind: str, file: Path, db: str | None, **options: str | None) -> 
     with users_errors():
         uow = unit_of_work(settings_for(db))
         try:
-            result = importer(uow, file, **options)
+            result = importer(uow, file, by=command_line_actor(), now=datetime.now(UTC), **options)
         except imports.ImportRejected as rejected:
             count = len(rejected.problems)
             err.print(f"[bold red]Nothing was imported:[/] {file} has {count} problem(s).")
@@ -194,6 +194,32 @@ def import_zones(
 def import_providers(file: FileArgument, db: DbOption = None) -> None:
     """Providers with their CQC location IDs, rating and status."""
     run_import("providers", file, db)
+
+
+@import_app.command("rates")
+def import_rates(
+    file: FileArgument, commissioner: CommissionerOption = None, db: DbOption = None
+) -> None:
+    """Rate card lines: a card is created by its first line, and later files add lines to it."""
+    run_import("rates", file, db, commissioner=commissioner)
+
+
+@import_app.command("vehicles")
+def import_vehicles(file: FileArgument, db: DbOption = None) -> None:
+    """Procurement vehicles (frameworks, dynamic markets ...) and the commissioners they serve."""
+    run_import("vehicles", file, db)
+
+
+@import_app.command("lots")
+def import_lots(file: FileArgument, db: DbOption = None) -> None:
+    """Lots of vehicles already imported: zones, services, pathway, numbers of providers."""
+    run_import("lots", file, db)
+
+
+@import_app.command("memberships")
+def import_memberships(file: FileArgument, db: DbOption = None) -> None:
+    """Providers' places in lots, at their tiers; a subcontractor after its lead."""
+    run_import("memberships", file, db)
 
 
 @import_app.command("packages")

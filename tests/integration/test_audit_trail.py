@@ -69,3 +69,31 @@ def test_the_database_refuses_to_change_or_delete_an_entry(uow: SqlUnitOfWork) -
         with uow, pytest.raises(Exception, match="append-only"):
             assert uow.session is not None
             uow.session.execute(text(statement))
+
+
+def test_an_import_leaves_an_entry_for_each_thing_it_added(uow: SqlUnitOfWork) -> None:
+    from caremarket.services.imports import import_providers
+    from tests.import_files import EXAMPLES
+
+    import_providers(uow, EXAMPLES / "providers.csv", by=ADMIN, now=NOW)
+
+    records, total = list_audit(uow, AuditFilter(object_type="provider"))
+    assert total == 3
+    assert {r.object_ref for r in records} == {
+        "Wyeside Home Care",
+        "Marches Community Care",
+        "Golden Valley Carers",
+    }
+    assert {(r.actor, r.action) for r in records} == {("ada@example.org", "provider imported")}
+
+
+def test_a_rejected_import_leaves_no_entry(uow: SqlUnitOfWork) -> None:
+    from caremarket.domain.errors import ImportRejected
+    from caremarket.services.imports import import_providers
+    from tests.import_files import csv_file
+
+    bad = csv_file("name,cqc_location_ids,cqc_rating,status", "Bad Care,2-123,Good,active")
+    with pytest.raises(ImportRejected):
+        import_providers(uow, bad, by=ADMIN, now=NOW)
+
+    assert list_audit(uow)[1] == 0

@@ -11,6 +11,7 @@ from caremarket.domain.postcodes import parse_postcode
 from caremarket.reports.render import as_csv, as_text, as_xlsx
 from caremarket.services import reports
 from caremarket.services.demo import PresetAlreadyLoaded, load_preset
+from tests.builders import A_MOMENT, AN_ADMIN
 
 pytestmark = pytest.mark.slow
 
@@ -42,14 +43,14 @@ def printed_figures(text: str, label: str, count: int) -> tuple[str, ...]:
 
 
 def test_herefordshire_preset_prints_the_published_zone_tables(uow):
-    load_preset(uow, "herefordshire")
+    load_preset(uow, "herefordshire", by=AN_ADMIN, now=A_MOMENT)
     text = as_text(reports.zone_demand(uow, commissioner="HFD", on=date(2017, 4, 1)))
     for label, figures in HEREFORDSHIRE.items():
         assert printed_figures(text, label, len(figures)) == figures, label
 
 
 def test_herefordshire_zone_demand_holds_exact_numbers(uow):
-    load_preset(uow, "herefordshire")
+    load_preset(uow, "herefordshire", by=AN_ADMIN, now=A_MOMENT)
     table = reports.zone_demand(uow, commissioner="HFD", on=date(2017, 4, 1))
     assert table.value("A", "Clients") == 161
     assert table.value("A", "Weekly hours") == 1682
@@ -60,7 +61,7 @@ def test_herefordshire_zone_demand_holds_exact_numbers(uow):
 
 
 def test_herefordshire_people_live_at_real_postcodes_of_their_zone(uow):
-    load_preset(uow, "herefordshire")
+    load_preset(uow, "herefordshire", by=AN_ADMIN, now=A_MOMENT)
     with uow:
         packages = uow.packages.active_on(date(2017, 4, 1), commissioner_code="HFD")
         postcodes = {p.person.postcode for p in packages}
@@ -71,27 +72,26 @@ def test_herefordshire_people_live_at_real_postcodes_of_their_zone(uow):
 
 
 def test_leicestershire_preset_prints_the_published_market_share(uow):
-    load_preset(uow, "leicestershire")
+    load_preset(uow, "leicestershire", by=AN_ADMIN, now=A_MOMENT)
     text = as_text(reports.market_share(uow, commissioner="LCC", on=date(2018, 8, 15)))
     for label, figures in LEICESTERSHIRE.items():
         assert printed_figures(text, label, len(figures)) == figures, label
 
 
 def test_leicestershire_market_share_holds_exact_numbers(uow):
-    load_preset(uow, "leicestershire")
+    load_preset(uow, "leicestershire", by=AN_ADMIN, now=A_MOMENT)
     table = reports.market_share(uow, commissioner="LCC", on=date(2018, 8, 15))
     assert table.value("Lead provider", "People served") == 1189
     assert table.value("Lead provider", "Hours a week") == 12_533
     assert round(table.value("Lead provider", "Value a week")) == 208_166
     assert round(table.value("Total", "Value a week")) == 309_361
-    by_provider = reports.market_share(uow, commissioner="LCC", on=date(2018, 8, 15),
-                                       by="provider")
+    by_provider = reports.market_share(uow, commissioner="LCC", on=date(2018, 8, 15), by="provider")
     assert len(by_provider.rows) == 18
     assert by_provider.totals.cells[1] == 1775
 
 
 def test_leicestershire_buys_some_care_for_the_ccgs(uow):
-    load_preset(uow, "leicestershire")
+    load_preset(uow, "leicestershire", by=AN_ADMIN, now=A_MOMENT)
     with uow:
         packages = uow.packages.active_on(date(2018, 8, 15), commissioner_code="LCC")
         funders = {f.funder for p in packages for f in p.funding}
@@ -101,7 +101,7 @@ def test_leicestershire_buys_some_care_for_the_ccgs(uow):
 
 
 def test_reports_come_out_as_csv_and_xlsx(uow):
-    load_preset(uow, "leicestershire")
+    load_preset(uow, "leicestershire", by=AN_ADMIN, now=A_MOMENT)
     table = reports.market_share(uow, commissioner="LCC", on=date(2018, 8, 15))
     assert "Lead provider,1189,12533,208166,10.8,67" in as_csv(table)
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx(table))).active
@@ -110,20 +110,20 @@ def test_reports_come_out_as_csv_and_xlsx(uow):
 
 
 def test_both_presets_share_one_database(uow):
-    summary = load_preset(uow, "all")
+    summary = load_preset(uow, "all", by=AN_ADMIN, now=A_MOMENT)
     assert summary.commissioners == ("HFD", "LCC", "ELRCCG", "WLCCG")
     table = reports.zone_demand(uow, commissioner="HFD", on=date(2017, 4, 1))
     assert table.value("Total O pathway", "Clients") == 768
 
 
 def test_loading_a_preset_twice_is_refused_and_changes_nothing(uow):
-    load_preset(uow, "herefordshire")
+    load_preset(uow, "herefordshire", by=AN_ADMIN, now=A_MOMENT)
     with pytest.raises(PresetAlreadyLoaded, match="already loaded"):
-        load_preset(uow, "herefordshire")
+        load_preset(uow, "herefordshire", by=AN_ADMIN, now=A_MOMENT)
     with uow:
         assert len(uow.packages.active_on(date(2017, 4, 1), commissioner_code="HFD")) == 826
 
 
 def test_an_unknown_preset_is_refused():
     with pytest.raises(NotFound, match="no demo preset"):
-        load_preset(None, "rutland")  # type: ignore[arg-type]
+        load_preset(None, "rutland", by=AN_ADMIN, now=A_MOMENT)  # type: ignore[arg-type]

@@ -3,70 +3,51 @@
 from __future__ import annotations
 
 import gzip
-import io
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from caremarket.db.unit_of_work import SqlUnitOfWork
-from caremarket.domain.errors import ImportRejected, RowProblem
+from caremarket.domain.errors import RowProblem
 from caremarket.domain.market import CommissionerKind, ServiceKind
 from caremarket.domain.packages import FundingShare
 from caremarket.services.imports import (
     import_commissioners,
+    import_lots,
+    import_memberships,
     import_packages,
     import_postcodes,
     import_providers,
+    import_rates,
     import_services,
+    import_vehicles,
     import_zones,
 )
-from tests.builders import HEREFORDSHIRE_RULES, a_commissioner, a_service, a_zone
+from tests.builders import (
+    A_MOMENT,
+    AN_ADMIN,
+    HEREFORDSHIRE_RULES,
+    a_commissioner,
+    a_service,
+    a_zone,
+)
+from tests.import_files import EXAMPLES, csv_file, lines_and_columns, rejected
 
-EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
 PACKAGE_HEADER = (
     "reference,person_reference,nhs_number,postcode,commissioner,zone,service,pattern,"
     "weekly_hours,start_on,end_on,status,provider,funding"
 )
 
 
-def csv_file(*lines: str) -> io.StringIO:
-    return io.StringIO("\n".join(lines) + "\n")
-
-
-def rejected(call) -> ImportRejected:  # type: ignore[no-untyped-def]
-    with pytest.raises(ImportRejected) as caught:
-        call()
-    return caught.value
-
-
-def lines_and_columns(error: ImportRejected) -> list[tuple[int, str]]:
-    return [(p.line, p.column) for p in error.problems]
-
-
-@pytest.fixture
-def herefordshire(uow: SqlUnitOfWork) -> SqlUnitOfWork:
-    """Herefordshire Council with its personal care service, providers, zones and gazetteer."""
-    with uow:
-        commissioner = a_commissioner()
-        uow.commissioners.add(commissioner)
-        uow.commissioners.add(a_commissioner(code="HCCG", name="Herefordshire CCG"))
-        uow.services.add(a_service())
-        uow.commit()
-    import_providers(uow, EXAMPLES / "providers.csv")
-    import_zones(uow, EXAMPLES / "zones.csv")
-    import_postcodes(uow, EXAMPLES / "postcodes.csv")
-    return uow
-
-
 def test_the_example_packages_import_with_zones_pathways_and_one_record_per_person(
     herefordshire: SqlUnitOfWork,
 ) -> None:
-    result = import_packages(herefordshire, EXAMPLES / "packages.csv")
+    result = import_packages(
+        herefordshire, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "packages.csv"
+    )
 
-    assert result.added == ("PKG-1001", "PKG-1002", "PKG-1003")
-    assert result.people_added == 2
-    assert str(result) == "Imported 3 care packages for 2 new people."
+    assert result.added == ("PKG-1001", "PKG-1002", "PKG-1003", "PKG-1004")
+    assert result.people_added == 3
+    assert str(result) == "Imported 4 care packages for 3 new people."
     with herefordshire as uow:
         first, second = uow.packages.get("PKG-1001"), uow.packages.get("PKG-1002")
         assert first.zone.code == "A" and second.zone.code == "B"
@@ -76,7 +57,9 @@ def test_the_example_packages_import_with_zones_pathways_and_one_record_per_pers
             FundingShare("HFD", Decimal(80)),
             FundingShare("PERSON", Decimal(20)),
         )
-        assert len(uow.people.list()) == 2
+        assert len(uow.people.list()) == 3
+        assert (first.lot.code, second.lot.code) == ("O-A", "O-B")
+        assert uow.packages.get("PKG-1004").pathway == "D"
         assert uow.packages.get("PKG-1003").person is first.person
 
 
@@ -93,7 +76,9 @@ def test_a_packages_file_with_bad_rows_writes_nothing_and_lists_every_bad_row(
         "PKG-1,P-6,,HR6 8BY,HFD,,PC,4x30 daily,,2017-07-01,,active,,",
     )
 
-    error = rejected(lambda: import_packages(herefordshire, source))
+    error = rejected(
+        lambda: import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    )
 
     assert lines_and_columns(error) == [
         (3, "postcode"),
@@ -109,12 +94,14 @@ def test_a_packages_file_with_bad_rows_writes_nothing_and_lists_every_bad_row(
 
 
 def test_a_reference_already_recorded_is_refused(herefordshire: SqlUnitOfWork) -> None:
-    import_packages(herefordshire, EXAMPLES / "packages.csv")
+    import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "packages.csv")
     source = csv_file(
         PACKAGE_HEADER, "PKG-1001,P-9,,HR6 8BY,HFD,,PC,1x30 daily,,2018-01-01,,active,,"
     )
 
-    error = rejected(lambda: import_packages(herefordshire, source))
+    error = rejected(
+        lambda: import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    )
 
     assert error.problems == (
         RowProblem(2, "reference", "PKG-1001", "care package PKG-1001 is already recorded"),
@@ -147,7 +134,9 @@ def test_a_postcode_the_gazetteer_does_not_hold_in_a_district_it_covers_is_refus
 ) -> None:
     source = csv_file(PACKAGE_HEADER, package_row(postcode="HR6 8ZZ"))
 
-    error = rejected(lambda: import_packages(herefordshire, source))
+    error = rejected(
+        lambda: import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    )
 
     assert error.problems == (
         RowProblem(2, "postcode", "HR6 8ZZ", "HR6 8ZZ is not a known postcode in HR6"),
@@ -159,7 +148,9 @@ def test_a_postcode_in_a_district_the_gazetteer_lacks_is_accepted_on_its_zone(
 ) -> None:
     source = csv_file(PACKAGE_HEADER, package_row(postcode="HR9 5AA"))
 
-    assert import_packages(herefordshire, source).added == ("PKG-9",)
+    assert import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source).added == (
+        "PKG-9",
+    )
 
 
 def test_a_postcode_in_no_zone_of_the_commissioner_is_refused(
@@ -167,7 +158,9 @@ def test_a_postcode_in_no_zone_of_the_commissioner_is_refused(
 ) -> None:
     source = csv_file(PACKAGE_HEADER, package_row(postcode="LE1 1AA"))
 
-    error = rejected(lambda: import_packages(herefordshire, source))
+    error = rejected(
+        lambda: import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    )
 
     assert error.problems[0].reason == "LE1 1AA is in no zone of commissioner HFD"
 
@@ -177,7 +170,9 @@ def test_a_zone_written_in_the_row_must_be_the_postcodes_zone(
 ) -> None:
     source = csv_file(PACKAGE_HEADER, package_row(zone="B"))
 
-    error = rejected(lambda: import_packages(herefordshire, source))
+    error = rejected(
+        lambda: import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    )
 
     assert error.problems[0].reason == "HR6 8BY is in zone A, not zone B"
 
@@ -194,7 +189,9 @@ def test_unknown_commissioner_service_provider_and_funder_are_each_reported(
         package_row(reference="PKG-5", pattern="1x600@SLEEP-IN Fri"),
     )
 
-    error = rejected(lambda: import_packages(herefordshire, source))
+    error = rejected(
+        lambda: import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    )
 
     assert [(p.line, p.column, p.reason) for p in error.problems] == [
         (2, "commissioner", "there is no commissioner NOPE"),
@@ -206,10 +203,12 @@ def test_unknown_commissioner_service_provider_and_funder_are_each_reported(
 
 
 def test_a_person_recorded_with_another_postcode_is_refused(herefordshire: SqlUnitOfWork) -> None:
-    import_packages(herefordshire, EXAMPLES / "packages.csv")
+    import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "packages.csv")
     source = csv_file(PACKAGE_HEADER, package_row(person_reference="P-0002"))
 
-    error = rejected(lambda: import_packages(herefordshire, source))
+    error = rejected(
+        lambda: import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    )
 
     assert error.problems[0].reason == "person P-0002 is recorded with postcode HR4 0LE"
 
@@ -222,7 +221,9 @@ def test_the_commissioner_column_may_be_left_out_when_the_file_is_for_one(
         "PKG-9,P-9,HR6 8BY,PC,4x30 daily,2017-07-01,active",
     )
 
-    result = import_packages(herefordshire, source, commissioner="HFD")
+    result = import_packages(
+        herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source, commissioner="HFD"
+    )
 
     assert result.added == ("PKG-9",)
     with herefordshire as uow:
@@ -234,7 +235,11 @@ def test_a_row_for_another_commissioner_is_refused_when_the_file_is_for_one(
 ) -> None:
     source = csv_file(PACKAGE_HEADER, package_row(commissioner="HCCG"))
 
-    error = rejected(lambda: import_packages(herefordshire, source, commissioner="HFD"))
+    error = rejected(
+        lambda: import_packages(
+            herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source, commissioner="HFD"
+        )
+    )
 
     assert error.problems[0].reason == "this file is being imported for commissioner HFD"
 
@@ -244,7 +249,9 @@ def test_a_file_without_required_columns_is_refused_with_one_problem(
 ) -> None:
     source = csv_file("reference,postcode", "PKG-9,HR6 8BY")
 
-    error = rejected(lambda: import_packages(herefordshire, source))
+    error = rejected(
+        lambda: import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    )
 
     assert len(error.problems) == 1
     assert error.problems[0].line == 1
@@ -254,7 +261,7 @@ def test_a_file_without_required_columns_is_refused_with_one_problem(
 def test_unknown_columns_are_warned_about_not_refused(herefordshire: SqlUnitOfWork) -> None:
     source = csv_file("\ufeffcommissioner,code,name,areas,Notes", "HFD,D,Zone D,HR8,rural")
 
-    result = import_zones(herefordshire, source)
+    result = import_zones(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
 
     assert result.added == ("D",)
     assert result.warnings == ("column 'notes' is not one caremarket reads; it was ignored",)
@@ -270,7 +277,7 @@ def test_zones_that_overlap_in_the_file_or_with_recorded_zones_are_refused(
         "HCCG,A,CCG zone A,HR6",
     )
 
-    error = rejected(lambda: import_zones(herefordshire, source))
+    error = rejected(lambda: import_zones(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source))
 
     assert [str(p) for p in error.problems] == [
         "line 2, areas 'HR6': HR6 is already in zone A",
@@ -283,7 +290,7 @@ def test_a_zone_already_recorded_or_of_an_unknown_commissioner_is_refused(
 ) -> None:
     source = csv_file("commissioner,code,name,areas", "HFD,A,Zone A,HR8", "XYZ,A,Zone A,HR8")
 
-    error = rejected(lambda: import_zones(herefordshire, source))
+    error = rejected(lambda: import_zones(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source))
 
     assert [p.reason for p in error.problems] == [
         "zone A of HFD is already recorded",
@@ -298,7 +305,9 @@ def test_zones_need_no_commissioner_column_where_caremarket_holds_only_one(
         uow.commissioners.add(a_commissioner())
         uow.commit()
 
-    result = import_zones(uow, csv_file("code,name,areas", "A,Zone A,HR6; HR5 3"))
+    result = import_zones(
+        uow, by=AN_ADMIN, now=A_MOMENT, source=csv_file("code,name,areas", "A,Zone A,HR6; HR5 3")
+    )
 
     assert result.added == ("A",)
     with uow:
@@ -315,7 +324,9 @@ def test_providers_with_bad_cqc_ids_or_already_recorded_are_refused(
         "Wye Care,1-101634823,Good,active",
     )
 
-    error = rejected(lambda: import_providers(herefordshire, source))
+    error = rejected(
+        lambda: import_providers(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    )
 
     assert lines_and_columns(error) == [
         (2, "cqc_location_ids"),
@@ -338,7 +349,7 @@ def test_postcodes_load_from_a_gzipped_file_keeping_those_already_known(
             "HR5 3DL,52.203067,-3.028509,329000,255000,10,E06000019,E05009464\n"
         )
 
-    result = import_postcodes(herefordshire, path)
+    result = import_postcodes(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=path)
 
     assert result.added == ("HR5 3DL",)
     assert result.already_known == 1
@@ -354,23 +365,30 @@ def test_the_zones_a_package_names_exist_before_it_is_imported(uow: SqlUnitOfWor
         uow.commit()
     source = csv_file(PACKAGE_HEADER, package_row(zone="A"))
 
-    assert import_packages(uow, source).added == ("PKG-9",)
+    assert import_packages(uow, by=AN_ADMIN, now=A_MOMENT, source=source).added == ("PKG-9",)
 
 
 def test_an_empty_database_takes_every_example_file_in_the_documented_order(
     uow: SqlUnitOfWork,
 ) -> None:
-    assert str(import_commissioners(uow, EXAMPLES / "commissioners.csv")) == (
-        "Imported 2 commissioners."
+    assert str(
+        import_commissioners(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "commissioners.csv")
+    ) == ("Imported 2 commissioners.")
+    assert (
+        str(import_services(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "services.csv"))
+        == "Imported 3 service types."
     )
-    assert str(import_services(uow, EXAMPLES / "services.csv")) == "Imported 3 service types."
-    import_zones(uow, EXAMPLES / "zones.csv")
-    import_providers(uow, EXAMPLES / "providers.csv")
-    import_postcodes(uow, EXAMPLES / "postcodes.csv")
+    import_zones(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "zones.csv")
+    import_providers(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "providers.csv")
+    import_postcodes(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "postcodes.csv")
+    import_rates(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "rates.csv")
+    import_vehicles(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "vehicles.csv")
+    import_lots(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "lots.csv")
+    import_memberships(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "memberships.csv")
 
-    result = import_packages(uow, EXAMPLES / "packages.csv")
+    result = import_packages(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "packages.csv")
 
-    assert result.added == ("PKG-1001", "PKG-1002", "PKG-1003")
+    assert result.added == ("PKG-1001", "PKG-1002", "PKG-1003", "PKG-1004")
     with uow:
         council = uow.commissioners.get("HFD")
         assert council.kind is CommissionerKind.COUNCIL
@@ -385,17 +403,21 @@ def test_imported_pathway_rules_class_the_packages_imported_after_them(
 ) -> None:
     import_commissioners(
         uow,
-        csv_file(
+        by=AN_ADMIN,
+        now=A_MOMENT,
+        source=csv_file(
             "code,name,kind,pathway_rules",
             "HFD,Herefordshire,council,D if weekly hours >= 10 or service is 24-hour; else O",
         ),
     )
-    import_services(uow, EXAMPLES / "services.csv")
-    import_zones(uow, EXAMPLES / "zones.csv")
+    import_services(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "services.csv")
+    import_zones(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "zones.csv")
 
     import_packages(
         uow,
-        csv_file(
+        by=AN_ADMIN,
+        now=A_MOMENT,
+        source=csv_file(
             PACKAGE_HEADER,
             package_row(reference="PKG-1", pattern="1x30 daily"),
             package_row(reference="PKG-2", pattern="2x45 daily"),
@@ -421,7 +443,7 @@ def test_commissioners_already_recorded_or_twice_in_the_file_are_refused_writing
         "WOR,Worcestershire again,council",
     )
 
-    error = rejected(lambda: import_commissioners(uow, source))
+    error = rejected(lambda: import_commissioners(uow, by=AN_ADMIN, now=A_MOMENT, source=source))
 
     assert [str(p) for p in error.problems] == [
         "line 3, code 'HFD': commissioner HFD is already recorded",
@@ -436,7 +458,7 @@ def test_commissioners_with_unreadable_pathway_rules_are_refused_with_the_reason
 ) -> None:
     source = csv_file("code,name,kind,pathway_rules", "HFD,Herefordshire,council,D if hours > 28")
 
-    error = rejected(lambda: import_commissioners(uow, source))
+    error = rejected(lambda: import_commissioners(uow, by=AN_ADMIN, now=A_MOMENT, source=source))
 
     assert lines_and_columns(error) == [(2, "pathway_rules")]
     assert "'D if hours > 28'" in str(error)
@@ -455,7 +477,7 @@ def test_service_types_already_recorded_or_twice_in_the_file_are_refused_writing
         "24H,Live-in care,24-hour,12.80",
     )
 
-    error = rejected(lambda: import_services(uow, source))
+    error = rejected(lambda: import_services(uow, by=AN_ADMIN, now=A_MOMENT, source=source))
 
     assert [str(p) for p in error.problems] == [
         "line 3, code 'PC': service type PC is already recorded",

@@ -62,5 +62,6 @@ def test_split_of_minutes_between_two_rates_rounds_to_the_published_value():
 
 def test_split_refuses_a_value_out_of_reach():
     with pytest.raises(CannotFit):
-        split_minutes(600, Decimal(1), (Decimal("16.43"), Decimal("17.06")),
-                      share_first=Decimal("0.5"))
+        split_minutes(
+            600, Decimal(1), (Decimal("16.43"), Decimal("17.06")), share_first=Decimal("0.5")
+        )

@@ -1,8 +1,10 @@
 """The app over HTTP, built by create_app on a migrated database of its own.
 
-The database holds one commissioner and zone, two packages (PKG-0001 awarded to Wyeside Home
-Care, PKG-0002 to Other Care), and one account and one API token for every role; the
-provider's are Wyeside's.
+The database holds one commissioner, two packages in zone A (PKG-0001 awarded to Wyeside Home
+Care, PKG-0002 to Other Care), sixty requested packages without a provider in zone C
+(PKG-1001 to PKG-1060, to page through), a vehicle whose lot O-A has Wyeside as lead and Other
+Care as approved, a rate card, an audit entry for PKG-0001, and one account and one API token
+for every role; the provider's are Wyeside's.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from caremarket.db import migrate
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
+from caremarket.domain.audit import entry
+from caremarket.domain.market import Tier, Vehicle, VehicleKind
+from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.services import accounts
 from caremarket.web.app import create_app
-from tests.builders import a_care_package, a_provider
+from tests.builders import a_care_package, a_lot, a_provider, a_rate_card, a_zone
 
 PASSWORD = "a-long-enough-password"
 SETUP = Actor("test-setup", Role.ADMIN)
@@ -48,9 +53,16 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[Rol
             person=mine.person,
             provider=a_provider(name="Other Care", cqc_location_ids=("1-999999999",)),
         )
-        uow.packages.add_all([mine, theirs])
+        uow.packages.add_all([mine, theirs, *waiting_packages(mine)])
+        uow.vehicles.add(a_vehicle(mine, theirs))
+        uow.rate_cards.add(a_rate_card(mine.commissioner, mine.service))
         uow.commit()
     now = datetime.now(UTC)
+    with uow:
+        uow.audit.record(
+            entry(SETUP, now, "package imported", ("care package", "PKG-0001"), {"hours": "14"})
+        )
+        uow.commit()
     tokens = {}
     for role in Role:
         provider = "Wyeside Home Care" if role is Role.PROVIDER else None
@@ -69,6 +81,30 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[Rol
         ).secret
     engine.dispose()
     return settings, tokens
+
+
+def waiting_packages(like: CarePackage, count: int = 60) -> list[CarePackage]:
+    zone_c = a_zone(commissioner=like.commissioner, code="C", name="Zone C", areas=("HR1",))
+    return [
+        a_care_package(
+            reference=f"PKG-{1000 + n}",
+            commissioner=like.commissioner,
+            zone=zone_c,
+            service=like.service,
+            person=like.person,
+            status=PackageStatus.REQUESTED,
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def a_vehicle(mine: CarePackage, theirs: CarePackage) -> Vehicle:
+    lot = a_lot(zones=[mine.zone])
+    lot.admit(mine.provider, Tier.LEAD)
+    lot.admit(theirs.provider, Tier.APPROVED)
+    return Vehicle(
+        "HFD-DPS", "Home care DPS", VehicleKind.DPS, commissioners=[mine.commissioner], lots=[lot]
+    )
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from caremarket.domain.access import Role
 from caremarket.web.access import route_rule
 from tests.web.conftest import bearer, sign_in
 
-SAMPLE_PATH_VALUES = {"reference": "PKG-0001"}
+SAMPLE_PATH_VALUES = {"reference": "PKG-0001", "name": "zone-demand"}
 SAMPLE_QUERIES = {"/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"}}
 
 

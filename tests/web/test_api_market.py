@@ -79,9 +79,9 @@ def test_a_bad_filter_value_names_the_field(client: TestClient) -> None:
     assert set(answer.json()["fields"]) == {"status", "limit"}
 
 
-def test_the_index_page_shows_the_market(client: TestClient) -> None:
+def test_the_zones_page_shows_the_market(client: TestClient) -> None:
     sign_in(client, Role.COMMISSIONER)
-    page = client.get("/")
+    page = client.get("/market/zones")
     assert page.status_code == 200
     assert "Herefordshire Council" in page.text
     assert "HR6" in page.text

@@ -53,6 +53,11 @@ class PathwayRules:
                 return rule.pathway
         return self.default
 
+    @property
+    def pathways(self) -> frozenset[str]:
+        """Every pathway these rules can class a package into."""
+        return frozenset(r.pathway for r in self.rules) | {self.default}
+
     def describe(self) -> str:
         return "; ".join([r.describe() for r in self.rules] + [f"else {self.default}"])
 

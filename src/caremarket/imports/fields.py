@@ -8,6 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
+from caremarket.domain.money import parse_money
+
 E = TypeVar("E", bound=enum.Enum)
 
 LIST_SEPARATOR = ";"
@@ -59,6 +61,21 @@ def parse_decimal(text: str) -> Decimal:
     if not value.is_finite():
         raise ValueError(f"{text!r} is not a number")
     return value
+
+
+def parse_amount(text: str) -> Decimal:
+    """'15.80' or '£15.80': pounds, to the penny at most, not negative."""
+    amount = parse_money(text)
+    if amount < 0:
+        raise ValueError("an amount cannot be negative")
+    return amount
+
+
+def parse_count(text: str) -> int:
+    """A whole number, not negative: '3'."""
+    if not text.isdigit():
+        raise ValueError(f"{text!r} is not a whole number, 0 or more")
+    return int(text)
 
 
 def parse_choice(text: str, choices: type[E]) -> E:

@@ -2,7 +2,8 @@
 
 Columns: reference, person_reference, nhs_number (optional), postcode, commissioner, zone
 (optional), service, pattern, weekly_hours (optional cross-check), start_on, end_on, status,
-provider (optional), funding (optional, e.g. 'HFD 80; PERSON 20').
+provider (optional), funding (optional, e.g. 'HFD 80; PERSON 20'), lot (optional,
+'VEHICLE/LOT').
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from caremarket.domain.shares import check_shares_total, parse_share
 from caremarket.imports.commissioners import NAMED_IN_EACH_ROW, FileCommissioner
 from caremarket.imports.csvfile import Columns, Row, Table
 from caremarket.imports.fields import parse_choice, parse_date, parse_decimal, parse_list
+from caremarket.imports.lots import parse_lot_reference
 from caremarket.imports.problems import Problems
 
 
@@ -38,6 +40,7 @@ class PackageRow:
     status: PackageStatus
     provider: str | None
     funding: tuple[FundingShare, ...]  # empty: the commissioner pays it all
+    lot: tuple[str, str] | None = None  # (vehicle, lot)
 
 
 def package_columns(commissioner: FileCommissioner = NAMED_IN_EACH_ROW) -> Columns:
@@ -53,7 +56,16 @@ def package_columns(commissioner: FileCommissioner = NAMED_IN_EACH_ROW) -> Colum
             "start_on",
             "status",
         ),
-        optional=(*optional, "nhs_number", "zone", "weekly_hours", "end_on", "provider", "funding"),
+        optional=(
+            *optional,
+            "nhs_number",
+            "zone",
+            "weekly_hours",
+            "end_on",
+            "provider",
+            "funding",
+            "lot",
+        ),
     )
 
 
@@ -106,6 +118,7 @@ def _package(
         "status": problems.cell(row, "status", lambda t: parse_choice(t, PackageStatus)),
         "provider": row.get("provider") or None,
         "funding": problems.cell(row, "funding", parse_funding, required=False) or (),
+        "lot": problems.cell(row, "lot", parse_lot_reference, required=False),
     }
     if pattern is not None:
         _check_weekly_hours(row, pattern, problems)

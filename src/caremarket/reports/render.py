@@ -31,8 +31,10 @@ _XLSX_FORMATS = {
 def as_text(table: Table) -> str:
     """An aligned plain-text table with its title, date, totals and notes."""
     header = [c.heading for c in table.columns]
-    body = [[_text(cell, c.measure) for cell, c in zip(row.cells, table.columns, strict=True)]
-            for row in table.all_rows]
+    body = [
+        [text_of(cell, c.measure) for cell, c in zip(row.cells, table.columns, strict=True)]
+        for row in table.all_rows
+    ]
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
     lines = [table.title, _subtitle(table), ""]
     lines.append(_aligned(header, widths, table))
@@ -73,8 +75,9 @@ def as_xlsx(table: Table) -> bytes:
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for row in table.all_rows:
-        sheet.append([_xlsx_value(cell, c.measure) for cell, c in zip(row.cells, table.columns,
-                                                                       strict=True)])
+        sheet.append(
+            [_xlsx_value(cell, c.measure) for cell, c in zip(row.cells, table.columns, strict=True)]
+        )
         for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
             cell.number_format = _XLSX_FORMATS.get(column.measure, "General")
             if row.subtotal or row is table.totals:
@@ -101,7 +104,8 @@ def shown(value: Cell, measure: Measure) -> str | int | Decimal:
     return Decimal(value).quantize(_WHOLE, rounding=ROUND_HALF_UP)
 
 
-def _text(value: Cell, measure: Measure) -> str:
+def text_of(value: Cell, measure: Measure) -> str:
+    """A figure as the text and HTML tables show it: '£1,381,931', '£10.8m', '67%'."""
     figure = shown(value, measure)
     if isinstance(figure, str):
         return figure

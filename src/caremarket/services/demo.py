@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from caremarket.demo import PRESETS, preset_names
 from caremarket.demo.preset import Preset
+from caremarket.domain.access import Actor
+from caremarket.domain.audit import entry
 from caremarket.domain.errors import DomainError
 from caremarket.services.ports import UnitOfWork
 
@@ -33,7 +35,7 @@ class PresetSummary:
         )
 
 
-def load_preset(uow: UnitOfWork, name: str) -> PresetSummary:
+def load_preset(uow: UnitOfWork, name: str, *, by: Actor, now: datetime) -> PresetSummary:
     """Add a preset ("all" for every one) to the database; refuses if it is already there."""
     names = preset_names(name)
     with uow:
@@ -50,6 +52,25 @@ def load_preset(uow: UnitOfWork, name: str) -> PresetSummary:
         for preset in presets:
             added_postcodes += uow.postcodes.load(preset.postcodes)
             _add(uow, preset)
+            uow.audit.record(
+                entry(
+                    by,
+                    now,
+                    "demo preset loaded",
+                    ("preset", preset.name),
+                    {"packages": len(preset.packages), "providers": len(preset.providers)},
+                ),
+                *(
+                    entry(
+                        by,
+                        now,
+                        "care package created",
+                        ("care package", p.reference),
+                        reason=f"the {preset.name} demo preset",
+                    )
+                    for p in preset.packages
+                ),
+            )
         uow.commit()
     return PresetSummary(
         presets=tuple(names),

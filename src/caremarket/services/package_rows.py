@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from caremarket.domain.market import Commissioner, Zone, ZoneMap
+from caremarket.domain.errors import InvalidLot
+from caremarket.domain.market import Commissioner, Lot, Zone, ZoneMap
 from caremarket.domain.packages import PERSONAL_CONTRIBUTION, CarePackage, Person, classify
+from caremarket.imports.lots import lot_reference
 from caremarket.imports.packages import PackageRow
 from caremarket.imports.problems import Problems
 from caremarket.services.lookups import Lookup
@@ -24,6 +26,7 @@ class _Builder:
         self.commissioners = Lookup(uow.commissioners.find, "commissioner", problems)
         self.service = Lookup(self.services.get, "service", problems)
         self.provider = Lookup(uow.providers.find, "provider", problems)
+        self.vehicle = Lookup(uow.vehicles.find, "vehicle", problems)
         self.zone_maps: dict[str, tuple[ZoneMap, dict[str, Zone]]] = {}
         self.references = uow.packages.references()
         postcodes = {str(r.postcode) for r in rows}
@@ -42,6 +45,7 @@ class _Builder:
         service = self.service(row.line, "service", row.service)
         provider = self.provider(row.line, "provider", row.provider) if row.provider else None
         zone = self._zone(row, owner) if owner else None
+        lot = self._lot(row) if row.lot else None
         self._check_postcode_known(row)
         self._check_pattern_services(row)
         self._check_funders(row)
@@ -67,9 +71,47 @@ class _Builder:
             status=row.status,
             provider=provider,
             funding=row.funding,
+            lot=lot,
         )
         package.pathway = classify(package, self.services)
+        if lot is not None and not self._fits_lot(row, package, lot):
+            return None
         return package
+
+    def _lot(self, row: PackageRow) -> Lot | None:
+        assert row.lot is not None
+        vehicle_code, lot_code = row.lot
+        vehicle = self.vehicle(row.line, "lot", vehicle_code)
+        try:
+            return vehicle.lot(lot_code) if vehicle else None
+        except InvalidLot as missing:
+            self.problems.add(row.line, "lot", lot_reference(*row.lot), str(missing))
+            return None
+
+    def _fits_lot(self, row: PackageRow, package: CarePackage, lot: Lot) -> bool:
+        """The lot covers the package's zone, service and pathway, and holds its provider."""
+        shown = lot_reference(*row.lot) if row.lot else lot.code
+        fits = True
+        if not lot.covers(package.zone, package.service, package.pathway):
+            services = ", ".join(s.code for s in lot.services) or "any service"
+            self.problems.add(
+                row.line,
+                "lot",
+                shown,
+                f"lot {shown} (zones {', '.join(z.code for z in lot.zones)}; {services};"
+                f" pathway {lot.pathway or 'any'}) does not cover zone {package.zone.code},"
+                f" {package.service.code}, pathway {package.pathway or 'none'}",
+            )
+            fits = False
+        if package.provider is not None and lot.membership_of(package.provider) is None:
+            self.problems.add(
+                row.line,
+                "provider",
+                package.provider.name,
+                f"{package.provider.name} is not in lot {shown}",
+            )
+            fits = False
+        return fits
 
     def _zone(self, row: PackageRow, owner: Commissioner) -> Zone | None:
         """The zone the postcode is in; a zone written in the row must be that one."""

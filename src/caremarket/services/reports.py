@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
+from caremarket.domain.market import ServiceType
+from caremarket.domain.packages import CarePackage
+from caremarket.domain.rates import RateCard
 from caremarket.reports import market_share as share
 from caremarket.reports import zone_demand as demand
 from caremarket.reports.costing import card_in_force
@@ -14,12 +19,12 @@ from caremarket.services.ports import UnitOfWork
 def zone_demand(uow: UnitOfWork, *, commissioner: str, on: date) -> Table:
     """Clients, weekly and annual hours and indicative annual cost, by pathway and zone or lot."""
     with uow:
-        owner = uow.commissioners.get(commissioner)
+        market = _market_on(uow, commissioner, on)
         return demand.zone_demand(
-            uow.packages.active_on(on, commissioner_code=owner.code),
-            card=card_in_force(uow.rate_cards.list(commissioner=owner), on),
-            services={s.code: s for s in uow.services.list()},
-            commissioner=owner.name,
+            market.packages,
+            card=market.card,
+            services=market.services,
+            commissioner=market.name,
             on=on,
         )
 
@@ -27,12 +32,31 @@ def zone_demand(uow: UnitOfWork, *, commissioner: str, on: date) -> Table:
 def market_share(uow: UnitOfWork, *, commissioner: str, on: date, by: str = "tier") -> Table:
     """People, hours and value a week and a year, by provider tier ("tier") or "provider"."""
     with uow:
-        owner = uow.commissioners.get(commissioner)
+        market = _market_on(uow, commissioner, on)
         return share.market_share(
-            uow.packages.active_on(on, commissioner_code=owner.code),
-            card=card_in_force(uow.rate_cards.list(commissioner=owner), on),
-            services={s.code: s for s in uow.services.list()},
-            commissioner=owner.name,
+            market.packages,
+            card=market.card,
+            services=market.services,
+            commissioner=market.name,
             on=on,
             by=by,
         )
+
+
+@dataclass(frozen=True)
+class _Market:
+    name: str
+    packages: Sequence[CarePackage]
+    card: RateCard
+    services: dict[str, ServiceType]
+
+
+def _market_on(uow: UnitOfWork, commissioner: str, on: date) -> _Market:
+    """A commissioner's packages active on a date, and the rate card in force that day."""
+    owner = uow.commissioners.get(commissioner)
+    return _Market(
+        name=owner.name,
+        packages=uow.packages.active_on(on, commissioner_code=owner.code),
+        card=card_in_force(uow.rate_cards.list(commissioner=owner), on),
+        services={s.code: s for s in uow.services.list()},
+    )

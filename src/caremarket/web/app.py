@@ -12,8 +12,8 @@ from caremarket.db.migrate import check_migrated
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.services import market
 from caremarket.web import errors
-from caremarket.web.assets import Assets
 from caremarket.web.api import router as api_router
+from caremarket.web.assets import Assets
 from caremarket.web.pages import router as pages_router
 
 SESSION_HOURS = 8  # a working day; then sign in again

@@ -6,11 +6,12 @@ import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from caremarket.domain.errors import DomainError, NotFound
 from caremarket.web.access import SignInRequired, sign_in_url
+from caremarket.web.pages.templates import render
 
 
 def install(app: FastAPI) -> None:
@@ -29,8 +30,10 @@ def error_code(error: Exception) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
 
 
-async def _domain_error(request: Request, error: Exception) -> JSONResponse:
+async def _domain_error(request: Request, error: Exception) -> Response:
     status = 404 if isinstance(error, NotFound) else 422
+    if _is_page(request):
+        return _error_page(request, status, str(error))
     return JSONResponse(error_body(error_code(error), str(error)), status_code=status)
 
 
@@ -43,8 +46,10 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(request: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
+    if _is_page(request) and error.status_code in PAGES:
+        return _error_page(request, error.status_code, str(error.detail))
     code = HTTP_CODES.get(error.status_code, "http_error")
     headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
     return JSONResponse(
@@ -57,6 +62,15 @@ async def _sign_in_required(request: Request, error: Exception) -> RedirectRespo
     return RedirectResponse(sign_in_url(error.next_url), status_code=303)
 
 
+def _is_page(request: Request) -> bool:
+    return not request.url.path.startswith(("/api", "/assets"))
+
+
+def _error_page(request: Request, status: int, detail: str) -> Response:
+    return render(request, f"errors/{status}.html", {"detail": detail}, status_code=status)
+
+
+PAGES = (403, 404)  # statuses with a page of their own; others answer as the API does
 HTTP_CODES = {
     401: "not_signed_in",
     403: "forbidden",

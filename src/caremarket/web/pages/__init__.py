@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from caremarket.web.pages import home, sign_in
+from caremarket.web.pages import audit, home, market, packages, reports, sign_in
 
 router = APIRouter()
-router.include_router(sign_in.router)
-router.include_router(home.router)
+for area in (sign_in, home, market, packages, reports, audit):
+    router.include_router(area.router)

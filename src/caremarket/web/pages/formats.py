@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from caremarket.domain.money import to_pennies
+from caremarket.domain.money import format_pounds
 
 
 def day(value: date | None) -> str:
@@ -22,7 +22,7 @@ def when(value: datetime | None, zone: ZoneInfo) -> str:
 
 
 def money(value: Decimal | None) -> str:
-    return "" if value is None else f"£{to_pennies(Decimal(value)):,}"
+    return "" if value is None else format_pounds(Decimal(value), pence=True)
 
 
 def hours(value: Decimal | None) -> str:

@@ -25,8 +25,7 @@ def table(
         "firstCellIsHeader": row_headers,
         "head": [_cell(h, "numeric" if i in right else None) for i, h in enumerate(head)],
         "rows": [
-            [_cell(v, "numeric" if i in right else None) for i, v in enumerate(row)]
-            for row in rows
+            [_cell(v, "numeric" if i in right else None) for i, v in enumerate(row)] for row in rows
         ],
     }
 
@@ -37,9 +36,18 @@ def link(href: str, text: Any) -> Markup:
 
 def _cell(value: Any, format: str | None) -> dict[str, Any]:
     shown = "" if value is None else value
-    cell: dict[str, Any] = (
-        {"html": shown} if isinstance(shown, Markup) else {"text": str(shown)}
-    )
+    cell: dict[str, Any] = {"html": shown} if isinstance(shown, Markup) else {"text": str(shown)}
     if format:
         cell["format"] = format
     return cell
+
+
+def choices(
+    options: Iterable[Any], selected: Any, *, blank: str | None = "Any"
+) -> list[dict[str, Any]]:
+    """govukSelect's items from values or (value, text) pairs, the selected one marked."""
+    items = [{"value": "", "text": blank}] if blank is not None else []
+    for option in options:
+        value, text = option if isinstance(option, tuple) else (option, option)
+        items.append({"value": value, "text": text, "selected": str(value) == str(selected)})
+    return items

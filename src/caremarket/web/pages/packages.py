@@ -1,0 +1,96 @@
+"""Care packages: a filtered, paginated list and each package with its history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from caremarket.domain.access import Role
+from caremarket.domain.packages import PackageStatus
+from caremarket.services import audit, market, structure
+from caremarket.services.ports import AuditFilter, PackageFilter, UnitOfWork
+from caremarket.web.access import PrincipalDep, allow
+from caremarket.web.deps import UowDep
+from caremarket.web.pages.navigation import PACKAGE_READERS
+from caremarket.web.pages.paging import Paging, pagination, paging, showing
+from caremarket.web.pages.templates import render
+
+router = APIRouter(prefix="/packages", include_in_schema=False)
+READ = [allow(*PACKAGE_READERS)]
+PACKAGE_OBJECT = "care package"  # the audit trail's object type for a package
+HISTORY = 200  # entries shown on a package's page
+STATUSES = [s.value for s in PackageStatus]
+
+
+@router.get("", response_class=HTMLResponse, dependencies=READ)
+def packages(
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    page: Annotated[Paging, Depends(paging)],
+    zone: str = "",
+    status: str = "",
+    service: str = "",
+    provider: str = "",
+) -> HTMLResponse:
+    """Packages a page at a time; a provider sees only its own and has no provider filter."""
+    values = {"zone": zone, "status": status, "service": service, "provider": provider}
+    errors = {}
+    if status and status not in STATUSES:
+        errors["status"] = "Choose a status from the list"
+    own_only = by.actor.role is Role.PROVIDER
+    items, total = [], 0
+    if not errors:
+        where = PackageFilter(
+            zone=zone or None,
+            service=service or None,
+            status=PackageStatus(status) if status else None,
+            provider=None if own_only else provider or None,
+        )
+        items, total = market.list_packages(
+            uow, where, viewer=by.actor, limit=page.per_page, offset=page.offset
+        )
+    fields = [
+        {"name": "zone", "label": "Zone", "options": _zones(uow)},
+        {"name": "status", "label": "Status", "options": STATUSES},
+        {"name": "service", "label": "Service", "options": _services(uow)},
+    ]
+    if not own_only:
+        fields.append({"name": "provider", "label": "Provider", "options": _providers(uow)})
+    context = {
+        "title": "Care packages",
+        "items": items,
+        "fields": fields,
+        "values": values,
+        "errors": errors,
+        "own_only": own_only,
+        "summary": showing(page, total, len(items)),
+        "pages": pagination(request.url.path, values, page, total),
+    }
+    return render(request, "packages/list.html", context, status_code=400 if errors else 200)
+
+
+@router.get("/{reference}", response_class=HTMLResponse, dependencies=READ)
+def package(request: Request, uow: UowDep, by: PrincipalDep, reference: str) -> HTMLResponse:
+    """One package and its history; another provider's package is not found."""
+    found = market.get_package(uow, reference, viewer=by.actor)
+    history, total = audit.list_audit(
+        uow, AuditFilter(object_type=PACKAGE_OBJECT, object_ref=reference), limit=HISTORY
+    )
+    context = {"title": f"Care package {reference}", "package": found, "history": history}
+    return render(request, "packages/detail.html", context | {"history_total": total})
+
+
+def _zones(uow: UnitOfWork) -> list[tuple[str, str]]:
+    zones = {z.code: f"{z.code}: {z.name}" for z in market.list_zones(uow)}
+    return sorted(zones.items())
+
+
+def _services(uow: UnitOfWork) -> list[tuple[str, str]]:
+    return [(s.code, s.name) for s in structure.list_services(uow)]
+
+
+def _providers(uow: UnitOfWork) -> list[str]:
+    return [p.name for p in market.list_providers(uow)]

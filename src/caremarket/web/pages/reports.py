@@ -1,0 +1,161 @@
+"""Reports: zone demand and market share for a commissioner on a day, as pages, CSV and Excel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from caremarket.domain.errors import DomainError
+from caremarket.reports import render as formats
+from caremarket.reports.tables import Measure, Table
+from caremarket.services import market, reports
+from caremarket.services.ports import UnitOfWork
+from caremarket.web.access import allow
+from caremarket.web.deps import UowDep
+from caremarket.web.pages.navigation import REPORT_READERS
+from caremarket.web.pages.templates import render
+
+router = APIRouter(prefix="/reports", include_in_schema=False)
+READ = [allow(*REPORT_READERS)]
+GROUPINGS = {"tier": "Provider tier (lead, supplementary ...)", "provider": "Provider"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    description: str
+    run: Callable[[UnitOfWork, str, date, str], Table]
+    grouped: bool = False  # market share may be by tier or by provider
+
+
+REPORTS = {
+    "zone-demand": Report(
+        "Zone demand",
+        "Clients, weekly and annual hours and indicative annual cost, by pathway and zone.",
+        lambda uow, who, on, by: reports.zone_demand(uow, commissioner=who, on=on),
+    ),
+    "market-share": Report(
+        "Market share",
+        "People, hours and value a week and a year, by provider tier or by provider.",
+        lambda uow, who, on, by: reports.market_share(uow, commissioner=who, on=on, by=by),
+        grouped=True,
+    ),
+}
+
+
+@router.get("", response_class=HTMLResponse, dependencies=READ)
+def index(request: Request) -> HTMLResponse:
+    return render(request, "reports/index.html", {"title": "Reports", "reports": REPORTS})
+
+
+@router.get("/{name}", response_class=HTMLResponse, dependencies=READ)
+def report(request: Request, uow: UowDep, name: str) -> HTMLResponse:
+    """The report chosen in the form (by default the first commissioner, today)."""
+    chosen = _choose(request, uow, name)
+    status = 400 if chosen["errors"] else 200
+    return render(request, "reports/report.html", chosen, status_code=status)
+
+
+@router.get("/{name}/download", dependencies=READ)
+def download(request: Request, uow: UowDep, name: str, format: str = "csv") -> Response:
+    """The same report as a CSV file or an Excel workbook, to save."""
+    if format not in ("csv", "xlsx"):
+        raise HTTPException(404, f"There is no {format} download: choose csv or xlsx.")
+    chosen = _choose(request, uow, name)
+    if chosen["errors"]:
+        return render(request, "reports/report.html", chosen, status_code=400)
+    table: Table = chosen["table"]
+    filename = f"{name}-{chosen['values']['commissioner']}-{table.on.isoformat()}.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if format == "csv":
+        return Response(
+            formats.as_csv(table), media_type="text/csv; charset=utf-8", headers=headers
+        )
+    return Response(formats.as_xlsx(table), media_type=XLSX, headers=headers)
+
+
+def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
+    """Read the form (commissioner, day, month, year, grouping), check it, run the report."""
+    chosen = REPORTS.get(name)
+    if chosen is None:
+        raise HTTPException(404, f"There is no report {name}.")
+    query = request.query_params
+    today = datetime.now(request.app.state.settings.zone).date()
+    commissioners = market.list_commissioners(uow)
+    values = {
+        "commissioner": query.get("commissioner")
+        or (commissioners[0].code if commissioners else ""),
+        "day": query.get("day", str(today.day)).strip(),
+        "month": query.get("month", str(today.month)).strip(),
+        "year": query.get("year", str(today.year)).strip(),
+        "by": query.get("by", "tier"),
+    }
+    errors: dict[str, str] = {}
+    if values["commissioner"] not in {c.code for c in commissioners}:
+        errors["commissioner"] = "Choose a commissioner from the list"
+    on = _day(values, errors)
+    if values["by"] not in GROUPINGS:
+        errors["by"] = "Choose to group by provider tier or by provider"
+    table = None
+    if not errors and on is not None:
+        try:
+            table = chosen.run(uow, values["commissioner"], on, values["by"])
+        except DomainError as error:
+            errors["commissioner"] = f"The report cannot be run: {error}"
+    return {
+        "title": chosen.title,
+        "name": name,
+        "report": chosen,
+        "commissioners": [(c.code, c.name) for c in commissioners],
+        "groupings": GROUPINGS,
+        "values": values,
+        "errors": errors,
+        "table": table,
+        "head": _head(table) if table else None,
+        "rows": _rows(table) if table else None,
+        "query": {k: v for k, v in values.items() if chosen.grouped or k != "by"},
+    }
+
+
+def _day(values: dict[str, str], errors: dict[str, str]) -> date | None:
+    parts = (values["year"], values["month"], values["day"])
+    if not all(parts):
+        errors["day"] = "Enter the date the report is for, with a day, month and year"
+        return None
+    try:
+        return date(*(int(p) for p in parts))
+    except ValueError:
+        errors["day"] = "The date must be a real date, like 1 4 2025"
+        return None
+
+
+def _head(table: Table) -> list[dict[str, str]]:
+    return [
+        {"text": c.heading} | ({} if c.measure is Measure.LABEL else {"format": "numeric"})
+        for c in table.columns
+    ]
+
+
+def _rows(table: Table) -> list[list[dict[str, Any]]]:
+    """govukTable rows: figures as the text report shows them, totals in bold."""
+    rows = []
+    for row in table.all_rows:
+        bold = row.subtotal or row is table.totals
+        cells = []
+        for cell, column in zip(row.cells, table.columns, strict=True):
+            shown: dict[str, Any] = {
+                "text": "" if cell is None else formats.text_of(cell, column.measure)
+            }
+            if column.measure is not Measure.LABEL:
+                shown["format"] = "numeric"
+            if bold:
+                shown["classes"] = "govuk-!-font-weight-bold"
+            cells.append(shown)
+        rows.append(cells)
+    return rows

@@ -1,0 +1,77 @@
+"""Reports as pages, CSV and Excel: zone demand and market share."""
+
+from __future__ import annotations
+
+import io
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from caremarket.domain.access import Role
+from tests.web.conftest import sign_in
+
+ON = {"commissioner": "HFD", "day": "1", "month": "8", "year": "2017"}
+
+
+def test_zone_demand_shows_the_commissioners_zones_on_the_day(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    page = client.get("/reports/zone-demand", params=ON)
+    assert page.status_code == 200
+    assert "Herefordshire Council, 1 August 2017" in page.text
+    assert '<th scope="row"' in page.text
+    assert (
+        "download?commissioner=HFD&amp;day=1&amp;month=8&amp;year=2017&amp;format=csv" in page.text
+    )
+
+
+def test_market_share_can_be_by_provider(client: TestClient) -> None:
+    sign_in(client, Role.FINANCE)
+    page = client.get("/reports/market-share", params=ON | {"by": "provider"})
+    assert page.status_code == 200
+    assert "Wyeside Home Care" in page.text
+    assert "by=provider" in page.text
+
+
+def test_a_report_downloads_as_csv(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    answer = client.get("/reports/market-share/download", params=ON | {"format": "csv"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert (
+        answer.headers["content-disposition"]
+        == 'attachment; filename="market-share-HFD-2017-08-01.csv"'
+    )
+    assert answer.text.splitlines()[0].startswith("Tier,")
+
+
+def test_a_report_downloads_as_an_excel_workbook(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    answer = client.get("/reports/zone-demand/download", params=ON | {"format": "xlsx"})
+    assert answer.status_code == 200
+    assert answer.headers["content-disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    assert "Herefordshire Council" in sheet["A2"].value
+
+
+def test_a_date_that_is_not_real_is_shown_as_an_error(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    page = client.get("/reports/zone-demand", params=ON | {"day": "31", "month": "2"})
+    assert page.status_code == 400
+    assert "<title>Error: Zone demand" in page.text
+    assert "The date must be a real date" in page.text
+    assert 'href="#day"' in page.text
+    download = client.get("/reports/zone-demand/download", params=ON | {"month": ""})
+    assert download.status_code == 400
+
+
+def test_an_unknown_report_or_format_is_not_found(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    assert client.get("/reports/league-table").status_code == 404
+    assert client.get("/reports/zone-demand/download", params={"format": "pdf"}).status_code == 404
+
+
+def test_a_provider_may_not_see_reports(client: TestClient) -> None:
+    sign_in(client, Role.PROVIDER)
+    assert client.get("/reports").status_code == 403
+    assert client.get("/reports/market-share", params=ON).status_code == 403
+    assert client.get("/reports/market-share/download", params=ON).status_code == 403
