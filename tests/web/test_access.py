@@ -13,7 +13,10 @@ from caremarket.web.access import route_rule
 from tests.web.conftest import bearer, sign_in
 
 SAMPLE_PATH_VALUES = {"reference": "PKG-0001", "name": "zone-demand"}
-SAMPLE_QUERIES = {"/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"}}
+SAMPLE_QUERIES = {
+    "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},
+    "/api/reports/{name}": {"commissioner": "HFD", "on": "2017-08-01"},
+}
 
 
 def app_routes(client: TestClient) -> list[APIRoute]:

@@ -37,6 +37,12 @@ class Role(enum.StrEnum):
 STAFF = frozenset(Role) - {Role.PROVIDER}
 EVERYONE = frozenset(Role)
 
+# Who may read what, in the pages and the API alike.
+MARKET_READERS = EVERYONE
+PACKAGE_READERS = EVERYONE  # a provider sees only its own packages
+REPORT_READERS = STAFF  # reports name every provider's share of the market
+AUDIT_READERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.AUDITOR})
+
 
 @dataclass(frozen=True)
 class LockoutPolicy:

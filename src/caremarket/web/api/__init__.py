@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from caremarket.web.api import audit, market
+from caremarket.web.api import audit, market, reports
 
 router = APIRouter()
 router.include_router(market.router)
 router.include_router(audit.router)
+router.include_router(reports.router)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from caremarket.domain.access import Role
+from caremarket.domain.access import AUDIT_READERS
 from caremarket.services import audit
 from caremarket.services.audit import AuditRecord
 from caremarket.services.ports import AuditFilter
@@ -15,7 +15,6 @@ from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
 
 router = APIRouter(tags=["audit"])
-READERS = (Role.ADMIN, Role.COMMISSIONER, Role.AUDITOR)
 
 
 class AuditPage(BaseModel):
@@ -25,7 +24,7 @@ class AuditPage(BaseModel):
     offset: int
 
 
-@router.get("/audit", dependencies=[allow(*READERS)])
+@router.get("/audit", dependencies=[allow(*AUDIT_READERS)])
 def audit_trail(
     uow: UowDep,
     object_type: str | None = None,

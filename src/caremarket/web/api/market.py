@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from caremarket import __version__
-from caremarket.domain.access import EVERYONE
+from caremarket.domain.access import MARKET_READERS, PACKAGE_READERS
 from caremarket.domain.packages import PackageStatus
 from caremarket.services import market
 from caremarket.services.accounts import Principal
@@ -23,7 +23,7 @@ from caremarket.web.access import allow, public
 from caremarket.web.deps import UowDep
 
 router = APIRouter(tags=["market"])
-Anyone = Annotated[Principal, allow(*EVERYONE)]
+PackageReader = Annotated[Principal, allow(*PACKAGE_READERS)]
 
 
 class Health(BaseModel):
@@ -43,23 +43,23 @@ def health() -> Health:
     return Health(status="ok", version=__version__)
 
 
-@router.get("/commissioners", dependencies=[allow(*EVERYONE)])
+@router.get("/commissioners", dependencies=[allow(*MARKET_READERS)])
 def commissioners(uow: UowDep) -> list[CommissionerSummary]:
     return market.list_commissioners(uow)
 
 
-@router.get("/zones", dependencies=[allow(*EVERYONE)])
+@router.get("/zones", dependencies=[allow(*MARKET_READERS)])
 def zones(uow: UowDep, commissioner: str | None = None) -> list[ZoneSummary]:
     return market.list_zones(uow, commissioner=commissioner)
 
 
-@router.get("/zones/lookup", dependencies=[allow(*EVERYONE)])
+@router.get("/zones/lookup", dependencies=[allow(*MARKET_READERS)])
 def zone_lookup(uow: UowDep, commissioner: str, postcode: str) -> ZoneSummary:
     """The commissioner's zone covering a postcode."""
     return market.zone_for_postcode(uow, commissioner=commissioner, postcode=postcode)
 
 
-@router.get("/providers", dependencies=[allow(*EVERYONE)])
+@router.get("/providers", dependencies=[allow(*MARKET_READERS)])
 def providers(uow: UowDep) -> list[ProviderSummary]:
     return market.list_providers(uow)
 
@@ -67,7 +67,7 @@ def providers(uow: UowDep) -> list[ProviderSummary]:
 @router.get("/packages")
 def packages(
     uow: UowDep,
-    by: Anyone,
+    by: PackageReader,
     commissioner: str | None = None,
     zone: str | None = None,
     service: str | None = None,
@@ -83,5 +83,5 @@ def packages(
 
 
 @router.get("/packages/{reference}")
-def package(uow: UowDep, by: Anyone, reference: str) -> PackageSummary:
+def package(uow: UowDep, by: PackageReader, reference: str) -> PackageSummary:
     return market.get_package(uow, reference, viewer=by.actor)

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from caremarket.domain.access import AUDIT_READERS
 from caremarket.services import audit
 from caremarket.services.ports import AuditFilter
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
-from caremarket.web.pages.navigation import AUDIT_READERS
 from caremarket.web.pages.paging import Paging, pagination, paging, showing
 from caremarket.web.pages.templates import render
 

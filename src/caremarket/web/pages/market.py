@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from caremarket.domain.access import MARKET_READERS
 from caremarket.services import market, structure
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
-from caremarket.web.pages.navigation import MARKET_READERS
 from caremarket.web.pages.templates import render
 
 router = APIRouter(prefix="/market", include_in_schema=False)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from caremarket.domain.access import EVERYONE, STAFF, Role
-
-MARKET_READERS = EVERYONE
-PACKAGE_READERS = EVERYONE  # a provider sees only its own packages
-REPORT_READERS = STAFF  # reports name every provider's share of the market
-AUDIT_READERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.AUDITOR})
+from caremarket.domain.access import (
+    AUDIT_READERS,
+    EVERYONE,
+    MARKET_READERS,
+    PACKAGE_READERS,
+    REPORT_READERS,
+    Role,
+)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from caremarket.domain.access import Role
+from caremarket.domain.access import PACKAGE_READERS, Role
 from caremarket.domain.packages import PackageStatus
 from caremarket.services import audit, market, structure
 from caremarket.services.ports import AuditFilter, PackageFilter, UnitOfWork
 from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.deps import UowDep
-from caremarket.web.pages.navigation import PACKAGE_READERS
 from caremarket.web.pages.paging import Paging, pagination, paging, showing
 from caremarket.web.pages.templates import render
 

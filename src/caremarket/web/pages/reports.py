@@ -2,51 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from caremarket.domain.access import REPORT_READERS
 from caremarket.domain.errors import DomainError
 from caremarket.reports import render as formats
 from caremarket.reports.tables import Measure, Table
-from caremarket.services import market, reports
+from caremarket.services import market
 from caremarket.services.ports import UnitOfWork
+from caremarket.web import report_files
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
-from caremarket.web.pages.navigation import REPORT_READERS
 from caremarket.web.pages.templates import render
+from caremarket.web.report_files import REPORTS
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
 READ = [allow(*REPORT_READERS)]
 GROUPINGS = {"tier": "Provider tier (lead, supplementary ...)", "provider": "Provider"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class Report:
-    title: str
-    description: str
-    run: Callable[[UnitOfWork, str, date, str], Table]
-    grouped: bool = False  # market share may be by tier or by provider
-
-
-REPORTS = {
-    "zone-demand": Report(
-        "Zone demand",
-        "Clients, weekly and annual hours and indicative annual cost, by pathway and zone.",
-        lambda uow, who, on, by: reports.zone_demand(uow, commissioner=who, on=on),
-    ),
-    "market-share": Report(
-        "Market share",
-        "People, hours and value a week and a year, by provider tier or by provider.",
-        lambda uow, who, on, by: reports.market_share(uow, commissioner=who, on=on, by=by),
-        grouped=True,
-    ),
-}
 
 
 @router.get("", response_class=HTMLResponse, dependencies=READ)
@@ -65,19 +41,17 @@ def report(request: Request, uow: UowDep, name: str) -> HTMLResponse:
 @router.get("/{name}/download", dependencies=READ)
 def download(request: Request, uow: UowDep, name: str, format: str = "csv") -> Response:
     """The same report as a CSV file or an Excel workbook, to save."""
-    if format not in ("csv", "xlsx"):
+    if format not in report_files.FILE_FORMATS:
         raise HTTPException(404, f"There is no {format} download: choose csv or xlsx.")
     chosen = _choose(request, uow, name)
     if chosen["errors"]:
         return render(request, "reports/report.html", chosen, status_code=400)
-    table: Table = chosen["table"]
-    filename = f"{name}-{chosen['values']['commissioner']}-{table.on.isoformat()}.{format}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    if format == "csv":
-        return Response(
-            formats.as_csv(table), media_type="text/csv; charset=utf-8", headers=headers
-        )
-    return Response(formats.as_xlsx(table), media_type=XLSX, headers=headers)
+    return report_files.download(
+        chosen["table"],
+        name=name,
+        commissioner=chosen["values"]["commissioner"],
+        file_format=format,
+    )
 
 
 def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:

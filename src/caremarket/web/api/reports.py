@@ -1,0 +1,93 @@
+"""Reports as data (exact figures), CSV or Excel, for a commissioner on a day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from caremarket.domain.access import REPORT_READERS
+from caremarket.reports.tables import Row, Table
+from caremarket.web import report_files
+from caremarket.web.access import allow
+from caremarket.web.deps import SettingsDep, UowDep
+
+router = APIRouter(tags=["reports"])
+
+
+class ReportFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class Grouping(StrEnum):
+    TIER = "tier"
+    PROVIDER = "provider"
+
+
+class ReportColumn(BaseModel):
+    heading: str
+    measure: str
+
+
+class ReportRow(BaseModel):
+    cells: list[str | int | Decimal | None]
+    subtotal: bool
+
+
+class ReportData(BaseModel):
+    """Exact figures (amounts as decimal strings): round where you show them."""
+
+    title: str
+    commissioner: str
+    on: date
+    columns: list[ReportColumn]
+    rows: list[ReportRow]
+    totals: ReportRow | None
+    notes: list[str]
+
+
+@router.get("/reports/{name}", dependencies=[allow(*REPORT_READERS)], response_model=None)
+def report(
+    uow: UowDep,
+    settings: SettingsDep,
+    name: str,
+    commissioner: str,
+    on: date | None = None,
+    by: Grouping = Grouping.TIER,
+    format: ReportFormat = ReportFormat.JSON,
+) -> ReportData | Response:
+    """`zone-demand` or `market-share` (grouped `by` tier or provider) on a day (today)."""
+    chosen = report_files.REPORTS.get(name)
+    if chosen is None:
+        raise HTTPException(
+            404, f"There is no report {name}: choose {', '.join(report_files.REPORTS)}."
+        )
+    day = on or datetime.now(settings.zone).date()
+    table = chosen.run(uow, commissioner, day, by.value)
+    if format is ReportFormat.JSON:
+        return _data(table)
+    return report_files.download(
+        table, name=name, commissioner=commissioner, file_format=format.value
+    )
+
+
+def _data(table: Table) -> ReportData:
+    return ReportData(
+        title=table.title,
+        commissioner=table.commissioner,
+        on=table.on,
+        columns=[ReportColumn(heading=c.heading, measure=c.measure.value) for c in table.columns],
+        rows=[_row(r) for r in table.rows],
+        totals=_row(table.totals) if table.totals else None,
+        notes=list(table.notes),
+    )
+
+
+def _row(row: Row) -> ReportRow:
+    return ReportRow(cells=list(row.cells), subtotal=row.subtotal)
