@@ -12,7 +12,7 @@ from tests.web.conftest import sign_in
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("/market", ["Herefordshire Council", "D if weekly hours", "1 vehicles, 1 lots"]),
+        ("/market", ["Herefordshire Council", "D if weekly hours", "1 vehicle, 1 lot"]),
         ("/market/zones", ["Zone A", "HR6, HR5 3", "Zone C"]),
         ("/market/providers", ["Wyeside Home Care", "Good", "1-101634823", "HFD-DPS O-A: lead"]),
         ("/market/vehicles", ["Home care DPS (HFD-DPS)", "Lot O-A", "Other Care", "approved"]),

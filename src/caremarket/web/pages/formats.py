@@ -33,4 +33,9 @@ def hours(value: Decimal | None) -> str:
     return f"{rounded:,f}"
 
 
-FILTERS = {"day": day, "money": money, "hours": hours}
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """'1 vehicle', '7 lots', '1 rate card'."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+FILTERS = {"day": day, "money": money, "hours": hours, "count": count}
