@@ -285,3 +285,9 @@ def test_a_commissioner_cannot_hold_two_shares_of_one_pooled_budget() -> None:
     council = a_commissioner(code="WIR")
     with pytest.raises(InvalidMembership, match="appears twice"):
         a_partnership((council, "50"), (council, "50"), lead=council).check()
+
+
+def test_a_partnership_that_does_not_add_up_cannot_even_be_made() -> None:
+    council = a_commissioner(code="WIR")
+    with pytest.raises(SharesDoNotAddUp):
+        Partnership("WIR-POOL", "Wirral pooled fund", council, [PoolShare(council, Decimal(99))])

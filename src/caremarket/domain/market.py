@@ -57,6 +57,9 @@ class Partnership:
     shares: list[PoolShare] = field(default_factory=list)
     id: int | None = None
 
+    def __post_init__(self) -> None:
+        self.check()
+
     def check(self) -> None:
         check_shares_total((s.share for s in self.shares), what=f"the pooled budget of {self.name}")
         members = [s.commissioner for s in self.shares]
