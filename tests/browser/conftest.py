@@ -20,13 +20,19 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from caremarket.cli import app as cli
 from caremarket.domain.access import Role
+
+if TYPE_CHECKING:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import BrowserContext, Frame, Locator, Page, Response
 
 CHROMIUM = Path(os.environ.get("CAREMARKET_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -141,7 +147,7 @@ def wait_until_healthy(url: str, server: subprocess.Popen, log_path: Path) -> No
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
     """Headless Chromium with a new, empty profile; one for the session."""
     if not CHROMIUM.exists():
         _no_browser(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -171,7 +177,7 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object
 class Visitor:
     """A person at the browser: goes to pages and checks each one for accessibility."""
 
-    page: object
+    page: Page
     site: DemoSite
     unchecked: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
@@ -180,7 +186,7 @@ class Visitor:
         self.expect(self.page.goto(self.site.url + path), status, f"GET {path}")
         self.check()
 
-    def expect(self, answer, status: int, what: str) -> None:
+    def expect(self, answer: Response | None, status: int, what: str) -> None:
         got = answer.status if answer is not None else None
         if got != status:
             server = (
@@ -190,16 +196,14 @@ class Visitor:
 
     def check(self) -> None:
         """axe-core on the page as it is now: no serious or critical violations."""
-        from axe_playwright_python.sync_playwright import Axe
-
         self.page.wait_for_load_state()
-        results = Axe().run(self.page)
+        results = axe().run(self.page)
         serious = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
         assert not serious, accessibility_report(self.page.url, serious)
         self.checked.append(self.page.url)
         self.unchecked.clear()
 
-    def click(self, target, *, status: int = 200) -> None:
+    def click(self, target: Locator, *, status: int = 200) -> None:
         """Click a link or a button that leads to another page, and check that page."""
         with self.page.expect_navigation() as navigation:
             target.click()
@@ -215,13 +219,21 @@ class Visitor:
     def heading(self) -> str:
         return self.page.get_by_role("heading", level=1).inner_text().strip()
 
-    def navigation(self):
+    def navigation(self) -> Locator:
         """The service navigation's links (GOV.UK service navigation, labelled Main)."""
         return self.page.get_by_role("navigation", name="Main").get_by_role("link")
 
     @property
     def path(self) -> str:
         return self.page.url.removeprefix(self.site.url)
+
+
+@cache
+def axe() -> Axe:
+    """axe-core as the package bundles it: injected into each page, nothing fetched."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
 
 
 def accessibility_report(url: str, violations: list[dict]) -> str:
@@ -250,13 +262,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
 
 
 @pytest.fixture
-def visitor(browser_context, site: DemoSite, request: pytest.FixtureRequest) -> Iterator[Visitor]:
+def visitor(
+    browser_context: BrowserContext, site: DemoSite, request: pytest.FixtureRequest
+) -> Iterator[Visitor]:
     """A new tab with no cookies (so no one is signed in); every page it shows is checked."""
     browser_context.clear_cookies()
     page = browser_context.new_page()
     visitor = Visitor(page, site)
 
-    def navigated(frame) -> None:
+    def navigated(frame: Frame) -> None:
         if frame != page.main_frame:
             return
         before = (visitor.unchecked or visitor.checked or [""])[-1]

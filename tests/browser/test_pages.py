@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from caremarket.domain.access import Role
+from caremarket.db.engine import make_engine, make_session_factory
+from caremarket.db.unit_of_work import SqlUnitOfWork
+from caremarket.domain.access import Actor, Role
+from caremarket.domain.packages import PackageStatus
+from caremarket.services import market
+from caremarket.services.ports import PackageFilter
 from tests.browser.conftest import Visitor
 
 pytestmark = pytest.mark.browser
@@ -17,6 +22,7 @@ AREAS = {
     Role.PROVIDER: ["Home", "Market", "Care packages"],
     Role.AUDITOR: ["Home", "Market", "Care packages", "Reports", "Audit trail"],
 }
+LOOKER = Actor("browser-tests", Role.AUDITOR)
 MARKET_PAGES = ["Zones", "Providers", "Vehicles and lots", "Rate cards", "Commissioners"]
 
 
@@ -75,3 +81,35 @@ def test_a_provider_sees_only_its_own_packages(visitor: Visitor) -> None:
 
     assert visitor.page.get_by_label("Provider").count() == 0
     assert account.provider in visitor.page.get_by_role("main").inner_text()
+
+
+def test_another_providers_package_is_a_page_not_found(visitor: Visitor) -> None:
+    account = visitor.site.account(Role.PROVIDER)
+    theirs = another_providers_package(visitor.site.database_url, account.provider)
+    visitor.sign_in(account)
+
+    visitor.goto(f"/packages/{theirs}", status=404)
+
+    assert visitor.heading() == "Page not found"
+    assert theirs not in visitor.page.get_by_role("main").inner_text()
+
+
+def test_a_page_the_role_may_not_use_says_so(visitor: Visitor) -> None:
+    visitor.sign_in(visitor.site.account(Role.PROVIDER))
+
+    visitor.goto("/reports", status=403)
+
+    assert visitor.heading()
+    assert "Reports" not in visitor.navigation().all_inner_texts()
+
+
+def another_providers_package(database_url: str, mine: str | None) -> str:
+    engine = make_engine(database_url)
+    try:
+        uow = SqlUnitOfWork(make_session_factory(engine))
+        packages, _ = market.list_packages(
+            uow, PackageFilter(status=PackageStatus.ACTIVE), viewer=LOOKER, limit=500
+        )
+    finally:
+        engine.dispose()
+    return next(p.reference for p in packages if p.provider not in (None, mine))
