@@ -10,9 +10,9 @@ from caremarket.domain.access import Actor, Role
 from caremarket.domain.errors import NotFound
 from caremarket.domain.market import Commissioner, ZoneMap
 from caremarket.domain.packages import CarePackage
-from caremarket.domain.patterns import format_pattern
+from caremarket.domain.patterns import format_pattern, parse_pattern, weekly_hours
 from caremarket.domain.postcodes import parse_postcode
-from caremarket.services.ports import PackageFilter, UnitOfWork
+from caremarket.services.ports import PackageFilter, PackageListing, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,8 @@ def list_packages(
     if viewer.role is Role.PROVIDER:
         where = replace(where, provider_id=viewer.provider_id)
     with uow:
-        packages, total = uow.packages.search(where, limit=limit, offset=offset)
-        return [_package(p) for p in packages], total
+        listings, total = uow.packages.search(where, limit=limit, offset=offset)
+        return [_listed(listing) for listing in listings], total
 
 
 def get_package(uow: UnitOfWork, reference: str, *, viewer: Actor) -> PackageSummary:
@@ -115,6 +115,23 @@ def may_see(viewer: Actor, package: CarePackage) -> bool:
     if viewer.role is not Role.PROVIDER:
         return True
     return package.provider is not None and package.provider.id == viewer.provider_id
+
+
+def _listed(row: PackageListing) -> PackageSummary:
+    return PackageSummary(
+        reference=row.reference,
+        person=row.person,
+        commissioner=row.commissioner,
+        zone=row.zone,
+        service=row.service,
+        pattern=row.pattern,
+        weekly_hours=weekly_hours(parse_pattern(row.pattern)),
+        pathway=row.pathway,
+        status=row.status.value,
+        start_on=row.start_on,
+        end_on=row.end_on,
+        provider=row.provider,
+    )
 
 
 def _package(p: CarePackage) -> PackageSummary:

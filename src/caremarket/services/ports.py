@@ -32,6 +32,23 @@ class PackageFilter:
     provider_id: int | None = None  # set for a provider's own view
 
 
+@dataclass(frozen=True)
+class PackageListing:
+    """A package as lists show it, read without loading the whole package."""
+
+    reference: str
+    person: str
+    commissioner: str
+    zone: str
+    service: str
+    pattern: str  # in the written notation
+    pathway: str | None
+    status: PackageStatus
+    start_on: date
+    end_on: date | None
+    provider: str | None
+
+
 class PackageRepository(Repository[CarePackage], Protocol):
     def active_on(
         self, day: date, *, commissioner_code: str | None = None
@@ -39,7 +56,7 @@ class PackageRepository(Repository[CarePackage], Protocol):
     def references(self) -> set[str]: ...
     def search(
         self, where: PackageFilter, *, limit: int, offset: int
-    ) -> tuple[Sequence[CarePackage], int]: ...
+    ) -> tuple[Sequence[PackageListing], int]: ...
 
 
 @dataclass(frozen=True)
