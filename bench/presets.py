@@ -14,17 +14,14 @@ import argparse
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 from caremarket.db import migrate
 from caremarket.db.engine import make_engine, make_session_factory
+from caremarket.db.scratch import scratch_postgres
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.demo import ALL, PRESETS
 from caremarket.domain.access import Actor, Role
@@ -43,9 +40,13 @@ def main() -> None:
     parser.add_argument("--postgres", help="also measure on this PostgreSQL server (admin URL)")
     options = parser.parse_args()
 
-    databases: list[tuple[str, Callable[[], Iterator[str]]]] = [("SQLite", sqlite_database)]
+    databases: list[tuple[str, Callable[[], AbstractContextManager[str]]]] = [
+        ("SQLite", sqlite_database)
+    ]
     if options.postgres:
-        databases.append(("PostgreSQL", lambda: postgres_database(options.postgres)))
+        databases.append(
+            ("PostgreSQL", lambda: scratch_postgres(options.postgres, prefix="caremarket_bench"))
+        )
 
     print(
         f"| database | step | median (s) | slowest (s) |  ({options.preset}, {options.repeat} runs)"
@@ -54,7 +55,7 @@ def main() -> None:
     for label, database in databases:
         timings: dict[str, list[float]] = {step: [] for step in STEPS}
         for _ in range(options.repeat):
-            with contextmanager(database)() as url:
+            with database() as url:
                 for step, seconds in run_once(url, options.preset).items():
                     timings[step].append(seconds)
         for step in STEPS:
@@ -88,22 +89,10 @@ def timed(seconds: dict[str, float], step: str) -> Iterator[None]:
     seconds[step] = time.perf_counter() - start
 
 
+@contextmanager
 def sqlite_database() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as folder:
         yield f"sqlite:///{Path(folder) / 'bench.db'}"
-
-
-def postgres_database(admin: str) -> Iterator[str]:
-    name = f"caremarket_bench_{uuid.uuid4().hex[:8]}"
-    server = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 if __name__ == "__main__":

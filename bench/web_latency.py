@@ -36,15 +36,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
+
+from caremarket.db.scratch import scratch_postgres
 
 DEFAULT_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PRESET = "leicestershire"
@@ -80,7 +80,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
 
-    with postgres_database(options.postgres, keep=options.keep) as url:
+    with scratch_postgres(options.postgres, prefix="caremarket_bench", keep=options.keep) as url:
         started = time.perf_counter()
         total = build_market(url, options.packages)
         token = add_account_and_token(url)
@@ -283,24 +283,6 @@ def wrk(
 def _ms(figure: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", figure).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
-
-
-@contextmanager
-def postgres_database(admin: str, *, keep: bool) -> Iterator[str]:
-    name = f"caremarket_bench_{uuid.uuid4().hex[:8]}"
-    server_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with server_engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        if keep:
-            print(f"Kept {url}")
-        else:
-            with server_engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server_engine.dispose()
 
 
 if __name__ == "__main__":

@@ -9,18 +9,18 @@ PostgreSQL half is skipped on a developer's machine and fails in CI (CI=true).
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from caremarket.config import Settings
 from caremarket.db import migrate
 from caremarket.db.engine import make_engine
+from caremarket.db.scratch import scratch_postgres
 from caremarket.db.unit_of_work import SqlUnitOfWork
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -50,20 +50,12 @@ def database_url(
 
 
 def fresh_postgres_database() -> Iterator[str]:
-    admin_url = make_url(postgres_url())
-    name = f"caremarket_test_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server
-        _no_postgres(str(error).splitlines()[0])
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(scratch_postgres(postgres_url(), prefix="caremarket_test"))
+        except Exception as error:  # noqa: BLE001 - any failure to reach the server
+            _no_postgres(str(error).splitlines()[0])
+        yield url
 
 
 @pytest.fixture
