@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from caremarket.domain.calendar import Window
 from caremarket.domain.errors import DomainError
-from caremarket.domain.market import Membership, Tier
+from caremarket.domain.market import CqcRating, Membership, Tier
 
 
 class InvalidPolicy(DomainError):
@@ -43,6 +43,19 @@ class Criterion(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A provider that may be asked for a package: a member of a lot covering it."""
+
+    provider: str  # the provider's name
+    tier: Tier
+    rating: CqcRating = CqcRating.NOT_YET_RATED
+
+    @classmethod
+    def of(cls, membership: Membership) -> Candidate:
+        return cls(membership.provider.name, membership.tier, membership.provider.cqc_rating)
+
+
+@dataclass(frozen=True)
 class Audience:
     """Who a stage asks: the members of the covering lots at these tiers, or one provider."""
 
@@ -53,19 +66,19 @@ class Audience:
         if self.provider is not None and self.tiers:
             raise InvalidPolicy("a stage asks either a named provider or providers by tier")
 
-    def choose(self, members: Iterable[Membership]) -> list[Membership]:
-        """The members asked, in the order given (the caller ranks them), each provider once."""
-        chosen: list[Membership] = []
-        for member in members:
-            if any(m.provider is member.provider for m in chosen):
+    def choose(self, candidates: Iterable[Candidate]) -> list[Candidate]:
+        """Those asked, in the order given (the caller ranks them), each provider once."""
+        chosen: list[Candidate] = []
+        for candidate in candidates:
+            if any(c.provider == candidate.provider for c in chosen):
                 continue
             if self.provider is not None:
-                if member.provider.name == self.provider:
-                    chosen.append(member)
-            elif member.tier in self.tiers or (
-                not self.tiers and member.tier is not Tier.SUBCONTRACTOR
+                if candidate.provider == self.provider:
+                    chosen.append(candidate)
+            elif candidate.tier in self.tiers or (
+                not self.tiers and candidate.tier is not Tier.SUBCONTRACTOR
             ):
-                chosen.append(member)
+                chosen.append(candidate)
         return chosen
 
     def describe(self) -> str:

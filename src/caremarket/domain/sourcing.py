@@ -1,0 +1,328 @@
+"""The sourcing engine: one pure interpreter of every policy, for live brokerage and the
+simulator alike. No clock and no database: each step takes the state, what happened and the
+time, and gives back the new state and what to do about it.
+
+    state, actions = begin(policy, candidates, now=now, week=week)
+    state, actions = accept(state, "Wyeside Home Care", start_on, now=now)
+    state, actions = tick(state, now=now, week=week)     # windows that have closed
+
+A stage offers the package to its audience (all at once, one at a time in rank order, as a
+mini-competition, or by direct award). The first acceptance of an open offer wins, and every
+other open offer is withdrawn; a later acceptance is refused with a reason. When a stage's
+window closes without an award, the next stage begins, or the package joins the waiting list.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from caremarket.domain.calendar import WorkingWeek
+from caremarket.domain.errors import DomainError
+from caremarket.domain.market import CqcRating
+from caremarket.domain.policies import (
+    Candidate,
+    Criterion,
+    Method,
+    Otherwise,
+    SourcingPolicy,
+    Stage,
+)
+
+
+class OfferNotOpen(DomainError):
+    """A response to an offer that is not (or no longer) open to that provider."""
+
+
+class Phase(enum.StrEnum):
+    OFFERING = "offering"
+    WAITING = "waiting"  # on the waiting list
+    AWARDED = "awarded"
+
+
+class Outcome(enum.StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    BID = "bid"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # another provider won, or the stage moved on
+
+
+@dataclass(frozen=True)
+class Offer:
+    provider: str
+    stage: int
+    made_at: datetime
+    ends_at: datetime
+    outcome: Outcome | None = None  # None: open
+
+    @property
+    def open(self) -> bool:
+        return self.outcome is None
+
+
+@dataclass(frozen=True)
+class Bid:
+    provider: str
+    hourly_rate: Decimal
+    earliest_start: date
+    made_at: datetime
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Sourcing:
+    """Where a package's sourcing stands."""
+
+    policy: SourcingPolicy
+    candidates: tuple[Candidate, ...]  # every member of the covering lots, in rank order
+    phase: Phase
+    stage: int | None = None
+    stage_ends_at: datetime | None = None
+    queue: tuple[str, ...] = ()  # cab rank: those still to be asked in this stage
+    offers: tuple[Offer, ...] = ()
+    bids: tuple[Bid, ...] = ()
+    awarded_to: str | None = None
+    start_on: date | None = None
+
+    def open_offer(self, provider: str) -> Offer | None:
+        return next((o for o in self.offers if o.provider == provider and o.open), None)
+
+    @property
+    def current(self) -> Stage | None:
+        return None if self.stage is None else self.policy.stages[self.stage]
+
+
+# What the engine asks the outside world to do (and what the audit trail records).
+@dataclass(frozen=True)
+class OfferMade:
+    provider: str
+    stage: int
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class OfferClosed:
+    provider: str
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Awarded:
+    provider: str
+    start_on: date | None
+    stage: int
+
+
+@dataclass(frozen=True)
+class JoinedWaitingList:
+    reason: str
+
+
+Action = OfferMade | OfferClosed | Awarded | JoinedWaitingList
+
+
+def begin(
+    policy: SourcingPolicy, candidates: tuple[Candidate, ...], *, now: datetime, week: WorkingWeek
+) -> tuple[Sourcing, list[Action]]:
+    state = Sourcing(policy, tuple(candidates), Phase.OFFERING)
+    return _start_stage(state, 0, now=now, week=week, actions=[])
+
+
+def accept(
+    state: Sourcing, provider: str, start_on: date | None, *, now: datetime
+) -> tuple[Sourcing, list[Action]]:
+    """The first acceptance of an open offer wins; any other is refused with OfferNotOpen."""
+    offer = _open_offer_or_refuse(state, provider, now)
+    if state.current is not None and state.current.method is Method.MINI_COMPETITION:
+        raise OfferNotOpen("this package is a mini-competition: send a bid, not an acceptance")
+    state = _close(state, offer, Outcome.ACCEPTED)
+    return _award(state, provider, start_on, [])
+
+
+def decline(
+    state: Sourcing, provider: str, *, now: datetime, week: WorkingWeek
+) -> tuple[Sourcing, list[Action]]:
+    offer = _open_offer_or_refuse(state, provider, now)
+    state = _close(state, offer, Outcome.DECLINED)
+    actions: list[Action] = [OfferClosed(provider, Outcome.DECLINED)]
+    return _after_response(state, now=now, week=week, actions=actions)
+
+
+def bid(
+    state: Sourcing,
+    provider: str,
+    *,
+    hourly_rate: Decimal,
+    earliest_start: date,
+    note: str = "",
+    now: datetime,
+) -> tuple[Sourcing, list[Action]]:
+    offer = _open_offer_or_refuse(state, provider, now)
+    if state.current is None or state.current.method is not Method.MINI_COMPETITION:
+        raise OfferNotOpen("only a mini-competition takes bids: accept or decline the offer")
+    state = _close(state, offer, Outcome.BID)
+    made = Bid(provider, hourly_rate, earliest_start, now, note)
+    return replace(state, bids=(*state.bids, made)), []
+
+
+def tick(state: Sourcing, *, now: datetime, week: WorkingWeek) -> tuple[Sourcing, list[Action]]:
+    """Close what has expired by `now`: offers, then the stage. Safe to call at any time."""
+    if state.phase is not Phase.OFFERING:
+        return state, []
+    actions: list[Action] = []
+    for offer in state.offers:
+        if offer.open and offer.ends_at <= now:
+            state = _close(state, offer, Outcome.EXPIRED)
+            actions.append(OfferClosed(offer.provider, Outcome.EXPIRED))
+    if state.stage_ends_at is not None and state.stage_ends_at <= now:
+        return _end_stage(state, now=now, week=week, actions=actions)
+    return _after_response(state, now=now, week=week, actions=actions)
+
+
+def _start_stage(
+    state: Sourcing, index: int, *, now: datetime, week: WorkingWeek, actions: list[Action]
+) -> tuple[Sourcing, list[Action]]:
+    if index >= len(state.policy.stages):
+        actions.append(JoinedWaitingList("no provider took the package at any stage"))
+        return replace(
+            state, phase=Phase.WAITING, stage=None, stage_ends_at=None, queue=()
+        ), actions
+    stage = state.policy.stages[index]
+    asked = [c.provider for c in stage.asks.choose(state.candidates)]
+    state = replace(state, stage=index, queue=(), bids=())
+    if not asked:
+        return _end_stage(state, now=now, week=week, actions=actions)
+    if stage.method is Method.DIRECT_AWARD:
+        return _award(state, asked[0], None, actions)
+    ends_at = stage.window.ends_at(now, week) if stage.window else now
+    if stage.method is Method.CAB_RANK:
+        state = replace(state, stage_ends_at=None, queue=tuple(asked[1:]))
+        return _offer(state, asked[0], now=now, ends_at=ends_at, actions=actions), actions
+    state = replace(state, stage_ends_at=ends_at)
+    for provider in asked:
+        state = _offer(state, provider, now=now, ends_at=ends_at, actions=actions)
+    return state, actions
+
+
+def _offer(
+    state: Sourcing, provider: str, *, now: datetime, ends_at: datetime, actions: list[Action]
+) -> Sourcing:
+    assert state.stage is not None
+    actions.append(OfferMade(provider, state.stage, ends_at))
+    return replace(state, offers=(*state.offers, Offer(provider, state.stage, now, ends_at)))
+
+
+def _after_response(
+    state: Sourcing, *, now: datetime, week: WorkingWeek, actions: list[Action]
+) -> tuple[Sourcing, list[Action]]:
+    """Once nobody's offer is open: the cab rank asks the next provider, and a stage offered
+    all at once ends early. A mini-competition waits for its deadline."""
+    stage = state.current
+    if stage is None or any(o.open for o in state.offers):
+        return state, actions
+    if stage.method is Method.CAB_RANK and state.queue:
+        assert stage.window is not None
+        following, *rest = state.queue
+        state = replace(state, queue=tuple(rest))
+        ends_at = stage.window.ends_at(now, week)
+        return _offer(state, following, now=now, ends_at=ends_at, actions=actions), actions
+    if stage.method in (Method.CAB_RANK, Method.ALL_AT_ONCE):
+        return _end_stage(state, now=now, week=week, actions=actions)
+    return state, actions
+
+
+def _end_stage(
+    state: Sourcing, *, now: datetime, week: WorkingWeek, actions: list[Action]
+) -> tuple[Sourcing, list[Action]]:
+    stage = state.current
+    assert stage is not None and state.stage is not None
+    for offer in state.offers:
+        if offer.open:
+            state = _close(state, offer, Outcome.EXPIRED)
+            actions.append(OfferClosed(offer.provider, Outcome.EXPIRED))
+    if stage.method is Method.MINI_COMPETITION and state.bids:
+        winner = best_bid(state)
+        return _award(state, winner.provider, winner.earliest_start, actions)
+    if stage.otherwise is Otherwise.WAITING_LIST:
+        actions.append(JoinedWaitingList(f"stage {state.stage + 1} ended without an award"))
+        return replace(state, phase=Phase.WAITING, stage=None, stage_ends_at=None), actions
+    return _start_stage(state, state.stage + 1, now=now, week=week, actions=actions)
+
+
+def _award(
+    state: Sourcing, provider: str, start_on: date | None, actions: list[Action]
+) -> tuple[Sourcing, list[Action]]:
+    assert state.stage is not None
+    for offer in state.offers:
+        if offer.open:
+            state = _close(state, offer, Outcome.WITHDRAWN)
+            actions.append(OfferClosed(offer.provider, Outcome.WITHDRAWN))
+    actions.append(Awarded(provider, start_on, state.stage))
+    return (
+        replace(
+            state,
+            phase=Phase.AWARDED,
+            awarded_to=provider,
+            start_on=start_on,
+            stage_ends_at=None,
+            queue=(),
+        ),
+        actions,
+    )
+
+
+def _open_offer_or_refuse(state: Sourcing, provider: str, now: datetime) -> Offer:
+    if state.phase is Phase.AWARDED:
+        raise OfferNotOpen(f"the package has already been awarded to {_who(state, provider)}")
+    offer = state.open_offer(provider)
+    if offer is None:
+        raise OfferNotOpen(f"{provider} has no open offer for this package")
+    if offer.ends_at <= now:
+        raise OfferNotOpen(f"the offer to {provider} closed at {offer.ends_at:%d %B %Y %H:%M} UTC")
+    return offer
+
+
+def _who(state: Sourcing, provider: str) -> str:
+    return "you" if state.awarded_to == provider else "another provider"
+
+
+def _close(state: Sourcing, offer: Offer, outcome: Outcome) -> Sourcing:
+    offers = tuple(replace(o, outcome=outcome) if o is offer else o for o in state.offers)
+    return replace(state, offers=offers)
+
+
+RATING_POINTS = {
+    CqcRating.OUTSTANDING: Decimal(1),
+    CqcRating.GOOD: Decimal("0.75"),
+    CqcRating.REQUIRES_IMPROVEMENT: Decimal("0.25"),
+    CqcRating.NOT_YET_RATED: Decimal("0.5"),
+    CqcRating.INADEQUATE: Decimal(0),
+}
+
+
+def best_bid(state: Sourcing) -> Bid:
+    """The winning bid: the highest weighted score; a tie goes to the earlier bid."""
+    scored = score_bids(state)
+    return max(scored, key=lambda pair: (pair[1], -state.bids.index(pair[0])))[0]
+
+
+def score_bids(state: Sourcing) -> list[tuple[Bid, Decimal]]:
+    """Each bid's score out of 100: price relative to the lowest (lowest ÷ bid), start
+    relative to the soonest (1 ÷ (1 + days later)), quality by CQC rating."""
+    stage = state.current
+    assert stage is not None and stage.scoring is not None and state.bids
+    lowest = min(b.hourly_rate for b in state.bids)
+    soonest = min(b.earliest_start for b in state.bids)
+    ratings = {c.provider: c.rating for c in state.candidates}
+    scored = []
+    for made in state.bids:
+        parts = {
+            Criterion.PRICE: lowest / made.hourly_rate,
+            Criterion.EARLIEST_START: Decimal(1) / (1 + (made.earliest_start - soonest).days),
+            Criterion.QUALITY: RATING_POINTS[ratings.get(made.provider, CqcRating.NOT_YET_RATED)],
+        }
+        scored.append((made, sum(parts[c] * w for c, w in stage.scoring.weights)))
+    return scored
