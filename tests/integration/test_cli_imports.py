@@ -41,7 +41,7 @@ def test_every_example_file_imports_in_order_into_an_empty_database(tmp_path: Pa
         "Imported 3 providers.",
         "Imported 3 postcodes.",
         "Imported 4 rate lines.",
-        "Imported 1 vehicles.",
+        "Imported 1 vehicle.",
         "Imported 5 lots.",
         "Imported 6 lot memberships.",
         "Imported 4 care packages for 3 new people.",

@@ -69,7 +69,8 @@ class ImportResult:
         return len(self.added)
 
     def __str__(self) -> str:
-        text = f"Imported {self.count:,} {self.kind}"
+        noun = SINGULAR.get(self.kind, self.kind) if self.count == 1 else self.kind
+        text = f"Imported {self.count:,} {noun}"
         if self.people_added:
             people = "person" if self.people_added == 1 else "people"
             text += f" for {self.people_added:,} new {people}"
@@ -332,7 +333,7 @@ def _check_providers_new(
                 )
 
 
-AUDITED_AS = {  # what one item of each kind of import is called in the audit trail
+SINGULAR = {  # what one item of each kind of import is called, here and in the audit trail
     "commissioners": "commissioner",
     "service types": "service type",
     "zones": "zone",
@@ -342,6 +343,7 @@ AUDITED_AS = {  # what one item of each kind of import is called in the audit tr
     "lots": "lot",
     "lot memberships": "lot membership",
     "care packages": "care package",
+    "postcodes": "postcode",
 }
 
 
@@ -351,7 +353,7 @@ def record(uow: UnitOfWork, result: ImportResult, *, by: Actor, now: datetime) -
         changes = {"added": result.count, "already known": result.already_known}
         uow.audit.record(entry(by, now, "postcodes imported", ("gazetteer", "postcodes"), changes))
         return
-    object_type = AUDITED_AS[result.kind]
+    object_type = SINGULAR[result.kind]
     uow.audit.record(
         *(entry(by, now, f"{object_type} imported", (object_type, ref)) for ref in result.added)
     )
