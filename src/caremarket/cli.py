@@ -100,10 +100,13 @@ def serve(
     from caremarket.web.app import create_app
 
     settings = settings_for(db)
+    settings = settings.model_copy(
+        update={"host": host or settings.host, "port": port or settings.port}
+    )
     with users_errors():
         web_app = create_app(settings)
-    typer.echo(f"caremarket on http://{host or settings.host}:{port or settings.port}/")
-    uvicorn.run(web_app, host=host or settings.host, port=port or settings.port, log_level="info")
+    typer.echo(f"caremarket on http://{settings.host}:{settings.port}/")
+    uvicorn.run(web_app, host=settings.host, port=settings.port, log_level="info")
 
 
 @app.command()

@@ -102,3 +102,15 @@ def test_signing_out_ends_the_session(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).status_code == 200
     client.post("/sign-out", data={"csrf_token": form_token(client)})
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_the_session_cookie_is_secure_when_served_beyond_localhost(
+    market_settings: Settings,
+) -> None:
+    from caremarket.web.app import create_app
+
+    app = create_app(market_settings.model_copy(update={"host": "0.0.0.0"}))
+    with TestClient(app, base_url="https://testserver") as secure_client:
+        answer = post_sign_in(secure_client, email_of(Role.BROKER), PASSWORD)
+        assert "secure" in answer.headers["set-cookie"].lower()
+    app.state.engine.dispose()

@@ -16,6 +16,7 @@ from caremarket.web.api import router as api_router
 from caremarket.web.assets import Assets
 from caremarket.web.pages import router as pages_router
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SESSION_HOURS = 8  # a working day; then sign in again
 
 
@@ -37,7 +38,8 @@ def create_app(settings: Settings) -> FastAPI:
         session_cookie="caremarket_session",
         max_age=SESSION_HOURS * 3600,
         same_site="lax",
-        https_only=settings.environment == "production",
+        # Secure cookies outside localhost: plain http is for a developer's own machine only.
+        https_only=settings.environment == "production" or settings.host not in LOOPBACK,
     )
     app.state.settings = settings
     app.state.engine = engine
