@@ -38,7 +38,11 @@ def email_of(role: Role) -> str:
 @pytest.fixture(scope="session")
 def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[Role, str]]:
     """Settings on a database with the market above, and a token for every role."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'caremarket.db'}"
+    return make_market(f"sqlite:///{tmp_path_factory.mktemp('web') / 'caremarket.db'}")
+
+
+def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
+    """A database at `url` with the market above; settings on it and a token for every role."""
     settings = Settings(database_url=url, environment="test")
     engine = make_engine(url)
     migrate.upgrade(engine)

@@ -7,6 +7,9 @@ from sqlalchemy.orm import registry, relationship
 from caremarket.db import tables as t
 from caremarket.domain.access import ApiToken, User
 from caremarket.domain.audit import AuditEntry
+from caremarket.domain.changes import ChangeProposal
+from caremarket.domain.discharge import Bridging
+from caremarket.domain.hand_backs import HandBack
 from caremarket.domain.market import (
     Commissioner,
     Lot,
@@ -18,6 +21,7 @@ from caremarket.domain.market import (
     Vehicle,
     Zone,
 )
+from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage, Person
 from caremarket.domain.rates import RateCard, RateLine
 
@@ -99,10 +103,21 @@ def start_mappers() -> None:
             "zone": relationship(Zone),
             "service": relationship(ServiceType),
             "lot": relationship(Lot),
-            "provider": relationship(Provider),
+            "provider": relationship(Provider, foreign_keys=[t.care_packages.c.provider_id]),
+            "subcontractor": relationship(
+                Provider, foreign_keys=[t.care_packages.c.subcontractor_id]
+            ),
         },
     )
     map_(User, t.users, properties={"provider": relationship(Provider, lazy="joined")})
     map_(ApiToken, t.api_tokens, properties={"provider": relationship(Provider, lazy="joined")})
     map_(AuditEntry, t.audit_entries)
+    map_(Notification, t.notifications, properties={"provider": relationship(Provider)})
+    map_(Bridging, t.bridgings, properties={"package": relationship(CarePackage)})
+    for cls, table in ((HandBack, t.hand_backs), (ChangeProposal, t.change_proposals)):
+        map_(
+            cls,
+            table,
+            properties={"package": relationship(CarePackage), "provider": relationship(Provider)},
+        )
     start_mappers.done = True  # type: ignore[attr-defined]

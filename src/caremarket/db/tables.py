@@ -19,10 +19,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
-from caremarket.db.types import Funding, Pattern, Rules, StringTuple, UtcDateTime
+from caremarket.db.types import Funding, Pattern, Policy, Rules, StringTuple, UtcDateTime
 from caremarket.domain.access import Role
+from caremarket.domain.changes import ChangeStatus
+from caremarket.domain.hand_backs import HandBackReason
 from caremarket.domain.market import (
     CommissionerKind,
     CqcRating,
@@ -32,7 +35,9 @@ from caremarket.domain.market import (
     VehicleKind,
 )
 from caremarket.domain.packages import PackageStatus
+from caremarket.domain.priority import Risk
 from caremarket.domain.rates import RateBasis
+from caremarket.domain.sourcing import DeclineReason, Outcome, Phase
 
 metadata = MetaData(
     naming_convention={
@@ -234,6 +239,10 @@ care_packages = Table(
     Column("end_on", Date),
     Column("lot_id", ForeignKey("lots.id")),
     Column("provider_id", ForeignKey("providers.id"), index=True),
+    Column("subcontractor_id", ForeignKey("providers.id")),
+    Column("risk", _enum(Risk, "risk"), nullable=False, server_default=Risk.LOW.value),
+    Column("carer_breakdown", Boolean, nullable=False, server_default="0"),
+    Column("fit_for_discharge_on", Date),
     CheckConstraint("end_on IS NULL OR end_on >= start_on", name="ends_after_start"),
 )
 
@@ -290,4 +299,147 @@ audit_entries = Table(
     Column("changes", JSON, nullable=False),
     Column("reason", Text),
     Index("ix_audit_entries_object", "object_type", "object_ref"),
+)
+
+
+# Brokerage: the policy set for a commissioner (or one of its lots), each attempt to source a
+# package (a round: the first request, then again after a hand-back), its offers and bids.
+sourcing_policies = Table(
+    "sourcing_policies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("lot_id", ForeignKey("lots.id", ondelete="CASCADE")),  # none: the commissioner's
+    Column("policy", Policy, nullable=False),
+    Column("set_at", UtcDateTime, nullable=False),
+    Column("set_by", String(254), nullable=False),
+    UniqueConstraint("commissioner_id", "lot_id"),
+)
+
+sourcings = Table(
+    "sourcings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("package_id", ForeignKey("care_packages.id"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("cause", String(32), nullable=False),
+    Column("policy", Policy, nullable=False),  # as it stood when the round began
+    Column("candidates", JSON, nullable=False),
+    Column("phase", _enum(Phase, "sourcing_phase"), nullable=False),
+    Column("stage", Integer),
+    Column("stage_ends_at", UtcDateTime),
+    Column("due_at", UtcDateTime, index=True),  # the ticker's next work on it
+    Column("queue", StringTuple, nullable=False),
+    Column("rate_cap", MONEY),
+    Column("awarded_to_id", ForeignKey("providers.id")),
+    Column("start_on", Date),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("requested_by", String(254), nullable=False),
+    Column("first_offer_at", UtcDateTime),
+    Column("awarded_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("package_id", "round"),
+)
+
+offers = Table(
+    "offers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sourcing_id", ForeignKey("sourcings.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),  # its place in the round's offers
+    Column("provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("stage", Integer),
+    Column("made_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("outcome", _enum(Outcome, "offer_outcome")),
+    Column("responded_at", UtcDateTime),
+    Column("reason", _enum(DeclineReason, "decline_reason")),
+    Column("note", Text, nullable=False),
+    UniqueConstraint("sourcing_id", "position"),
+    Index("ix_offers_provider_outcome", "provider_id", "outcome"),
+    # The database's own guard: one acceptance per round, whatever the application does.
+    Index(
+        "uq_offers_one_acceptance",
+        "sourcing_id",
+        unique=True,
+        sqlite_where=text("outcome = 'accepted'"),
+        postgresql_where=text("outcome = 'accepted'"),
+    ),
+)
+
+bids = Table(
+    "bids",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sourcing_id", ForeignKey("sourcings.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("stage", Integer),
+    Column("hourly_rate", MONEY, nullable=False),
+    Column("earliest_start", Date, nullable=False),
+    Column("made_at", UtcDateTime, nullable=False),
+    Column("note", Text, nullable=False),
+    UniqueConstraint("sourcing_id", "position"),
+    CheckConstraint("hourly_rate > 0", name="rate_positive"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("role", _enum(Role, "role")),  # for everyone in this role (brokers) ...
+    Column("provider_id", ForeignKey("providers.id"), index=True),  # ... or one provider's staff
+    Column("package_ref", String(64)),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("emailed_at", UtcDateTime),
+    CheckConstraint("(role IS NULL) <> (provider_id IS NULL)", name="one_audience"),
+)
+
+bridgings = Table(
+    "bridgings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("package_id", ForeignKey("care_packages.id"), nullable=False, index=True),
+    Column("service", String(200), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("planned_end_on", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("placed_at", UtcDateTime, nullable=False),
+    Column("placed_by", String(254), nullable=False),
+    CheckConstraint("planned_end_on >= starts_on", name="ends_after_start"),
+)
+
+hand_backs = Table(
+    "hand_backs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("package_id", ForeignKey("care_packages.id"), nullable=False, index=True),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False, index=True),
+    Column("given_at", UtcDateTime, nullable=False),
+    Column("given_by", String(254), nullable=False),
+    Column("reason", _enum(HandBackReason, "hand_back_reason"), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("notice_ends_on", Date, nullable=False),
+    Column("ended_on", Date),
+)
+
+change_proposals = Table(
+    "change_proposals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("package_id", ForeignKey("care_packages.id"), nullable=False, index=True),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("pattern_before", Pattern, nullable=False),
+    Column("pattern_after", Pattern, nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("proposed_at", UtcDateTime, nullable=False),
+    Column("proposed_by", String(254), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", _enum(ChangeStatus, "change_status"), nullable=False, index=True),
+    Column("decided_at", UtcDateTime),
+    Column("decided_by", String(254)),
+    Column("decision_note", Text, nullable=False),
 )

@@ -12,6 +12,7 @@ from sqlalchemy.types import TypeDecorator
 from caremarket.domain.packages import FundingShare
 from caremarket.domain.pathways import PathwayRules
 from caremarket.domain.patterns import VisitLine, format_pattern, parse_pattern
+from caremarket.domain.policies import SourcingPolicy, policy_from_data, policy_to_data
 
 
 class StringTuple(TypeDecorator[tuple[str, ...]]):
@@ -60,6 +61,19 @@ class Rules(TypeDecorator[PathwayRules]):
 
     def process_result_value(self, value: Any, dialect: Any) -> PathwayRules | None:
         return None if value is None else PathwayRules.from_data(value)
+
+
+class Policy(TypeDecorator[SourcingPolicy]):
+    """A sourcing policy as plain data (domain/policies.py writes and reads it)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dict | None:
+        return None if value is None else policy_to_data(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> SourcingPolicy | None:
+        return None if value is None else policy_from_data(value)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

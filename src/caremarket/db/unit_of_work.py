@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from caremarket.db.brokerage import SqlNotifications, SqlSourcings
 from caremarket.db.repositories import (
     SqlAuditTrail,
     SqlGazetteer,
@@ -41,6 +42,8 @@ class SqlUnitOfWork:
         self.users = SqlRepository(session, User, "email", label="user")
         self.tokens = SqlRepository(session, ApiToken, "token_hash", label="API token")
         self.audit = SqlAuditTrail(session)
+        self.sourcings = SqlSourcings(session)
+        self.notifications = SqlNotifications(session)
         return self
 
     def __exit__(

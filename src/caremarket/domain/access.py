@@ -42,6 +42,10 @@ MARKET_READERS = EVERYONE
 PACKAGE_READERS = EVERYONE  # a provider sees only its own packages
 REPORT_READERS = STAFF  # reports name every provider's share of the market
 AUDIT_READERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.AUDITOR})
+BROKERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.BROKER})  # source and place care
+PROVIDERS = frozenset({Role.PROVIDER})  # respond to offers, hand back, propose changes
+POLICY_SETTERS = frozenset({Role.ADMIN, Role.COMMISSIONER})
+WAITING_LIST_READERS = STAFF
 
 
 @dataclass(frozen=True)

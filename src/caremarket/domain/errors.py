@@ -14,6 +14,14 @@ class NotFound(DomainError):
     """Something asked for by its identifier does not exist (or is not yours to see)."""
 
 
+class Conflict(DomainError):
+    """What was asked cannot be done as things now stand (someone else got there first)."""
+
+
+class ConcurrentChange(Conflict):
+    """Someone else changed the same thing at the same moment: try again."""
+
+
 class InvalidPostcode(DomainError):
     pass
 

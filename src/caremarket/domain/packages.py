@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from caremarket.domain.market import Commissioner, Lot, Provider, ServiceType, Zone
 from caremarket.domain.patterns import VisitLine, weekly_hours, weekly_minutes
+from caremarket.domain.priority import Risk
 from caremarket.domain.shares import check_shares_total
 
 PERSONAL_CONTRIBUTION = "PERSON"  # the funder code for the person's own contribution
@@ -43,6 +44,7 @@ class PackageStatus(enum.StrEnum):
     SUSPENDED = "suspended"
     ENDED = "ended"
     CANCELLED = "cancelled"
+    DIRECT_PAYMENT = "direct payment"  # the person buys their own care instead
 
 
 @dataclass(eq=False)
@@ -60,6 +62,10 @@ class CarePackage:
     end_on: date | None = None
     lot: Lot | None = None
     provider: Provider | None = None
+    subcontractor: Provider | None = None  # who delivers it for a single or lead provider
+    risk: Risk = Risk.LOW  # to the person at home, as the assessment records it
+    carer_breakdown: bool = False
+    fit_for_discharge_on: date | None = None  # a hospital discharge: medically fit from
     id: int | None = None
 
     def __post_init__(self) -> None:

@@ -11,13 +11,23 @@ hours) is in the papers; the other windows are assumptions, to be set by each co
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from caremarket.domain.calendar import Window
 from caremarket.domain.errors import DomainError
-from caremarket.domain.market import CqcRating, Membership, Tier
+from caremarket.domain.market import (
+    CqcRating,
+    Lot,
+    Membership,
+    ProviderStatus,
+    ServiceType,
+    Tier,
+    Zone,
+)
 
 
 class InvalidPolicy(DomainError):
@@ -49,10 +59,12 @@ class Candidate:
     provider: str  # the provider's name
     tier: Tier
     rating: CqcRating = CqcRating.NOT_YET_RATED
+    lot: str | None = None  # the covering lot it is a member of (its code)
 
     @classmethod
-    def of(cls, membership: Membership) -> Candidate:
-        return cls(membership.provider.name, membership.tier, membership.provider.cqc_rating)
+    def of(cls, membership: Membership, lot: str | None = None) -> Candidate:
+        provider = membership.provider
+        return cls(provider.name, membership.tier, provider.cqc_rating, lot)
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,9 @@ class SourcingPolicy:
     stages: tuple[Stage, ...]
     source: str = ""  # where the model comes from
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Trusted assessment: a provider's reduction of weekly hours up to this percentage
+    # applies at once; larger changes, and increases, wait for a broker's approval.
+    reduction_limit: Decimal = Decimal(20)
 
     def __post_init__(self) -> None:
         if not self.stages:
@@ -148,6 +163,8 @@ class SourcingPolicy:
             raise InvalidPolicy(
                 f"the last stage of policy {self.code} must end in the waiting list"
             )
+        if not 0 <= self.reduction_limit <= 100:
+            raise InvalidPolicy("the trusted reduction limit is a percentage, 0 to 100")
         for stage in earlier:
             if stage.method is Method.DIRECT_AWARD:
                 raise InvalidPolicy("a direct award can only be the last stage: nothing follows it")
@@ -258,3 +275,108 @@ PRESETS: dict[str, SourcingPolicy] = {
         ),
     )
 }
+
+
+# A policy written as plain data: JSON in the database, TOML or YAML in files.
+#
+#   code = "liverpool"
+#   name = "Preferred providers by locality, then approved providers"
+#   [[stages]]
+#   tiers = ["preferred"]               # or: provider = "Halton Home Care"; or neither: all
+#   method = "all-at-once"              # cab-rank, mini-competition, direct-award
+#   window = "5 business hours"         # or "24 hours"; none for a direct award
+#   otherwise = "next-stage"            # or "waiting-list" (the last stage's)
+#   scoring = {price = 40, earliest-start = 40, quality = 20}   # a mini-competition's
+
+_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s+(business\s+)?hours?\s*$", re.IGNORECASE)
+
+
+def policy_to_data(policy: SourcingPolicy) -> dict[str, Any]:
+    return {
+        "code": policy.code,
+        "name": policy.name,
+        "source": policy.source,
+        "notes": list(policy.notes),
+        "reduction_limit": str(policy.reduction_limit),
+        "stages": [_stage_to_data(stage) for stage in policy.stages],
+    }
+
+
+def policy_from_data(data: Mapping[str, Any]) -> SourcingPolicy:
+    """A policy from plain data; InvalidPolicy says what is wrong with it."""
+    try:
+        stages = tuple(
+            _stage_from_data(n, stage) for n, stage in enumerate(data["stages"], start=1)
+        )
+        return SourcingPolicy(
+            code=str(data["code"]),
+            name=str(data.get("name") or data["code"]),
+            stages=stages,
+            source=str(data.get("source", "")),
+            notes=tuple(str(n) for n in data.get("notes", ())),
+            reduction_limit=Decimal(str(data.get("reduction_limit", 20))),
+        )
+    except KeyError as missing:
+        raise InvalidPolicy(f"a sourcing policy needs {missing.args[0]!r}") from None
+    except (TypeError, AttributeError, ArithmeticError) as error:
+        raise InvalidPolicy(f"a sourcing policy is not written as expected: {error}") from None
+
+
+def _stage_to_data(stage: Stage) -> dict[str, Any]:
+    data: dict[str, Any] = {"method": stage.method.value, "otherwise": stage.otherwise.value}
+    if stage.asks.provider is not None:
+        data["provider"] = stage.asks.provider
+    else:
+        data["tiers"] = sorted(t.value for t in stage.asks.tiers)
+    if stage.window is not None:
+        data["window"] = stage.window.describe()
+    if stage.scoring is not None:
+        data["scoring"] = {criterion.value: weight for criterion, weight in stage.scoring.weights}
+    return data
+
+
+def _stage_from_data(number: int, data: Mapping[str, Any]) -> Stage:
+    where = f"stage {number}"
+    try:
+        tiers = frozenset(Tier(t) for t in data.get("tiers", ()))
+        method = Method(data["method"])
+        otherwise = Otherwise(data.get("otherwise", Otherwise.NEXT_STAGE.value))
+        scoring = None
+        if "scoring" in data:
+            scoring = Scoring(
+                tuple((Criterion(c), int(w)) for c, w in dict(data["scoring"]).items())
+            )
+    except ValueError as error:
+        raise InvalidPolicy(f"{where}: {error}") from None
+    window = None
+    if data.get("window"):
+        match = _WINDOW.match(str(data["window"]))
+        if match is None:
+            raise InvalidPolicy(
+                f"{where}: window {data['window']!r} is not like '5 business hours' or '24 hours'"
+            )
+        window = Window(Decimal(match.group(1)), business_hours=bool(match.group(2)))
+    provider = data.get("provider")
+    return Stage(Audience(tiers, provider), method, window, otherwise, scoring)
+
+
+TIER_RANK = (Tier.LEAD, Tier.PREFERRED, Tier.APPROVED, Tier.SUPPLEMENTARY, Tier.SUBCONTRACTOR)
+
+
+def covering_lots(
+    lots: Iterable[Lot], zone: Zone, service: ServiceType, pathway: str | None
+) -> list[Lot]:
+    return [lot for lot in lots if lot.covers(zone, service, pathway)]
+
+
+def candidates_for(lots: Iterable[Lot]) -> tuple[Candidate, ...]:
+    """Everyone who may be asked for a package: the active members of its covering lots, in
+    rank order (first refusal first, then by when they joined the lot)."""
+    ranked = []
+    for lot in lots:
+        for position, membership in enumerate(lot.members):
+            if membership.provider.status is not ProviderStatus.ACTIVE:
+                continue
+            rank = (TIER_RANK.index(membership.tier), position)
+            ranked.append((rank, Candidate.of(membership, lot.code)))
+    return tuple(candidate for _, candidate in sorted(ranked, key=lambda pair: pair[0]))

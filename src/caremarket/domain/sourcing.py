@@ -20,8 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from caremarket.domain.calendar import WorkingWeek
-from caremarket.domain.errors import DomainError
-from caremarket.domain.market import CqcRating
+from caremarket.domain.errors import Conflict, DomainError
+from caremarket.domain.market import CqcRating, Tier
 from caremarket.domain.policies import (
     Candidate,
     Criterion,
@@ -32,14 +32,29 @@ from caremarket.domain.policies import (
 )
 
 
-class OfferNotOpen(DomainError):
+class OfferNotOpen(Conflict):
     """A response to an offer that is not (or no longer) open to that provider."""
+
+
+class BidAboveCap(DomainError):
+    """A mini-competition bid above the rate card's hourly rate."""
+
+
+class NotWaiting(Conflict):
+    """Capacity offered for a package that is not on the waiting list."""
 
 
 class Phase(enum.StrEnum):
     OFFERING = "offering"
     WAITING = "waiting"  # on the waiting list
     AWARDED = "awarded"
+
+
+class DeclineReason(enum.StrEnum):
+    NO_CAPACITY = "no capacity"
+    ZONE = "zone"  # the provider does not work where the person lives
+    SKILLS = "skills"  # the care needs skills the provider's staff lack
+    OTHER = "other"
 
 
 class Outcome(enum.StrEnum):
@@ -53,10 +68,13 @@ class Outcome(enum.StrEnum):
 @dataclass(frozen=True)
 class Offer:
     provider: str
-    stage: int
+    stage: int | None  # None: offered from the waiting list, outside the policy's stages
     made_at: datetime
     ends_at: datetime
     outcome: Outcome | None = None  # None: open
+    responded_at: datetime | None = None  # when it was accepted, declined, bid on or closed
+    reason: DeclineReason | None = None
+    note: str = ""
 
     @property
     def open(self) -> bool:
@@ -70,6 +88,7 @@ class Bid:
     earliest_start: date
     made_at: datetime
     note: str = ""
+    stage: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,12 @@ class Sourcing:
     bids: tuple[Bid, ...] = ()
     awarded_to: str | None = None
     start_on: date | None = None
+    rate_cap: Decimal | None = None  # a mini-competition's bids may not exceed it
+
+    @property
+    def stage_bids(self) -> tuple[Bid, ...]:
+        """The bids made in the current stage (earlier stages' bids are kept, not scored)."""
+        return tuple(b for b in self.bids if b.stage == self.stage)
 
     def open_offer(self, provider: str) -> Offer | None:
         return next((o for o in self.offers if o.provider == provider and o.open), None)
@@ -94,12 +119,26 @@ class Sourcing:
     def current(self) -> Stage | None:
         return None if self.stage is None else self.policy.stages[self.stage]
 
+    @property
+    def due_at(self) -> datetime | None:
+        """When `tick` next has something to do: an offer's or the stage's window ends."""
+        if self.phase is not Phase.OFFERING:
+            return None
+        moments = [o.ends_at for o in self.offers if o.open]
+        if self.stage_ends_at is not None:
+            moments.append(self.stage_ends_at)
+        return min(moments, default=None)
+
+    @property
+    def first_offer_at(self) -> datetime | None:
+        return min((o.made_at for o in self.offers), default=None)
+
 
 # What the engine asks the outside world to do (and what the audit trail records).
 @dataclass(frozen=True)
 class OfferMade:
     provider: str
-    stage: int
+    stage: int | None
     ends_at: datetime
 
 
@@ -113,7 +152,7 @@ class OfferClosed:
 class Awarded:
     provider: str
     start_on: date | None
-    stage: int
+    stage: int | None
 
 
 @dataclass(frozen=True)
@@ -125,9 +164,14 @@ Action = OfferMade | OfferClosed | Awarded | JoinedWaitingList
 
 
 def begin(
-    policy: SourcingPolicy, candidates: tuple[Candidate, ...], *, now: datetime, week: WorkingWeek
+    policy: SourcingPolicy,
+    candidates: tuple[Candidate, ...],
+    *,
+    now: datetime,
+    week: WorkingWeek,
+    rate_cap: Decimal | None = None,
 ) -> tuple[Sourcing, list[Action]]:
-    state = Sourcing(policy, tuple(candidates), Phase.OFFERING)
+    state = Sourcing(policy, tuple(candidates), Phase.OFFERING, rate_cap=rate_cap)
     return _start_stage(state, 0, now=now, week=week, actions=[])
 
 
@@ -138,15 +182,21 @@ def accept(
     offer = _open_offer_or_refuse(state, provider, now)
     if state.current is not None and state.current.method is Method.MINI_COMPETITION:
         raise OfferNotOpen("this package is a mini-competition: send a bid, not an acceptance")
-    state = _close(state, offer, Outcome.ACCEPTED)
-    return _award(state, provider, start_on, [])
+    state = _close(state, offer, Outcome.ACCEPTED, now)
+    return _award(state, provider, start_on, [], now)
 
 
 def decline(
-    state: Sourcing, provider: str, *, now: datetime, week: WorkingWeek
+    state: Sourcing,
+    provider: str,
+    *,
+    reason: DeclineReason = DeclineReason.OTHER,
+    note: str = "",
+    now: datetime,
+    week: WorkingWeek,
 ) -> tuple[Sourcing, list[Action]]:
     offer = _open_offer_or_refuse(state, provider, now)
-    state = _close(state, offer, Outcome.DECLINED)
+    state = _close(state, offer, Outcome.DECLINED, now, reason=reason, note=note)
     actions: list[Action] = [OfferClosed(provider, Outcome.DECLINED)]
     return _after_response(state, now=now, week=week, actions=actions)
 
@@ -163,8 +213,14 @@ def bid(
     offer = _open_offer_or_refuse(state, provider, now)
     if state.current is None or state.current.method is not Method.MINI_COMPETITION:
         raise OfferNotOpen("only a mini-competition takes bids: accept or decline the offer")
-    state = _close(state, offer, Outcome.BID)
-    made = Bid(provider, hourly_rate, earliest_start, now, note)
+    if hourly_rate <= 0:
+        raise BidAboveCap("a bid needs an hourly rate above nothing")
+    if state.rate_cap is not None and hourly_rate > state.rate_cap:
+        raise BidAboveCap(
+            f"a bid of £{hourly_rate:.2f} an hour is above the rate card's £{state.rate_cap:.2f}"
+        )
+    state = _close(state, offer, Outcome.BID, now, note=note)
+    made = Bid(provider, hourly_rate, earliest_start, now, note, state.stage)
     return replace(state, bids=(*state.bids, made)), []
 
 
@@ -175,11 +231,28 @@ def tick(state: Sourcing, *, now: datetime, week: WorkingWeek) -> tuple[Sourcing
     actions: list[Action] = []
     for offer in state.offers:
         if offer.open and offer.ends_at <= now:
-            state = _close(state, offer, Outcome.EXPIRED)
+            state = _close(state, offer, Outcome.EXPIRED, offer.ends_at)
             actions.append(OfferClosed(offer.provider, Outcome.EXPIRED))
     if state.stage_ends_at is not None and state.stage_ends_at <= now:
         return _end_stage(state, now=now, week=week, actions=actions)
     return _after_response(state, now=now, week=week, actions=actions)
+
+
+def offer_capacity(
+    state: Sourcing, provider: str, *, now: datetime, ends_at: datetime
+) -> tuple[Sourcing, list[Action]]:
+    """A waiting package offered to a provider that has capacity again, outside the stages:
+    its acceptance wins; its decline or expiry puts the package back on the waiting list.
+    Only a member of the package's lots (a candidate) can be offered it."""
+    if state.phase is not Phase.WAITING:
+        raise NotWaiting("only a package on the waiting list can be offered to spare capacity")
+    if not any(
+        c.provider == provider and c.tier is not Tier.SUBCONTRACTOR for c in state.candidates
+    ):
+        raise NotWaiting(f"{provider} is not a provider of this package's lot")
+    actions: list[Action] = []
+    state = replace(state, phase=Phase.OFFERING, stage=None, stage_ends_at=None, queue=())
+    return _offer(state, provider, now=now, ends_at=ends_at, actions=actions), actions
 
 
 def _start_stage(
@@ -192,11 +265,11 @@ def _start_stage(
         ), actions
     stage = state.policy.stages[index]
     asked = [c.provider for c in stage.asks.choose(state.candidates)]
-    state = replace(state, stage=index, queue=(), bids=())
+    state = replace(state, stage=index, queue=())
     if not asked:
         return _end_stage(state, now=now, week=week, actions=actions)
     if stage.method is Method.DIRECT_AWARD:
-        return _award(state, asked[0], None, actions)
+        return _award(state, asked[0], None, actions, now)
     ends_at = stage.window.ends_at(now, week) if stage.window else now
     if stage.method is Method.CAB_RANK:
         state = replace(state, stage_ends_at=None, queue=tuple(asked[1:]))
@@ -210,7 +283,6 @@ def _start_stage(
 def _offer(
     state: Sourcing, provider: str, *, now: datetime, ends_at: datetime, actions: list[Action]
 ) -> Sourcing:
-    assert state.stage is not None
     actions.append(OfferMade(provider, state.stage, ends_at))
     return replace(state, offers=(*state.offers, Offer(provider, state.stage, now, ends_at)))
 
@@ -221,8 +293,11 @@ def _after_response(
     """Once nobody's offer is open: the cab rank asks the next provider, and a stage offered
     all at once ends early. A mini-competition waits for its deadline."""
     stage = state.current
-    if stage is None or any(o.open for o in state.offers):
+    if any(o.open for o in state.offers):
         return state, actions
+    if stage is None:  # a waiting-list offer declined or expired: back to the waiting list
+        actions.append(JoinedWaitingList("the provider with spare capacity did not take it"))
+        return replace(state, phase=Phase.WAITING), actions
     if stage.method is Method.CAB_RANK and state.queue:
         assert stage.window is not None
         following, *rest = state.queue
@@ -241,11 +316,11 @@ def _end_stage(
     assert stage is not None and state.stage is not None
     for offer in state.offers:
         if offer.open:
-            state = _close(state, offer, Outcome.EXPIRED)
+            state = _close(state, offer, Outcome.EXPIRED, now)
             actions.append(OfferClosed(offer.provider, Outcome.EXPIRED))
-    if stage.method is Method.MINI_COMPETITION and state.bids:
+    if stage.method is Method.MINI_COMPETITION and state.stage_bids:
         winner = best_bid(state)
-        return _award(state, winner.provider, winner.earliest_start, actions)
+        return _award(state, winner.provider, winner.earliest_start, actions, now)
     if stage.otherwise is Otherwise.WAITING_LIST:
         actions.append(JoinedWaitingList(f"stage {state.stage + 1} ended without an award"))
         return replace(state, phase=Phase.WAITING, stage=None, stage_ends_at=None), actions
@@ -253,12 +328,11 @@ def _end_stage(
 
 
 def _award(
-    state: Sourcing, provider: str, start_on: date | None, actions: list[Action]
+    state: Sourcing, provider: str, start_on: date | None, actions: list[Action], now: datetime
 ) -> tuple[Sourcing, list[Action]]:
-    assert state.stage is not None
     for offer in state.offers:
         if offer.open:
-            state = _close(state, offer, Outcome.WITHDRAWN)
+            state = _close(state, offer, Outcome.WITHDRAWN, now)
             actions.append(OfferClosed(offer.provider, Outcome.WITHDRAWN))
     actions.append(Awarded(provider, start_on, state.stage))
     return (
@@ -289,8 +363,17 @@ def _who(state: Sourcing, provider: str) -> str:
     return "you" if state.awarded_to == provider else "another provider"
 
 
-def _close(state: Sourcing, offer: Offer, outcome: Outcome) -> Sourcing:
-    offers = tuple(replace(o, outcome=outcome) if o is offer else o for o in state.offers)
+def _close(
+    state: Sourcing,
+    offer: Offer,
+    outcome: Outcome,
+    at: datetime,
+    *,
+    reason: DeclineReason | None = None,
+    note: str = "",
+) -> Sourcing:
+    closed = replace(offer, outcome=outcome, responded_at=at, reason=reason, note=note)
+    offers = tuple(closed if o is offer else o for o in state.offers)
     return replace(state, offers=offers)
 
 
@@ -306,19 +389,21 @@ RATING_POINTS = {
 def best_bid(state: Sourcing) -> Bid:
     """The winning bid: the highest weighted score; a tie goes to the earlier bid."""
     scored = score_bids(state)
-    return max(scored, key=lambda pair: (pair[1], -state.bids.index(pair[0])))[0]
+    order = state.stage_bids
+    return max(scored, key=lambda pair: (pair[1], -order.index(pair[0])))[0]
 
 
 def score_bids(state: Sourcing) -> list[tuple[Bid, Decimal]]:
     """Each bid's score out of 100: price relative to the lowest (lowest ÷ bid), start
     relative to the soonest (1 ÷ (1 + days later)), quality by CQC rating."""
     stage = state.current
-    assert stage is not None and stage.scoring is not None and state.bids
-    lowest = min(b.hourly_rate for b in state.bids)
-    soonest = min(b.earliest_start for b in state.bids)
+    bids = state.stage_bids
+    assert stage is not None and stage.scoring is not None and bids
+    lowest = min(b.hourly_rate for b in bids)
+    soonest = min(b.earliest_start for b in bids)
     ratings = {c.provider: c.rating for c in state.candidates}
     scored = []
-    for made in state.bids:
+    for made in bids:
         parts = {
             Criterion.PRICE: lowest / made.hourly_rate,
             Criterion.EARLIEST_START: Decimal(1) / (1 + (made.earliest_start - soonest).days),

@@ -9,7 +9,11 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from caremarket.domain.audit import AuditEntry
+from caremarket.domain.market import Commissioner, Lot
+from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage, PackageStatus
+from caremarket.domain.policies import SourcingPolicy
+from caremarket.domain.sourcing import Sourcing
 
 T = TypeVar("T")
 
@@ -82,6 +86,54 @@ class Gazetteer(Protocol):
     def load(self, rows: Iterable[dict[str, Any]]) -> int: ...
 
 
+@dataclass
+class SourcingRound:
+    """One attempt to source a package (the request; again after a hand-back), as kept."""
+
+    package: CarePackage
+    number: int
+    cause: str  # "requested", "handed back"
+    state: Sourcing
+    requested_at: datetime
+    requested_by: str
+    awarded_at: datetime | None = None
+    closed_at: datetime | None = None  # awarded, or left sourcing
+    id: int | None = None
+    version: int = 0
+
+
+class SourcingRepository(Protocol):
+    def current(self, package: CarePackage, *, lock: bool = False) -> SourcingRound | None: ...
+    def rounds(self, package: CarePackage) -> list[SourcingRound]: ...
+    def add(self, sourcing: SourcingRound) -> None: ...
+    def save(self, sourcing: SourcingRound, state: Sourcing, **changes: Any) -> None:
+        """Keep the new state; ConcurrentChange if someone saved it meanwhile."""
+
+    def due(self, now: datetime, *, limit: int) -> list[SourcingRound]:
+        """Rounds with a window closed by `now`, locked (others' ticks skip them)."""
+
+    def open_offers(self, provider_id: int | None = None) -> list[SourcingRound]: ...
+    def waiting(self) -> list[SourcingRound]: ...
+    def policy(
+        self, commissioner: Commissioner, lot: Lot | None = None
+    ) -> SourcingPolicy | None: ...
+    def set_policy(
+        self,
+        commissioner: Commissioner,
+        lot: Lot | None,
+        policy: SourcingPolicy,
+        *,
+        at: datetime,
+        by: str,
+    ) -> None: ...
+
+
+class NotificationBox(Protocol):
+    def add(self, *notifications: Notification) -> None: ...
+    def for_provider(self, provider_id: int, *, limit: int) -> Sequence[Notification]: ...
+    def for_role(self, role: str, *, limit: int) -> Sequence[Notification]: ...
+
+
 class UnitOfWork(Protocol):
     commissioners: Repository
     partnerships: Repository
@@ -96,6 +148,8 @@ class UnitOfWork(Protocol):
     users: Repository
     tokens: Repository
     audit: AuditTrail
+    sourcings: SourcingRepository
+    notifications: NotificationBox
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -8,6 +8,8 @@ from fastapi import Depends, Request
 
 from caremarket.config import Settings
 from caremarket.db.unit_of_work import SqlUnitOfWork
+from caremarket.domain.calendar import WorkingWeek
+from caremarket.holidays import working_week
 
 
 def get_uow(request: Request) -> SqlUnitOfWork:
@@ -18,5 +20,11 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_week() -> WorkingWeek:
+    """Business hours for sourcing windows: England and Wales, bank holidays excluded."""
+    return working_week()
+
+
+WeekDep = Annotated[WorkingWeek, Depends(get_week)]
 UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from caremarket.domain.errors import DomainError, NotFound
+from caremarket.domain.errors import Conflict, DomainError, NotFound
 from caremarket.web.access import SignInRequired, sign_in_url
 from caremarket.web.pages.templates import render
 
@@ -31,7 +31,7 @@ def error_code(error: Exception) -> str:
 
 
 async def _domain_error(request: Request, error: Exception) -> Response:
-    status = 404 if isinstance(error, NotFound) else 422
+    status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
     if _is_page(request):
         return _error_page(request, status, str(error))
     return JSONResponse(error_body(error_code(error), str(error)), status_code=status)

@@ -1,0 +1,214 @@
+"""Brokerage on the real database: sourcing rounds, responses, the ticker, the waiting list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from caremarket.db.unit_of_work import SqlUnitOfWork
+from caremarket.domain.access import Actor, Role
+from caremarket.domain.errors import NotFound
+from caremarket.domain.market import Tier, Vehicle, VehicleKind
+from caremarket.domain.packages import PackageStatus
+from caremarket.domain.sourcing import BidAboveCap, DeclineReason, OfferNotOpen, Phase
+from caremarket.holidays import working_week
+from caremarket.services import brokerage
+from caremarket.services.audit import list_audit
+from caremarket.services.ports import AuditFilter
+from tests.builders import AN_ADMIN, a_care_package, a_lot, a_provider, a_rate_card
+
+LONDON = ZoneInfo("Europe/London")
+WEEK = working_week()
+FRIDAY_3PM = datetime(2026, 11, 20, 15, tzinfo=LONDON)
+MONDAY_10AM = datetime(2026, 11, 23, 10, tzinfo=LONDON)
+BROKER = Actor("broker@example.org", Role.BROKER)
+PREFERRED = ("Mersey Care", "Anfield Homecare")
+APPROVED = ("Dingle Care", "Everton Carers")
+
+
+@pytest.fixture
+def market(uow: SqlUnitOfWork) -> dict[str, Actor]:
+    """One commissioner on the Liverpool policy: two preferred and two approved providers in
+    the lot covering zone A, and requested packages PKG-0001 to PKG-0003 there. Returns an
+    actor for each provider."""
+    with uow:
+        first = a_care_package(
+            status=PackageStatus.REQUESTED, start_on=date(2026, 11, 30), pathway="O"
+        )
+        packages = [first] + [
+            a_care_package(
+                reference=f"PKG-000{n}",
+                commissioner=first.commissioner,
+                zone=first.zone,
+                service=first.service,
+                person=first.person,
+                status=PackageStatus.REQUESTED,
+                start_on=date(2026, 11, 30),
+                pathway="O",
+            )
+            for n in (2, 3)
+        ]
+        uow.packages.add_all(packages)
+        lot = a_lot(zones=[first.zone], max_providers=None)
+        providers = []
+        for n, name in enumerate(PREFERRED + APPROVED):
+            provider = a_provider(name=name, cqc_location_ids=(f"1-10000000{n}",))
+            providers.append(provider)
+            lot.admit(provider, Tier.PREFERRED if name in PREFERRED else Tier.APPROVED)
+        uow.vehicles.add(
+            Vehicle("LCR", "Home care", VehicleKind.DPS, [first.commissioner], lots=[lot])
+        )
+        uow.rate_cards.add(a_rate_card(first.commissioner, first.service, "18.00"))
+        uow.commit()
+        actors = {p.name: Actor(f"staff of {p.name}", Role.PROVIDER, p.id) for p in providers}
+    brokerage.set_policy(uow, "HFD", "liverpool", by=AN_ADMIN, now=FRIDAY_3PM)
+    return actors
+
+
+def start(uow: SqlUnitOfWork, reference: str = "PKG-0001", now: datetime = FRIDAY_3PM):
+    return brokerage.start_sourcing(uow, reference, by=BROKER, now=now, week=WEEK)
+
+
+def accept(uow: SqlUnitOfWork, by: Actor, now: datetime, reference: str = "PKG-0001"):
+    return brokerage.accept_offer(
+        uow, reference, by=by, start_on=date(2026, 11, 30), now=now, week=WEEK
+    )
+
+
+def status_of(uow: SqlUnitOfWork, reference: str) -> tuple[PackageStatus, str | None]:
+    with uow:
+        package = uow.packages.get(reference)
+        return package.status, package.provider.name if package.provider else None
+
+
+def test_sourcing_offers_the_package_to_the_preferred_providers(uow, market) -> None:
+    sourcing = start(uow)
+    assert [o.provider for o in sourcing.state.offers] == list(PREFERRED)
+    assert status_of(uow, "PKG-0001") == (PackageStatus.SOURCING, None)
+    with uow:
+        kept = uow.sourcings.current(uow.packages.get("PKG-0001"))
+        assert kept is not None
+        assert kept.state == sourcing.state
+        assert kept.state.due_at == MONDAY_10AM
+
+
+def test_the_first_acceptance_is_awarded_and_a_second_is_refused(uow, market) -> None:
+    start(uow)
+    accept(uow, market["Anfield Homecare"], FRIDAY_3PM + timedelta(minutes=5))
+    with pytest.raises(OfferNotOpen, match="already been awarded to another provider"):
+        accept(uow, market["Mersey Care"], FRIDAY_3PM + timedelta(minutes=6))
+    assert status_of(uow, "PKG-0001") == (PackageStatus.ACTIVE, "Anfield Homecare")
+    with uow:
+        package = uow.packages.get("PKG-0001")
+        assert package.lot is not None and package.lot.code == "O-A"
+        kept = uow.sourcings.current(package)
+        assert kept.awarded_at == FRIDAY_3PM + timedelta(minutes=5)
+        assert kept.state.phase is Phase.AWARDED
+
+
+def test_a_provider_never_offered_the_package_does_not_see_it(uow, market) -> None:
+    start(uow)
+    with pytest.raises(NotFound):
+        accept(uow, market["Dingle Care"], FRIDAY_3PM)
+
+
+def test_the_ticker_moves_to_approved_providers_at_the_end_of_the_window_not_before(
+    uow, market
+) -> None:
+    start(uow)
+    early = brokerage.tick(uow, now=MONDAY_10AM - timedelta(minutes=1), week=WEEK)
+    assert early.rounds == 0
+    result = brokerage.tick(uow, now=MONDAY_10AM, week=WEEK)
+    assert result.rounds == 1
+    again = brokerage.tick(uow, now=MONDAY_10AM, week=WEEK)
+    assert again.rounds == 0  # idempotent
+    with uow:
+        kept = uow.sourcings.current(uow.packages.get("PKG-0001"))
+        open_to = [o.provider for o in kept.state.offers if o.open]
+    assert open_to == list(APPROVED)
+
+
+def test_declines_keep_their_reasons_and_nobody_taking_it_means_the_waiting_list(
+    uow, market
+) -> None:
+    start(uow)
+    for name in PREFERRED + APPROVED:
+        brokerage.decline_offer(
+            uow,
+            "PKG-0001",
+            by=market[name],
+            reason=DeclineReason.NO_CAPACITY,
+            note="no carers in that area",
+            now=FRIDAY_3PM + timedelta(minutes=10),
+            week=WEEK,
+        )
+    assert status_of(uow, "PKG-0001") == (PackageStatus.WAITING, None)
+    with uow:
+        kept = uow.sourcings.current(uow.packages.get("PKG-0001"))
+        assert {o.reason for o in kept.state.offers} == {DeclineReason.NO_CAPACITY}
+    trail, _ = list_audit(uow, AuditFilter(object_type="care package", object_ref="PKG-0001"))
+    actions = [e.action for e in trail]
+    assert "joined the waiting list" in actions
+    assert actions.count("offer declined") == 4
+
+
+def test_a_package_already_being_sourced_cannot_be_started_again(uow, market) -> None:
+    start(uow)
+    with pytest.raises(brokerage.NotSourceable):
+        start(uow)
+
+
+def test_mini_competition_bids_are_capped_by_the_rate_card(uow, market) -> None:
+    brokerage.set_policy(uow, "HFD", "st-helens", by=AN_ADMIN, now=FRIDAY_3PM)
+    start(uow)
+    bidder = market["Dingle Care"]
+    with pytest.raises(BidAboveCap, match="above the rate card's £18.00"):
+        brokerage.place_bid(
+            uow,
+            "PKG-0001",
+            by=bidder,
+            hourly_rate=Decimal("18.01"),
+            earliest_start=date(2026, 11, 30),
+            now=FRIDAY_3PM,
+            week=WEEK,
+        )
+    brokerage.place_bid(
+        uow,
+        "PKG-0001",
+        by=bidder,
+        hourly_rate=Decimal("17.50"),
+        earliest_start=date(2026, 11, 30),
+        now=FRIDAY_3PM,
+        week=WEEK,
+    )
+    with uow:
+        kept = uow.sourcings.current(uow.packages.get("PKG-0001"))
+        deadline = kept.state.stage_ends_at
+    brokerage.tick(uow, now=deadline, week=WEEK)
+    assert status_of(uow, "PKG-0001") == (PackageStatus.ACTIVE, "Dingle Care")
+
+
+def test_without_a_policy_sourcing_says_how_to_set_one(uow, market) -> None:
+    with uow:
+        uow.commissioners.add(
+            type(uow.commissioners.get("HFD"))(code="OTHER", name="Other Council")
+        )
+        uow.commit()
+    with uow:
+        package = uow.packages.get("PKG-0002")
+        package.commissioner = uow.commissioners.get("OTHER")
+        uow.commit()
+    with pytest.raises(brokerage.NoPolicy, match="caremarket policy set OTHER"):
+        start(uow, "PKG-0002")
+
+
+def test_offers_notify_the_providers_asked(uow, market) -> None:
+    start(uow)
+    with uow:
+        provider_id = market["Mersey Care"].provider_id
+        told = uow.notifications.for_provider(provider_id, limit=10)
+        assert [n.subject for n in told] == ["New offer: care package PKG-0001"]
+        assert "Monday 23 November 2026 at 10:00" in told[0].body
