@@ -10,7 +10,7 @@ import pytest
 
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
-from caremarket.domain.errors import NotFound
+from caremarket.domain.errors import NotFound, UnknownPostcode
 from caremarket.domain.market import Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.sourcing import BidAboveCap, DeclineReason, OfferNotOpen, Phase
@@ -18,6 +18,7 @@ from caremarket.holidays import working_week
 from caremarket.services import brokerage
 from caremarket.services.audit import list_audit
 from caremarket.services.ports import AuditFilter
+from caremarket.services.requests import CareRequest, request_care
 from tests.builders import AN_ADMIN, a_care_package, a_lot, a_provider, a_rate_card
 
 LONDON = ZoneInfo("Europe/London")
@@ -212,3 +213,48 @@ def test_offers_notify_the_providers_asked(uow, market) -> None:
         told = uow.notifications.for_provider(provider_id, limit=10)
         assert [n.subject for n in told] == ["New offer: care package PKG-0001"]
         assert "Monday 23 November 2026 at 10:00" in told[0].body
+
+
+def a_request(**overrides) -> CareRequest:
+    values = {
+        "commissioner": "HFD",
+        "person": "P-0099",
+        "postcode": "HR6 8AA",
+        "service": "PC",
+        "visits": "4x30 daily",
+        "start_on": date(2026, 11, 23),
+        "fit_for_discharge_on": date(2026, 11, 20),
+    }
+    return CareRequest(**(values | overrides))
+
+
+def test_a_request_for_care_is_recorded_and_offered_at_once(uow, market) -> None:
+    reference = request_care(uow, a_request(), by=BROKER, now=FRIDAY_3PM, week=WEEK)
+    assert reference == "HFD-R00001"
+    with uow:
+        package = uow.packages.get(reference)
+        assert (package.zone.code, package.pathway, package.status) == (
+            "A",
+            "O",
+            PackageStatus.SOURCING,
+        )
+        assert package.fit_for_discharge_on == date(2026, 11, 20)
+        offered = [o.provider for o in uow.sourcings.current(package).state.offers]
+    assert offered == list(PREFERRED)
+
+
+def test_a_request_that_cannot_be_sourced_records_nothing(uow, market) -> None:
+    with uow:
+        uow.commissioners.add(type(uow.commissioners.get("HFD"))(code="OTH", name="Other"))
+        zone = uow.zones.list(commissioner=uow.commissioners.get("HFD"))[0]
+        zone.commissioner = uow.commissioners.get("OTH")
+        uow.commit()
+    with pytest.raises(brokerage.NoPolicy):
+        request_care(uow, a_request(commissioner="OTH"), by=BROKER, now=FRIDAY_3PM, week=WEEK)
+    with uow:
+        assert uow.packages.find("OTH-R00001") is None
+
+
+def test_a_request_outside_every_zone_is_refused(uow, market) -> None:
+    with pytest.raises(UnknownPostcode):
+        request_care(uow, a_request(postcode="SW1A 1AA"), by=BROKER, now=FRIDAY_3PM, week=WEEK)

@@ -114,7 +114,7 @@ def start_sourcing(
                 f"{reference} is {package.status.value}: only a requested package can be sourced"
             )
         previous = uow.sourcings.current(package)
-        sourcing = _begin(
+        sourcing = begin_round(
             uow,
             package,
             number=(previous.number + 1) if previous else 1,
@@ -233,7 +233,7 @@ def policy_for(uow: UnitOfWork, package: CarePackage) -> SourcingPolicy:
     return policy
 
 
-def _begin(
+def begin_round(
     uow: UnitOfWork,
     package: CarePackage,
     *,
@@ -243,6 +243,7 @@ def _begin(
     now: datetime,
     week: WorkingWeek,
 ) -> SourcingRound:
+    """A new round of sourcing for a package, inside the caller's unit of work."""
     lots = _covering_lots(uow, package)
     policy = policy_for(uow, package)
     state, actions = engine.begin(
