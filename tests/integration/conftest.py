@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from caremarket.db.unit_of_work import SqlUnitOfWork
+from caremarket.domain.access import Actor
 from caremarket.services.imports import (
     import_lots,
     import_memberships,
@@ -15,6 +16,7 @@ from caremarket.services.imports import (
 )
 from tests.builders import A_MOMENT, AN_ADMIN, a_commissioner, a_service
 from tests.import_files import EXAMPLES
+from tests.integration.brokerage_market import build_market
 
 
 @pytest.fixture
@@ -34,3 +36,9 @@ def herefordshire(uow: SqlUnitOfWork) -> SqlUnitOfWork:
     import_lots(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "lots.csv")
     import_memberships(uow, by=AN_ADMIN, now=A_MOMENT, source=EXAMPLES / "memberships.csv")
     return uow
+
+
+@pytest.fixture
+def market(uow: SqlUnitOfWork) -> dict[str, Actor]:
+    """A commissioner on the Liverpool policy, with packages to source (see brokerage_market)."""
+    return build_market(uow)

@@ -15,6 +15,7 @@ from caremarket.domain.policies import PRESETS, Candidate
 from caremarket.domain.sourcing import (
     Awarded,
     JoinedWaitingList,
+    NotWaiting,
     OfferMade,
     OfferNotOpen,
     Outcome,
@@ -22,7 +23,9 @@ from caremarket.domain.sourcing import (
     accept,
     begin,
     bid,
+    close,
     decline,
+    offer_capacity,
     tick,
 )
 from caremarket.holidays import working_week
@@ -169,7 +172,7 @@ def test_a_stage_with_nobody_to_ask_moves_straight_on() -> None:
 PROVIDERS = [c.provider for c in LIVERPOOL_MARKET] + ["Stranger"]
 events = st.lists(
     st.tuples(
-        st.sampled_from(["accept", "decline", "bid", "tick"]),
+        st.sampled_from(["accept", "decline", "bid", "tick", "capacity", "close"]),
         st.sampled_from(PROVIDERS),
         st.integers(min_value=0, max_value=60 * 24 * 4),  # minutes since the last event
     ),
@@ -199,17 +202,31 @@ def test_no_sequence_of_events_breaks_the_engine(policy: str, happenings) -> Non
                 state, actions = bid(
                     state, provider, hourly_rate=Decimal(17), earliest_start=START, now=now
                 )
+            elif kind == "capacity":
+                ends_at = now + timedelta(hours=4)
+                state, actions = offer_capacity(state, provider, now=now, ends_at=ends_at)
+            elif kind == "close":
+                state, actions = close(state, now=now)
             else:
                 state, actions = tick(state, now=now, week=WEEK)
-        except OfferNotOpen:
+        except (OfferNotOpen, NotWaiting):
             continue
         every_action.extend(actions)
-        assert state.phase in (Phase.OFFERING, Phase.WAITING, Phase.AWARDED)
+        assert state.phase in (Phase.OFFERING, Phase.WAITING, Phase.AWARDED, Phase.CLOSED)
         if state.phase is Phase.OFFERING:
-            assert state.stage is not None
-            assert any(o.open for o in state.offers) or state.bids or state.stage_ends_at
+            if state.stage is None:  # offered from the waiting list to spare capacity
+                assert any(o.open for o in state.offers)
+            else:
+                assert any(o.open for o in state.offers) or state.bids or state.stage_ends_at
+        else:
+            assert not any(o.open for o in state.offers)
     assert sum(isinstance(a, Awarded) for a in every_action) <= 1
     for action in every_action:
         if isinstance(action, OfferMade):
-            stage = PRESETS[policy].stages[action.stage]
-            assert action.provider in [c.provider for c in stage.asks.choose(market)]
+            if action.stage is None:  # spare capacity: any provider of the package's lots
+                asked = [c.provider for c in market if c.tier is not Tier.SUBCONTRACTOR]
+            else:
+                asked = [
+                    c.provider for c in PRESETS[policy].stages[action.stage].asks.choose(market)
+                ]
+            assert action.provider in asked

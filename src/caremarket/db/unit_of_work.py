@@ -15,6 +15,9 @@ from caremarket.db.repositories import (
     SqlRepository,
 )
 from caremarket.domain.access import ApiToken, User
+from caremarket.domain.changes import ChangeProposal
+from caremarket.domain.discharge import Bridging
+from caremarket.domain.hand_backs import HandBack
 from caremarket.domain.market import Commissioner, Partnership, Provider, ServiceType, Vehicle, Zone
 from caremarket.domain.packages import Person
 from caremarket.domain.rates import RateCard
@@ -43,6 +46,9 @@ class SqlUnitOfWork:
         self.tokens = SqlRepository(session, ApiToken, "token_hash", label="API token")
         self.audit = SqlAuditTrail(session)
         self.sourcings = SqlSourcings(session)
+        self.bridgings = SqlRepository(session, Bridging, "id", label="bridging")
+        self.hand_backs = SqlRepository(session, HandBack, "id", label="hand-back")
+        self.changes = SqlRepository(session, ChangeProposal, "id", label="proposed change")
         self.notifications = SqlNotifications(session)
         return self
 

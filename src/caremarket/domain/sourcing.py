@@ -48,6 +48,7 @@ class Phase(enum.StrEnum):
     OFFERING = "offering"
     WAITING = "waiting"  # on the waiting list
     AWARDED = "awarded"
+    CLOSED = "closed"  # left sourcing: a direct payment instead, or the request withdrawn
 
 
 class DeclineReason(enum.StrEnum):
@@ -236,6 +237,19 @@ def tick(state: Sourcing, *, now: datetime, week: WorkingWeek) -> tuple[Sourcing
     if state.stage_ends_at is not None and state.stage_ends_at <= now:
         return _end_stage(state, now=now, week=week, actions=actions)
     return _after_response(state, now=now, week=week, actions=actions)
+
+
+def close(state: Sourcing, *, now: datetime) -> tuple[Sourcing, list[Action]]:
+    """The package leaves sourcing (a direct payment instead, or the request withdrawn):
+    every open offer is withdrawn."""
+    if state.phase is Phase.AWARDED:
+        raise OfferNotOpen(f"the package has already been awarded to {state.awarded_to}")
+    actions: list[Action] = []
+    for offer in state.offers:
+        if offer.open:
+            state = _close(state, offer, Outcome.WITHDRAWN, now)
+            actions.append(OfferClosed(offer.provider, Outcome.WITHDRAWN))
+    return replace(state, phase=Phase.CLOSED, stage=None, stage_ends_at=None, queue=()), actions
 
 
 def offer_capacity(

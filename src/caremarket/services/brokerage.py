@@ -18,9 +18,9 @@ from typing import TypeVar
 from caremarket.domain import sourcing as engine
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.audit import entry
-from caremarket.domain.calendar import LONDON, WorkingWeek
+from caremarket.domain.calendar import LONDON, Window, WorkingWeek
 from caremarket.domain.errors import ConcurrentChange, Conflict, DomainError, NoRate, NotFound
-from caremarket.domain.market import Lot, Provider
+from caremarket.domain.market import Lot, Provider, Tier
 from caremarket.domain.notifications import to_brokers, to_provider
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.policies import (
@@ -29,6 +29,7 @@ from caremarket.domain.policies import (
     candidates_for,
     covering_lots,
 )
+from caremarket.domain.priority import Need, need_score
 from caremarket.domain.rates import RateBasis
 from caremarket.domain.sourcing import (
     Action,
@@ -45,6 +46,8 @@ from caremarket.services.ports import SourcingRound, UnitOfWork
 PACKAGE = "care package"  # the audit trail's object type
 TICKER = Actor("caremarket (deadline ticker)", Role.ADMIN)
 RETRIES = 8  # attempts of a response that lost a race, each on the newer state
+CAPACITY_WINDOW = Window(Decimal(4), business_hours=True)  # to take up a waiting package
+LEAVABLE = (PackageStatus.REQUESTED, PackageStatus.SOURCING, PackageStatus.WAITING)
 T = TypeVar("T")
 
 
@@ -57,6 +60,10 @@ class NotSourceable(Conflict):
 
 
 class InvalidStartDate(DomainError):
+    pass
+
+
+class InvalidCapacity(DomainError):
     pass
 
 
@@ -217,6 +224,131 @@ def tick(uow: UnitOfWork, *, now: datetime, week: WorkingWeek, batch: int = 100)
             return TickResult(rounds, awards, waiting)
 
 
+def choose_direct_payment(
+    uow: UnitOfWork, reference: str, *, by: Actor, now: datetime, reason: str = ""
+) -> None:
+    """The person will buy their own care with a direct payment: the package leaves sourcing
+    (open offers withdrawn) and is recorded as a direct payment."""
+    with uow:
+        package = uow.packages.get(reference)
+        if package.status not in LEAVABLE:
+            raise NotSourceable(
+                f"{reference} is {package.status.value}: only a package not yet placed can"
+                " become a direct payment"
+            )
+        sourcing = uow.sourcings.current(package, lock=True)
+        if sourcing is not None and sourcing.closed_at is None:
+            state, actions = engine.close(sourcing.state, now=now)
+            _save(uow, sourcing, state, actions, by=by, now=now, closed=True)
+        package.status = PackageStatus.DIRECT_PAYMENT
+        uow.audit.record(
+            entry(by, now, "direct payment chosen", (PACKAGE, reference), reason=reason or None)
+        )
+        uow.notifications.add(
+            to_brokers(
+                now,
+                f"Direct payment: care package {reference}",
+                f"Care package {reference} will be met by a direct payment.",
+                reference,
+            )
+        )
+        uow.commit()
+
+
+def offer_spare_capacity(
+    uow: UnitOfWork,
+    *,
+    provider: str,
+    hours: Decimal,
+    by: Actor,
+    now: datetime,
+    week: WorkingWeek,
+) -> list[str]:
+    """A provider has `hours` a week to spare: the neediest waiting packages it may be
+    offered (it is in their lot) and that fit are offered to it, each for the capacity
+    window. Returns the references offered, neediest first."""
+    if hours <= 0:
+        raise InvalidCapacity("spare capacity is a number of hours a week above nothing")
+    with uow:
+        spare = uow.providers.get(provider)
+        if by.role is Role.PROVIDER and by.provider_id != spare.id:
+            raise NotFound(f"there is no provider {provider}")
+        today = now.astimezone(week.zone).date()
+        waiting = sorted(
+            uow.sourcings.waiting(),
+            key=lambda s: (-need_score(need_of(s), today), s.requested_at),
+        )
+        offered: list[str] = []
+        left = hours
+        ends_at = CAPACITY_WINDOW.ends_at(now, week)
+        for sourcing in waiting:
+            package = sourcing.package
+            asked = any(
+                c.provider == spare.name and c.tier is not Tier.SUBCONTRACTOR
+                for c in sourcing.state.candidates
+            )
+            if not asked or package.weekly_hours > left:
+                continue
+            state, actions = engine.offer_capacity(
+                sourcing.state, spare.name, now=now, ends_at=ends_at
+            )
+            _save(uow, sourcing, state, actions, by=by, now=now)
+            offered.append(package.reference)
+            left -= package.weekly_hours
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "spare capacity offered",
+                ("provider", spare.name),
+                {"hours": str(hours), "packages offered": offered},
+            )
+        )
+        uow.commit()
+        return offered
+
+
+def place_with_subcontractor(
+    uow: UnitOfWork, reference: str, *, subcontractor: str, by: Actor, now: datetime
+) -> None:
+    """A single or lead provider places its package with one of its named subcontractors in
+    the package's lot (Halton's model)."""
+    with uow:
+        package = uow.packages.get(reference)
+        holder = acting_provider(uow, by)
+        if package.provider is not holder or package.status is not PackageStatus.ACTIVE:
+            raise NotFound(f"there is no care package {reference}")
+        sub = uow.providers.get(subcontractor)
+        membership = package.lot.membership_of(sub) if package.lot else None
+        if (
+            membership is None
+            or membership.tier is not Tier.SUBCONTRACTOR
+            or (membership.lead is not holder)
+        ):
+            raise NotSourceable(
+                f"{subcontractor} is not a subcontractor of {holder.name} in this package's lot"
+            )
+        package.subcontractor = sub
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "placed with a subcontractor",
+                (PACKAGE, reference),
+                {"subcontractor": sub.name},
+            )
+        )
+        uow.notifications.add(
+            to_brokers(
+                now,
+                f"Subcontracted: care package {reference}",
+                f"{holder.name} has placed care package {reference} with {sub.name}.",
+                reference,
+            )
+        )
+        uow.commit()
+
+
 def policy_for(uow: UnitOfWork, package: CarePackage) -> SourcingPolicy:
     """The policy of the first covering lot that has one of its own, else the commissioner's."""
     for lot in _covering_lots(uow, package):
@@ -242,13 +374,19 @@ def begin_round(
     by: Actor,
     now: datetime,
     week: WorkingWeek,
+    excluding: Provider | None = None,
 ) -> SourcingRound:
-    """A new round of sourcing for a package, inside the caller's unit of work."""
+    """A new round of sourcing for a package, inside the caller's unit of work; `excluding`
+    a provider that handed it back. A package still being delivered (handed back, under
+    notice) stays active while it is sourced again."""
     lots = _covering_lots(uow, package)
     policy = policy_for(uow, package)
+    candidates = tuple(
+        c for c in candidates_for(lots) if excluding is None or c.provider != excluding.name
+    )
     state, actions = engine.begin(
         policy,
-        candidates_for(lots),
+        candidates,
         now=now,
         week=week,
         rate_cap=_hourly_rate(uow, package, now.astimezone(week.zone).date()),
@@ -262,7 +400,8 @@ def begin_round(
         requested_by=by.name,
     )
     uow.sourcings.add(sourcing)
-    package.status = PackageStatus.SOURCING
+    if package.status is not PackageStatus.ACTIVE:
+        package.status = PackageStatus.SOURCING
     uow.audit.record(
         entry(
             by,
@@ -311,10 +450,11 @@ def _save(
     *,
     by: Actor,
     now: datetime,
+    closed: bool = False,
 ) -> None:
     """Keep the new state, then do what the engine decided, each step audited and told."""
     package = sourcing.package
-    changes: dict[str, datetime | None] = {}
+    changes: dict[str, datetime | None] = {"closed_at": now} if closed else {}
     if any(isinstance(a, Awarded) for a in actions):
         changes["awarded_at"] = changes["closed_at"] = now
     uow.sourcings.save(sourcing, state, **changes)
@@ -385,11 +525,16 @@ def _save(
                 )
         elif isinstance(action, Awarded):
             winner = provider(action.provider)
+            start_on = action.start_on or package.start_on
+            for handed in uow.hand_backs.list(package=package, ended_on=None):
+                handed.release(start_on)  # the old provider stops the day before
+            for bridge in uow.bridgings.list(package=package, ended_on=None):
+                bridge.end(start_on)  # the bridge ends when the package starts
             package.provider = winner
+            package.subcontractor = None
             package.status = PackageStatus.ACTIVE
             package.lot = _lot_of(uow, package, state, action.provider) or package.lot
-            if action.start_on is not None:
-                package.start_on = action.start_on
+            package.start_on = start_on
             uow.audit.record(
                 entry(
                     by,
@@ -421,7 +566,8 @@ def _save(
                 ),
             )
         elif isinstance(action, JoinedWaitingList):
-            package.status = PackageStatus.WAITING
+            if package.status is not PackageStatus.ACTIVE:  # (handed back: still delivered)
+                package.status = PackageStatus.WAITING
             uow.audit.record(
                 entry(by, now, "joined the waiting list", (PACKAGE, ref), reason=action.reason)
             )
@@ -433,6 +579,17 @@ def _save(
                     ref,
                 )
             )
+
+
+def need_of(sourcing: SourcingRound) -> Need:
+    """What the waiting list weighs: the request's date and the person's need."""
+    package = sourcing.package
+    return Need(
+        requested_on=sourcing.requested_at.date(),
+        risk=package.risk,
+        carer_breakdown=package.carer_breakdown,
+        fit_for_discharge_on=package.fit_for_discharge_on,
+    )
 
 
 def _retrying(attempt: Callable[[], T]) -> T:

@@ -149,6 +149,9 @@ class UnitOfWork(Protocol):
     tokens: Repository
     audit: AuditTrail
     sourcings: SourcingRepository
+    bridgings: Repository
+    hand_backs: Repository
+    changes: Repository
     notifications: NotificationBox
 
     def __enter__(self) -> Self: ...

@@ -12,9 +12,9 @@ from caremarket.domain.discharge import delay_days
 from caremarket.domain.errors import NotFound
 from caremarket.domain.patterns import format_pattern
 from caremarket.domain.policies import Method
-from caremarket.domain.priority import Need, NeedWeights, need_score
+from caremarket.domain.priority import NeedWeights, need_score
 from caremarket.domain.sourcing import Offer
-from caremarket.services.brokerage import acting_provider
+from caremarket.services.brokerage import acting_provider, need_of
 from caremarket.services.ports import SourcingRound, UnitOfWork
 
 
@@ -134,16 +134,6 @@ def waiting_list(
         chosen = weights or NeedWeights()
         entries = [_waiting(sourcing, on, chosen) for sourcing in uow.sourcings.waiting()]
     return sorted(entries, key=lambda e: (-e.need_score, e.requested_at))
-
-
-def need_of(sourcing: SourcingRound) -> Need:
-    package = sourcing.package
-    return Need(
-        requested_on=sourcing.requested_at.date(),
-        risk=package.risk,
-        carer_breakdown=package.carer_breakdown,
-        fit_for_discharge_on=package.fit_for_discharge_on,
-    )
 
 
 def _waiting(sourcing: SourcingRound, on: date, weights: NeedWeights) -> WaitingEntry:

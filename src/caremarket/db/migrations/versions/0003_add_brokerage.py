@@ -205,6 +205,7 @@ def upgrade() -> None:
                 "offering",
                 "waiting",
                 "awarded",
+                "closed",
                 name="sourcing_phase",
                 native_enum=False,
                 create_constraint=True,
