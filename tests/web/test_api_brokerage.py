@@ -167,3 +167,90 @@ def test_a_commissioner_sets_the_policy_from_a_preset(api, as_role) -> None:
         ).status_code
         == 403
     )
+
+
+def test_a_request_for_care_is_sourced_at_once(api, as_role) -> None:
+    answer = api.post(
+        "/api/requests",
+        json={
+            "commissioner": "HFD",
+            "person": "P-7001",
+            "postcode": "HR6 8AA",
+            "service": "PC",
+            "visits": "2x30 daily",
+            "start_on": TOMORROW,
+            "fit_for_discharge_on": date.today().isoformat(),
+        },
+        headers=as_role(Role.BROKER),
+    )
+    assert answer.status_code == 201, answer.text
+    reference = answer.json()["reference"]
+    inbox = api.get("/api/offers", headers=as_role(Role.PROVIDER)).json()
+    assert reference in [o["reference"] for o in inbox]
+    refused = api.post("/api/requests", json={}, headers=as_role(Role.PROVIDER))
+    assert refused.status_code == 403
+
+
+def test_a_hand_back_and_spare_capacity_elsewhere(api, as_role) -> None:
+    provider, broker = as_role(Role.PROVIDER), as_role(Role.BROKER)
+    api.post("/api/packages/BRK-08/sourcing", headers=broker)
+    api.post("/api/packages/BRK-08/acceptance", json={"start_on": TOMORROW}, headers=provider)
+    handed = api.post(
+        "/api/packages/BRK-08/hand-back",
+        json={"reason": "staffing", "notice_days": 7},
+        headers=provider,
+    )
+    assert handed.status_code == 202, handed.text
+    history = api.get("/api/packages/BRK-08/sourcing", headers=broker).json()
+    assert [r["cause"] for r in history] == ["requested", "handed back"]
+    assert history[-1]["phase"] == "waiting"  # nobody else at the lead or supplementary tier
+    offered = api.post(
+        "/api/capacity", json={"provider": "Other Care", "hours": "30"}, headers=broker
+    )
+    assert offered.status_code == 200, offered.text
+    assert "BRK-08" in offered.json()["offered"]
+
+
+def test_a_provider_proposes_a_change_and_a_broker_approves_it(api, as_role) -> None:
+    provider, broker = as_role(Role.PROVIDER), as_role(Role.BROKER)
+    api.post("/api/packages/BRK-09/sourcing", headers=broker)
+    api.post("/api/packages/BRK-09/acceptance", json={"start_on": TOMORROW}, headers=provider)
+    proposed = api.post(
+        "/api/packages/BRK-09/changes",
+        json={"visits": "2x30 daily", "effective_on": TOMORROW, "reason": "review"},
+        headers=provider,
+    )
+    assert proposed.status_code == 201, proposed.text
+    assert proposed.json()["status"] == "awaiting approval"
+    change = proposed.json()["id"]
+    assert (
+        api.post(f"/api/changes/{change}/decision", json={"approve": True}, headers=provider)
+    ).status_code == 403
+    decided = api.post(f"/api/changes/{change}/decision", json={"approve": True}, headers=broker)
+    assert decided.json()["status"] == "approved"
+    again = api.post(f"/api/changes/{change}/decision", json={"approve": False}, headers=broker)
+    assert again.status_code == 409
+
+
+def test_a_direct_payment_and_bridging_are_for_brokers(api, as_role) -> None:
+    broker = as_role(Role.BROKER)
+    api.post("/api/packages/BRK-06/sourcing", headers=broker)
+    bridged = api.post(
+        "/api/packages/BRK-06/bridging",
+        json={"service": "HART", "starts_on": date.today().isoformat(), "working_days": 2},
+        headers=broker,
+    )
+    assert bridged.status_code == 201, bridged.text
+    too_long = api.post(
+        "/api/packages/BRK-06/bridging",
+        json={"service": "HART", "starts_on": date.today().isoformat(), "working_days": 5},
+        headers=broker,
+    )
+    assert too_long.status_code == 422
+    assert (
+        api.post("/api/packages/BRK-06/direct-payment", json={}, headers=as_role(Role.PROVIDER))
+    ).status_code == 403
+    chosen = api.post("/api/packages/BRK-06/direct-payment", json={}, headers=broker)
+    assert chosen.status_code == 200
+    package = api.get("/api/packages/BRK-06", headers=broker).json()
+    assert package["status"] == "direct payment"

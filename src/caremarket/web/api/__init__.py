@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from caremarket.web.api import audit, brokerage, market, reports
+from caremarket.web.api import audit, brokerage, care, market, reports
 
 router = APIRouter()
 router.include_router(market.router)
 router.include_router(audit.router)
 router.include_router(reports.router)
 router.include_router(brokerage.router)
+router.include_router(care.router)
