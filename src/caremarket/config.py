@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    smtp_host: str | None = Field(
+        default=None, description="Mail server for notifications by e-mail; none: not sent."
+    )
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = Field(default=True, description="Upgrade to TLS before signing in.")
+    mail_from: str = Field(default="caremarket@localhost", description="The sender's address.")
 
     @field_validator("time_zone")
     @classmethod

@@ -315,6 +315,12 @@ class SqlNotifications:
         query = select(Notification).where(t.notifications.c.provider_id == provider_id)
         return self._newest(query, limit)
 
+    def undelivered(self, *, limit: int) -> Sequence[Notification]:
+        """Not yet sent by e-mail, oldest first."""
+        c = t.notifications.c
+        query = select(Notification).where(c.emailed_at.is_(None)).order_by(c.at, c.id)
+        return self.session.scalars(query.limit(limit)).all()
+
     def for_role(self, role: str, *, limit: int) -> Sequence[Notification]:
         return self._newest(select(Notification).where(t.notifications.c.role == role), limit)
 
