@@ -10,6 +10,7 @@ import pytest
 
 from caremarket.domain.packages import FundingShare, PackageStatus
 from caremarket.domain.postcodes import parse_postcode
+from caremarket.domain.priority import Risk
 from caremarket.imports.csvfile import read_table
 from caremarket.imports.packages import PackageRow, package_columns, parse_funding, parse_packages
 from caremarket.imports.problems import Problems
@@ -123,3 +124,33 @@ def test_funding_is_funders_and_percentage_shares() -> None:
         FundingShare("HFD", Decimal("62.5")),
         FundingShare("HCCG", Decimal("37.5")),
     )
+
+
+def parse_with_need(risk: str, breakdown: str, fit: str) -> tuple[list[PackageRow], Problems]:
+    problems = Problems()
+    text = (
+        HEADER
+        + ",risk,carer_breakdown,fit_for_discharge_on\n"
+        + GOOD
+        + f",{risk},{breakdown},{fit}\n"
+    )
+    table = read_table(io.StringIO(text), package_columns())
+    return parse_packages(table, problems), problems
+
+
+def test_a_row_may_say_what_the_waiting_list_weighs() -> None:
+    (package,), problems = parse_with_need("High", "yes", "28/11/2026")
+    assert len(problems) == 0
+    assert (package.risk, package.carer_breakdown, package.fit_for_discharge_on) == (
+        Risk.HIGH,
+        True,
+        date(2026, 11, 28),
+    )
+
+
+def test_need_columns_are_checked() -> None:
+    _, problems = parse_with_need("severe", "perhaps", "")
+    assert sorted((p.column, p.reason) for p in problems.found) == [
+        ("carer_breakdown", "'perhaps' is not yes or no"),
+        ("risk", "'severe' is not one of: low, medium, high"),
+    ]

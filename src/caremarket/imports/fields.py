@@ -88,6 +88,16 @@ def parse_choice(text: str, choices: type[E]) -> E:
     raise ValueError(f"{text!r} is not one of: {allowed}")
 
 
+def parse_yes_no(text: str) -> bool:
+    """'yes' or 'no' (also true/false, y/n, 1/0), ignoring case."""
+    wanted = text.strip().lower()
+    if wanted in ("yes", "y", "true", "1"):
+        return True
+    if wanted in ("no", "n", "false", "0"):
+        return False
+    raise ValueError(f"{text!r} is not yes or no")
+
+
 def parse_float_between(text: str, low: float, high: float, what: str) -> float:
     try:
         value = float(text)

@@ -3,7 +3,8 @@
 Columns: reference, person_reference, nhs_number (optional), postcode, commissioner, zone
 (optional), service, pattern, weekly_hours (optional cross-check), start_on, end_on, status,
 provider (optional), funding (optional, e.g. 'HFD 80; PERSON 20'), lot (optional,
-'VEHICLE/LOT').
+'VEHICLE/LOT'); and for the waiting list's need: risk (low, medium, high), carer_breakdown
+(yes/no), fit_for_discharge_on (a hospital discharge), all optional.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ from caremarket.domain.nhs_numbers import parse_nhs_number
 from caremarket.domain.packages import FundingShare, PackageStatus
 from caremarket.domain.patterns import VisitLine, parse_pattern, weekly_hours
 from caremarket.domain.postcodes import Postcode, parse_postcode
+from caremarket.domain.priority import Risk
 from caremarket.domain.shares import check_shares_total, parse_share
 from caremarket.imports.commissioners import NAMED_IN_EACH_ROW, FileCommissioner
 from caremarket.imports.csvfile import Columns, Row, Table
-from caremarket.imports.fields import parse_choice, parse_date, parse_decimal, parse_list
+from caremarket.imports.fields import (
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_list,
+    parse_yes_no,
+)
 from caremarket.imports.lots import parse_lot_reference
 from caremarket.imports.problems import Problems
 
@@ -41,6 +49,9 @@ class PackageRow:
     provider: str | None
     funding: tuple[FundingShare, ...]  # empty: the commissioner pays it all
     lot: tuple[str, str] | None = None  # (vehicle, lot)
+    risk: Risk = Risk.LOW
+    carer_breakdown: bool = False
+    fit_for_discharge_on: date | None = None
 
 
 def package_columns(commissioner: FileCommissioner = NAMED_IN_EACH_ROW) -> Columns:
@@ -65,6 +76,9 @@ def package_columns(commissioner: FileCommissioner = NAMED_IN_EACH_ROW) -> Colum
             "provider",
             "funding",
             "lot",
+            "risk",
+            "carer_breakdown",
+            "fit_for_discharge_on",
         ),
     )
 
@@ -119,6 +133,13 @@ def _package(
         "provider": row.get("provider") or None,
         "funding": problems.cell(row, "funding", parse_funding, required=False) or (),
         "lot": problems.cell(row, "lot", parse_lot_reference, required=False),
+        "risk": problems.cell(row, "risk", lambda t: parse_choice(t, Risk), required=False)
+        or Risk.LOW,
+        "carer_breakdown": problems.cell(row, "carer_breakdown", parse_yes_no, required=False)
+        or False,
+        "fit_for_discharge_on": problems.cell(
+            row, "fit_for_discharge_on", parse_date, required=False
+        ),
     }
     if pattern is not None:
         _check_weekly_hours(row, pattern, problems)

@@ -72,6 +72,9 @@ class _Builder:
             provider=provider,
             funding=row.funding,
             lot=lot,
+            risk=row.risk,
+            carer_breakdown=row.carer_breakdown,
+            fit_for_discharge_on=row.fit_for_discharge_on,
         )
         package.pathway = classify(package, self.services)
         if lot is not None and not self._fits_lot(row, package, lot):
