@@ -57,7 +57,7 @@ def test_the_queue_shows_new_requests_open_offers_and_the_waiting_list(web, sett
         page.text.split("Waiting list")[1],
     )
     assert 'action="/brokerage/BQ-03/sourcing"' in new
-    assert "Start sourcing<span class=\"govuk-visually-hidden\"> BQ-03</span>" in new
+    assert 'Start sourcing<span class="govuk-visually-hidden"> BQ-03</span>' in new
     assert "BQ-01" not in new
     assert "BQ-01" in offers and "Wyeside Home Care" in offers and "Stage 1" in offers
     assert "hour" in offers  # the time left
