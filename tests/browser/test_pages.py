@@ -15,15 +15,22 @@ from tests.browser.conftest import Visitor
 pytestmark = pytest.mark.browser
 
 AREAS = {
-    Role.ADMIN: ["Home", "Market", "Care packages", "Reports", "Audit trail"],
-    Role.COMMISSIONER: ["Home", "Market", "Care packages", "Reports", "Audit trail"],
-    Role.BROKER: ["Home", "Market", "Care packages", "Reports"],
+    Role.ADMIN: ["Home", "Market", "Care packages", "Brokerage", "Reports", "Audit trail"],
+    Role.COMMISSIONER: ["Home", "Market", "Care packages", "Brokerage", "Reports", "Audit trail"],
+    Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Reports"],
     Role.FINANCE: ["Home", "Market", "Care packages", "Reports"],
     Role.PROVIDER: ["Home", "Market", "Care packages"],
-    Role.AUDITOR: ["Home", "Market", "Care packages", "Reports", "Audit trail"],
+    Role.AUDITOR: ["Home", "Market", "Care packages", "Brokerage", "Reports", "Audit trail"],
 }
 LOOKER = Actor("browser-tests", Role.AUDITOR)
-MARKET_PAGES = ["Zones", "Providers", "Vehicles and lots", "Rate cards", "Commissioners"]
+MARKET_PAGES = [
+    "Zones",
+    "Providers",
+    "Vehicles and lots",
+    "Rate cards",
+    "Sourcing policies",
+    "Commissioners",
+]
 
 
 @pytest.mark.parametrize("role", list(Role), ids=str)

@@ -10,7 +10,8 @@ import pytest
 from caremarket.domain.errors import NotFound, UnknownPostcode
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.sourcing import BidAboveCap, DeclineReason, OfferNotOpen, Phase
-from caremarket.services import brokerage
+from caremarket.services import brokerage, notifications, policy_views
+from caremarket.services import market as market_service
 from caremarket.services.audit import list_audit
 from caremarket.services.ports import AuditFilter
 from caremarket.services.requests import CareRequest, request_care
@@ -201,3 +202,36 @@ def test_a_request_that_cannot_be_sourced_records_nothing(uow, market) -> None:
 def test_a_request_outside_every_zone_is_refused(uow, market) -> None:
     with pytest.raises(UnknownPostcode):
         request_care(uow, a_request(postcode="SW1A 1AA"), by=BROKER, now=FRIDAY_3PM, week=WEEK)
+
+
+def test_a_provider_offered_a_package_may_open_it_and_one_never_offered_may_not(
+    uow, market
+) -> None:
+    start(uow)
+    offered = market_service.get_package(uow, "PKG-0001", viewer=market["Mersey Care"])
+    assert offered.reference == "PKG-0001"
+    with pytest.raises(NotFound):
+        market_service.get_package(uow, "PKG-0001", viewer=market["Dingle Care"])
+    with pytest.raises(NotFound):
+        market_service.get_package(uow, "PKG-0002", viewer=market["Mersey Care"])
+
+
+def test_brokers_and_providers_read_their_own_latest_notifications(uow, market) -> None:
+    start(uow)
+    accept(uow, market["Anfield Homecare"], FRIDAY_3PM + timedelta(minutes=5))
+    told = notifications.list_notifications(uow, viewer=market["Mersey Care"], limit=5)
+    assert [n.subject for n in told] == [
+        "Offer withdrawn: care package PKG-0001",
+        "New offer: care package PKG-0001",
+    ]
+    brokers = notifications.list_notifications(uow, viewer=BROKER, limit=5)
+    assert [n.subject for n in brokers] == ["Awarded: care package PKG-0001"]
+    assert notifications.list_notifications(uow, viewer=AN_ADMIN) == []
+
+
+def test_each_commissioners_policy_is_listed_with_its_lots_own(uow, market) -> None:
+    brokerage.set_policy(uow, "HFD", "st-helens", lot=("LCR", "O-A"), by=AN_ADMIN, now=FRIDAY_3PM)
+    [listed] = policy_views.list_policies(uow)
+    assert listed.policy is not None and listed.policy.code == "liverpool"
+    assert listed.policy.description.endswith("then the waiting list")
+    assert [(o.vehicle, o.lot, o.policy.code) for o in listed.lots] == [("LCR", "O-A", "st-helens")]

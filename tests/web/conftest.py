@@ -9,8 +9,8 @@ for every role; the provider's are Wyeside's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,7 +23,7 @@ from caremarket.domain.access import Actor, Role
 from caremarket.domain.audit import entry
 from caremarket.domain.market import Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import CarePackage, PackageStatus
-from caremarket.services import accounts
+from caremarket.services import accounts, brokerage
 from caremarket.web.app import create_app
 from tests.builders import a_care_package, a_lot, a_provider, a_rate_card, a_zone
 
@@ -85,6 +85,41 @@ def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
         ).secret
     engine.dispose()
     return settings, tokens
+
+
+def make_brokerage_market(
+    url: str, references: Iterable[str], *, policy: str | None = "leicestershire"
+) -> tuple[Settings, dict[Role, str]]:
+    """The market above, with requested packages in zone A starting today (lot O-A: Wyeside
+    Home Care lead, Other Care approved), under the commissioner's `policy` (None: none)."""
+    settings, tokens = make_market(url)
+    engine = make_engine(url)
+    uow = SqlUnitOfWork(make_session_factory(engine))
+    with uow:
+        like = uow.packages.get("PKG-0001")
+        uow.packages.add_all(
+            a_care_package(
+                reference=reference,
+                commissioner=like.commissioner,
+                zone=like.zone,
+                service=like.service,
+                person=like.person,
+                status=PackageStatus.REQUESTED,
+                pathway="O",
+                start_on=date.today(),
+            )
+            for reference in references
+        )
+        uow.commit()
+    if policy is not None:
+        brokerage.set_policy(uow, "HFD", policy, by=SETUP, now=datetime.now(UTC))
+    engine.dispose()
+    return settings, tokens
+
+
+def form_token(client: TestClient) -> str:
+    """The signed-in session's token for forms, as every page carries it."""
+    return client.get("/").text.split('name="csrf_token" value="')[1].split('"')[0]
 
 
 def waiting_packages(like: CarePackage, count: int = 60) -> list[CarePackage]:

@@ -40,11 +40,13 @@ EVERYONE = frozenset(Role)
 # Who may read what, in the pages and the API alike.
 MARKET_READERS = EVERYONE
 PACKAGE_READERS = EVERYONE  # a provider sees only its own packages
+PACKAGE_HISTORY_READERS = STAFF  # a package's audit trail names every provider asked
 REPORT_READERS = STAFF  # reports name every provider's share of the market
 AUDIT_READERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.AUDITOR})
 BROKERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.BROKER})  # source and place care
 PROVIDERS = frozenset({Role.PROVIDER})  # respond to offers, hand back, propose changes
 POLICY_SETTERS = frozenset({Role.ADMIN, Role.COMMISSIONER})
+BROKERAGE_READERS = BROKERS | {Role.AUDITOR}  # the brokers' queue; auditors read it too
 WAITING_LIST_READERS = STAFF
 
 

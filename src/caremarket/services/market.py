@@ -105,16 +105,22 @@ def get_package(uow: UnitOfWork, reference: str, *, viewer: Actor) -> PackageSum
     """One package; NotFound where it does not exist or is another provider's."""
     with uow:
         package = uow.packages.find(reference)
-        if package is None or not may_see(viewer, package):
+        if package is None or not may_see(uow, viewer, package):
             raise NotFound(f"there is no care package {reference}")
         return _package(package)
 
 
-def may_see(viewer: Actor, package: CarePackage) -> bool:
-    """Staff see every package; a provider only those it was awarded."""
+def may_see(uow: UnitOfWork, viewer: Actor, package: CarePackage) -> bool:
+    """Staff see every package; a provider those awarded to it and those it has been offered
+    (to decide on them; what it sees of their sourcing is its own offers only)."""
     if viewer.role is not Role.PROVIDER:
         return True
-    return package.provider is not None and package.provider.id == viewer.provider_id
+    if package.provider is not None and package.provider.id == viewer.provider_id:
+        return True
+    offered = {o.provider for r in uow.sourcings.rounds(package) for o in r.state.offers}
+    return bool(offered) and any(
+        p.name in offered for p in uow.providers.list(id=viewer.provider_id)
+    )
 
 
 def _listed(row: PackageListing) -> PackageSummary:

@@ -68,6 +68,7 @@ class OpenOffer:
 
     reference: str
     provider: str
+    stage: int | None  # counted from 1; None: offered from the waiting list
     commissioner: str
     zone: str
     service: str
@@ -126,6 +127,11 @@ def open_offers(uow: UnitOfWork, *, viewer: Actor) -> list[OpenOffer]:
         return sorted(offers, key=lambda o: (o.ends_at, o.reference, o.provider))
 
 
+def find_open_offer(uow: UnitOfWork, reference: str, *, viewer: Actor) -> OpenOffer | None:
+    """A provider's open offer of one package, or None."""
+    return next((o for o in open_offers(uow, viewer=viewer) if o.reference == reference), None)
+
+
 def waiting_list(
     uow: UnitOfWork, *, on: date, weights: NeedWeights | None = None
 ) -> list[WaitingEntry]:
@@ -167,6 +173,7 @@ def _open_offer(sourcing: SourcingRound, offer: Offer) -> OpenOffer:
     return OpenOffer(
         reference=package.reference,
         provider=offer.provider,
+        stage=None if offer.stage is None else offer.stage + 1,
         commissioner=package.commissioner.code,
         zone=package.zone.code,
         service=package.service.code,

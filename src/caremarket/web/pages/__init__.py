@@ -2,8 +2,18 @@
 
 from fastapi import APIRouter
 
-from caremarket.web.pages import audit, home, market, packages, reports, sign_in
+from caremarket.web.pages import (
+    audit,
+    brokerage,
+    home,
+    market,
+    offers,
+    packages,
+    policies,
+    reports,
+    sign_in,
+)
 
 router = APIRouter()
-for area in (sign_in, home, market, packages, reports, audit):
+for area in (sign_in, home, market, policies, packages, brokerage, offers, reports, audit):
     router.include_router(area.router)

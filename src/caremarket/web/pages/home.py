@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from caremarket.domain.access import EVERYONE, Role
 from caremarket.domain.packages import PackageStatus
-from caremarket.services import accounts, audit, market, structure
+from caremarket.services import accounts, audit, market, notifications, sourcing_views, structure
 from caremarket.services.accounts import Principal
 from caremarket.services.ports import PackageFilter, UnitOfWork
 from caremarket.web.access import PrincipalDep, allow
@@ -43,7 +43,10 @@ def _packages_by_status(
 
 
 def _broker(uow: UnitOfWork, by: Principal, today: date) -> dict[str, Any]:
-    return {"queues": _packages_by_status(uow, by, WAITING)}
+    return {
+        "queues": _packages_by_status(uow, by, WAITING),
+        "notifications": notifications.list_notifications(uow, viewer=by.actor, limit=SHOWN),
+    }
 
 
 def _commissioner(uow: UnitOfWork, by: Principal, today: date) -> dict[str, Any]:
@@ -62,7 +65,12 @@ def _commissioner(uow: UnitOfWork, by: Principal, today: date) -> dict[str, Any]
 
 def _provider(uow: UnitOfWork, by: Principal, today: date) -> dict[str, Any]:
     items, total = market.list_packages(uow, viewer=by.actor, limit=SHOWN)
-    return {"items": items, "total": total}
+    return {
+        "offers": sourcing_views.open_offers(uow, viewer=by.actor),
+        "items": items,
+        "total": total,
+        "notifications": notifications.list_notifications(uow, viewer=by.actor, limit=SHOWN),
+    }
 
 
 def _finance(uow: UnitOfWork, by: Principal, today: date) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from caremarket.domain.access import (
     AUDIT_READERS,
+    BROKERAGE_READERS,
     EVERYONE,
     MARKET_READERS,
     PACKAGE_READERS,
@@ -25,6 +26,7 @@ AREAS = (
     Area("Home", "/", EVERYONE),
     Area("Market", "/market", MARKET_READERS),
     Area("Care packages", "/packages", PACKAGE_READERS),
+    Area("Brokerage", "/brokerage", BROKERAGE_READERS),
     Area("Reports", "/reports", REPORT_READERS),
     Area("Audit trail", "/audit", AUDIT_READERS),
 )

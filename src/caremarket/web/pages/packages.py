@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from caremarket.domain.access import PACKAGE_READERS, Role
+from caremarket.domain.access import PACKAGE_HISTORY_READERS, PACKAGE_READERS, Role
 from caremarket.domain.packages import PackageStatus
-from caremarket.services import audit, market, structure
+from caremarket.services import audit, market, sourcing_views, structure
 from caremarket.services.ports import AuditFilter, PackageFilter, UnitOfWork
 from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.deps import UowDep
@@ -73,13 +73,22 @@ def packages(
 
 @router.get("/{reference}", response_class=HTMLResponse, dependencies=READ)
 def package(request: Request, uow: UowDep, by: PrincipalDep, reference: str) -> HTMLResponse:
-    """One package and its history; another provider's package is not found."""
+    """One package, its sourcing and its history. A provider sees those awarded to it or
+    offered to it, with its own offers only, and no audit trail; others are not found."""
     found = market.get_package(uow, reference, viewer=by.actor)
-    history, total = audit.list_audit(
-        uow, AuditFilter(object_type=PACKAGE_OBJECT, object_ref=reference), limit=HISTORY
-    )
-    context = {"title": f"Care package {reference}", "package": found, "history": history}
-    return render(request, "packages/detail.html", context | {"history_total": total})
+    context = {
+        "title": f"Care package {reference}",
+        "package": found,
+        "rounds": sourcing_views.sourcing_history(uow, reference, viewer=by.actor),
+        "own_only": by.actor.role is Role.PROVIDER,
+        "show_history": by.actor.role in PACKAGE_HISTORY_READERS,
+    }
+    if context["show_history"]:
+        history, total = audit.list_audit(
+            uow, AuditFilter(object_type=PACKAGE_OBJECT, object_ref=reference), limit=HISTORY
+        )
+        context |= {"history": history, "history_total": total}
+    return render(request, "packages/detail.html", context)
 
 
 def _zones(uow: UnitOfWork) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -12,7 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from caremarket.web.access import find_principal
 from caremarket.web.csrf import csrf_token
-from caremarket.web.pages import formats
+from caremarket.web.pages import flash, formats
 from caremarket.web.pages.navigation import navigation
 from caremarket.web.pages.tables import choices, link, table
 
@@ -39,9 +40,11 @@ def render(
     request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
     """A page, with what every page needs: the signed-in person, the form token, the council,
-    the navigation for the person's role, and times shown in the local zone."""
+    the navigation for the person's role, times shown in the local zone, and the message a
+    form left for it."""
     principal = find_principal(request)
     settings = request.app.state.settings
+    now = datetime.now(UTC)
     base = {
         "principal": principal,
         "csrf_token": csrf_token(request),
@@ -49,6 +52,9 @@ def render(
         "council": request.app.state.council_name,
         "navigation": navigation(principal.actor.role, request.url.path) if principal else [],
         "when": lambda value: formats.when(value, settings.zone),
+        "left": lambda ends_at: formats.time_left(ends_at, now),
+        "between": formats.duration,
+        "flash": flash.take(request),
         "errors": {},
     }
     return templates().TemplateResponse(request, name, base | context, status_code=status_code)
