@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    tick_seconds: float = Field(
+        default=30,
+        ge=0,
+        description="How often the server moves on sourcing rounds whose window has closed"
+        " (brokerage's deadline ticker), in seconds; 0 turns the ticker off.",
+    )
 
     @field_validator("time_zone")
     @classmethod
