@@ -6,11 +6,14 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from caremarket.config import Settings
 from caremarket.db import migrate
@@ -129,6 +132,12 @@ def test_several_servers_ticking_at_once_move_each_round_on_once(database) -> No
     assert phases == {Phase.OFFERING}
 
 
+def run_in_a_thread_of_its_own(serve: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run an event loop as a server does, away from any loop of the test session's."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(lambda: asyncio.run(serve())).result(timeout=30)
+
+
 def test_no_ticker_runs_when_tick_seconds_is_zero() -> None:
     calls: list[int] = []
 
@@ -136,7 +145,7 @@ def test_no_ticker_runs_when_tick_seconds_is_zero() -> None:
         async with ticking(lambda: calls.append(1), every=0):
             await asyncio.sleep(0.05)
 
-    asyncio.run(serve())
+    run_in_a_thread_of_its_own(serve)
     assert calls == []
 
 
@@ -157,7 +166,13 @@ def test_a_failing_tick_is_logged_and_the_ticker_keeps_going(
             await asyncio.to_thread(again.wait, 5)
 
     with caplog.at_level(logging.ERROR, logger="caremarket.ticker"):
-        asyncio.run(serve())
+        run_in_a_thread_of_its_own(serve)
     assert len(calls) >= 2
     assert "the deadline ticker failed" in caplog.text
     assert "the database went away" in caplog.text
+
+
+def test_the_interval_is_a_setting_of_its_own_thirty_seconds_unless_set() -> None:
+    assert Settings().tick_seconds == 30
+    with pytest.raises(ValidationError, match="tick_seconds"):
+        Settings(tick_seconds=-1)

@@ -84,7 +84,7 @@ class Scored:
         listed = ", ".join(f"{provider} {score:.2f}" for provider, score in self.scores)
         tie = len(self.scores) > 1 and self.scores[0][1] == self.scores[1][1]
         return f"bids scored ({self.weights}): {listed}" + (
-            f"; a tie, so the earlier bid wins: {self.scores[0][0]}'s" if tie else ""
+            f"; a tie, won by the earlier bid ({self.scores[0][0]})" if tie else ""
         )
 
 

@@ -430,7 +430,7 @@ class _Table:
                 value = datetime.fromisoformat(text)
             except ValueError:
                 raise self.problem(
-                    name, f"{value!r} is not a date and time (e.g. 2026-11-20T15:00)"
+                    name, f"{text!r} is not a date and time (e.g. 2026-11-20T15:00)"
                 ) from None
         return value if value.tzinfo is not None else value.replace(tzinfo=LONDON)
 
