@@ -262,7 +262,7 @@ def test_wirral_offers_across_the_commission_and_keeps_the_existing_caseload(emp
         ("wallasey", 0),
     ]
     assert placed(empty, "WIR-00001") == (PackageStatus.ACTIVE, "Bidston Hill Homecare", "ALL")
-    assert "2 care packages in place" in rehearsal.commissioner
+    assert "2 care packages in place" in rehearsal.market
 
 
 def test_the_text_tells_each_step_and_ends_with_the_outcomes(empty) -> None:

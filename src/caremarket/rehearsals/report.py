@@ -49,7 +49,7 @@ class WaitingPlace:
 @dataclass(frozen=True)
 class Rehearsal:
     title: str
-    commissioner: str  # "LIV Liverpool City Council"
+    market: str  # "LIV Liverpool City Council: 3 zones, 8 providers, 0 care packages in place"
     policy: str  # "liverpool: all-at-once to preferred providers, 5 business hours; ..."
     steps: tuple[Step, ...]
     outcomes: tuple[PackageOutcome, ...]
@@ -65,7 +65,7 @@ def subject(reference: str, label: str) -> str:
 
 def as_text(rehearsal: Rehearsal) -> str:
     out = [f"Rehearsal: {rehearsal.title}"] if rehearsal.title else []
-    out += [f"Market of {rehearsal.commissioner}", f"Policy {rehearsal.policy}", ""]
+    out += [f"Market of {rehearsal.market}", f"Policy {rehearsal.policy}", ""]
     for step in rehearsal.steps:
         out.append(f"{moment(step.at)}  {step.heading}")
         out.extend(f"    {line}" for line in step.lines)

@@ -78,7 +78,7 @@ def rehearse(uow: UnitOfWork, script: Script, *, week: WorkingWeek) -> Rehearsal
         replay.run(event)
     return Rehearsal(
         title=script.title,
-        commissioner=market,
+        market=market,
         policy=_policy_described(uow, commissioner),
         steps=tuple(replay.steps),
         outcomes=replay.outcomes(),
@@ -93,7 +93,8 @@ class _Replay:
     commissioner: str  # whose market: requests are its unless they say otherwise
     steps: list[Step] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # reference → label
-    now: datetime | None = None
+    now: datetime | None = None  # the simulated clock
+    ticked_at: datetime | None = None  # when it last stopped to close a window
 
     def run(self, event: Event) -> None:
         self.clock_to(event.at)
@@ -123,7 +124,9 @@ class _Replay:
                 return
             if self.now is not None and due < self.now:
                 due = self.now  # a window that closed before the clock's time: close it now
-            self.now = due
+            if due == self.now and self.ticked_at == due:
+                raise RuntimeError(f"a window closing at {due} did not close when ticked")
+            self.now = self.ticked_at = due
             self.record(due, "the clock: a window closes", self.tick, if_quiet=None)
 
     def tick(self) -> list[str]:
