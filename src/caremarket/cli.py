@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from caremarket.config import Settings
 from caremarket.db import migrate
@@ -31,9 +32,14 @@ import_app = typer.Typer(
     help="Import the market from CSV files (see docs/formats.md).", no_args_is_help=True
 )
 report_app = typer.Typer(help="Reports, as a table, CSV or Excel.", no_args_is_help=True)
+policy_app = typer.Typer(
+    help="Sourcing policies: who is offered a package, how, and for how long.",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
+app.add_typer(policy_app, name="policy")
 
 err = Console(stderr=True)
 
@@ -56,7 +62,7 @@ def unit_of_work(settings: Settings) -> SqlUnitOfWork:
 
 
 def fail(message: str) -> NoReturn:
-    err.print(f"[bold red]Error:[/] {message}", highlight=False)
+    err.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code=1)
 
 
@@ -428,3 +434,195 @@ def tokens_revoke(
             now=datetime.now(UTC),
         )
     typer.echo(f"Revoked the token {prefix}")
+
+
+@policy_app.command("show")
+def policy_show(commissioner: CommissionerOption = None, db: DbOption = None) -> None:
+    """Each commissioner's sourcing policy and its lots' own, described."""
+    from caremarket.rehearsals.narrative import moment
+    from caremarket.services.policies import list_policies
+
+    with users_errors():
+        listed = list_policies(unit_of_work(settings_for(db)), commissioner)
+    if not listed:
+        fail("there are no commissioners yet: load a demo or import them")
+    for owner in listed:
+        typer.echo(f"{owner.code} {owner.name}")
+        if owner.policy is None:
+            typer.echo(
+                f"  no policy yet: its packages cannot be sourced until one is set"
+                f" (caremarket policy set {owner.code} PRESET)"
+            )
+        for policy in (owner.policy, *owner.lots):
+            if policy is None:
+                continue
+            typer.echo(f"  {policy.applies_to}: {policy.code} ({policy.name})")
+            typer.echo(f"    {policy.stages}")
+            typer.echo(f"    set {moment(policy.set_at)} by {policy.set_by}")
+        typer.echo("")
+
+
+@policy_app.command("set")
+def policy_set(
+    commissioner: Annotated[str, typer.Argument(help="The commissioner's code.")],
+    policy: Annotated[
+        str, typer.Argument(help="A preset (see `caremarket policy presets`) or a FILE.toml.")
+    ],
+    vehicle: Annotated[
+        str | None, typer.Option(help="With --lot: set the policy of this vehicle's lot only.")
+    ] = None,
+    lot: Annotated[str | None, typer.Option(help="The lot's code, with --vehicle.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set a commissioner's sourcing policy, or one lot's; rounds under way keep theirs."""
+    from caremarket.services import brokerage
+    from caremarket.services.policies import chosen_policy
+
+    if (vehicle is None) != (lot is None):
+        fail("give both --vehicle and --lot to set one lot's policy, or neither")
+    with users_errors():
+        chosen = brokerage.set_policy(
+            unit_of_work(settings_for(db)),
+            commissioner,
+            chosen_policy(policy),
+            lot=(vehicle, lot) if vehicle and lot else None,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+        )
+    where = f"lot {vehicle}/{lot} of {commissioner}" if vehicle else commissioner
+    typer.echo(f"{where} now sources under {chosen.code}: {chosen.describe()}")
+
+
+@policy_app.command("presets")
+def policy_presets() -> None:
+    """The councils' models, ready to set."""
+    from caremarket.domain.policies import PRESETS
+
+    for preset in PRESETS.values():
+        typer.echo(f"{preset.code}: {preset.name}")
+        typer.echo(f"    {preset.describe()}")
+
+
+NowOption = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        help="The moment to tick at, ISO 8601 (London time unless it has an offset); default: now.",
+    ),
+]
+
+
+@app.command()
+def tick(db: DbOption = None, now: NowOption = None) -> None:
+    """Move on every sourcing round whose window has closed. Safe to run at any time, and
+    twice: a round already moved on is left alone."""
+    from caremarket.holidays import working_week
+    from caremarket.services import brokerage
+
+    settings = settings_for(db)
+    with users_errors():
+        result = brokerage.tick(
+            unit_of_work(settings), now=moment_given(now, settings), week=working_week()
+        )
+    typer.echo(str(result))
+
+
+def moment_given(text: str | None, settings: Settings) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--now {text!r} is not a date and time like 2026-11-23T10:00")
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=settings.zone)
+
+
+@app.command()
+def source(
+    reference: Annotated[str, typer.Argument(help="The requested package's reference.")],
+    db: DbOption = None,
+) -> None:
+    """Start sourcing a requested package under its commissioner's policy."""
+    from caremarket.holidays import working_week
+    from caremarket.rehearsals.narrative import changes
+    from caremarket.services import brokerage
+
+    with users_errors():
+        sourcing = brokerage.start_sourcing(
+            unit_of_work(settings_for(db)),
+            reference,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+            week=working_week(),
+        )
+    for happening in changes(None, sourcing.state):
+        typer.echo(f"{reference}: {happening}")
+
+
+@app.command("waiting-list")
+def waiting_list(
+    on: OnOption = None,
+    db: DbOption = None,
+) -> None:
+    """Packages no provider has taken, neediest first, with what the providers said."""
+    from rich.table import Table
+
+    from caremarket.services import sourcing_views
+
+    settings = settings_for(db)
+    day = on.date() if on else datetime.now(settings.zone).date()
+    with users_errors():
+        entries = sourcing_views.waiting_list(unit_of_work(settings), on=day)
+    if not entries:
+        typer.echo(f"Nobody is waiting on {day:%d %B %Y}.")
+        return
+    table = Table(title=f"Waiting list, {day:%d %B %Y}: neediest first", title_justify="left")
+    for column in ("#", "Package", "Zone", "Service", "Hours a week", "Need score"):
+        table.add_column(column, justify="right" if column in ("#", "Hours a week") else "left")
+    table.add_column("Why", overflow="fold")
+    for number, entry in enumerate(entries, start=1):
+        why = [f"{entry.risk} risk", f"waiting {entry.days_waiting} days"]
+        if entry.carer_breakdown:
+            why.append("carer breakdown")
+        if entry.delay_days:
+            why.append(f"{entry.delay_days} days' delayed discharge")
+        why.extend(entry.reasons)
+        table.add_row(
+            str(number),
+            f"{entry.reference} ({entry.commissioner})",
+            entry.zone,
+            entry.service,
+            f"{entry.weekly_hours.normalize():f}",
+            str(entry.need_score),
+            "; ".join(why),
+        )
+    Console(width=max(120, Console().width)).print(table)
+
+
+@app.command()
+def rehearse(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="The rehearsal (TOML; docs/rehearsals.md).",
+        ),
+    ],
+) -> None:
+    """Replay a scripted day against a fresh copy of a market, on a simulated clock, and show
+    what the sourcing policy did, event by event, and each package's outcome."""
+    from caremarket.db.scratch import scratch_sqlite
+    from caremarket.holidays import working_week
+    from caremarket.rehearsals.report import as_text
+    from caremarket.rehearsals.script import load_script
+    from caremarket.services.rehearsal import rehearse as replay
+
+    with users_errors():
+        script = load_script(file)
+        with scratch_sqlite() as engine:
+            result = replay(
+                SqlUnitOfWork(make_session_factory(engine)), script, week=working_week()
+            )
+    sys.stdout.write(as_text(result))

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = Field(default=True, description="Upgrade to TLS before signing in.")
     mail_from: str = Field(default="caremarket@localhost", description="The sender's address.")
+    tick_seconds: float = Field(
+        default=30,
+        ge=0,
+        description="How often the server moves on sourcing rounds whose window has closed"
+        " (brokerage's deadline ticker), in seconds; 0 turns the ticker off.",
+    )
 
     @field_validator("time_zone")
     @classmethod

@@ -8,9 +8,12 @@ import pytest
 
 from caremarket.domain.errors import NotFound
 from caremarket.domain.postcodes import parse_postcode
+from caremarket.holidays import working_week
 from caremarket.reports.render import as_csv, as_text, as_xlsx
 from caremarket.services import reports
 from caremarket.services.demo import PresetAlreadyLoaded, load_preset
+from caremarket.services.policies import list_policies
+from caremarket.services.requests import CareRequest, request_care
 from tests.builders import A_MOMENT, AN_ADMIN
 
 pytestmark = pytest.mark.slow
@@ -127,3 +130,32 @@ def test_loading_a_preset_twice_is_refused_and_changes_nothing(uow):
 def test_an_unknown_preset_is_refused():
     with pytest.raises(NotFound, match="no demo preset"):
         load_preset(None, "rutland", by=AN_ADMIN, now=A_MOMENT)  # type: ignore[arg-type]
+
+
+def test_each_preset_sets_its_councils_sourcing_policy(uow):
+    summary = load_preset(uow, "all", by=AN_ADMIN, now=A_MOMENT)
+    assert summary.policies == ("HFD: herefordshire", "LCC: leicestershire")
+    assert "sourcing policy HFD: herefordshire, LCC: leicestershire" in str(summary)
+    listed = {c.code: c.policy for c in list_policies(uow)}
+    assert listed["HFD"] is not None and listed["HFD"].code == "herefordshire"
+    assert listed["LCC"] is not None and listed["LCC"].code == "leicestershire"
+    assert listed["ELRCCG"] is None  # the council sources for the partnership
+
+
+def test_a_request_on_a_demo_database_is_sourced_under_the_councils_model(uow):
+    load_preset(uow, "herefordshire", by=AN_ADMIN, now=A_MOMENT)
+    reference = request_care(
+        uow,
+        CareRequest("HFD", "HFD-P-NEW", "HR6 8BY", "PC", "4x30 daily", date(2026, 11, 30)),
+        by=AN_ADMIN,
+        now=A_MOMENT,
+        week=working_week(),
+    )
+    with uow:
+        sourcing = uow.sourcings.current(uow.packages.get(reference))
+        assert sourcing.state.policy.code == "herefordshire"
+        # zone A's O pathway lot: Bircher Common Care and Pembridge Cross Care
+        assert [o.provider for o in sourcing.state.offers] == [
+            "Bircher Common Care",
+            "Pembridge Cross Care",
+        ]

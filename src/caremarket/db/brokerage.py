@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage
 from caremarket.domain.policies import Candidate, SourcingPolicy
 from caremarket.domain.sourcing import Bid, Offer, Phase, Sourcing
-from caremarket.services.ports import SourcingRound
+from caremarket.services.ports import PolicySetting, SourcingRound
 
 S = t.sourcings.c
 
@@ -117,6 +117,26 @@ class SqlSourcings:
         query = select(c.policy).where(c.commissioner_id == commissioner.id)
         query = query.where(c.lot_id.is_(None) if lot is None else c.lot_id == lot.id)
         return self.session.scalar(query)
+
+    def policies(self, commissioner: Commissioner) -> list[PolicySetting]:
+        c = t.sourcing_policies.c
+        rows = self.session.execute(
+            select(c.lot_id, c.policy, c.set_at, c.set_by)
+            .where(c.commissioner_id == commissioner.id)
+            .order_by(c.lot_id.is_not(None), c.lot_id)
+        )
+        return [
+            PolicySetting(
+                None if row.lot_id is None else self.session.get_one(Lot, row.lot_id),
+                row.policy,
+                row.set_at,
+                row.set_by,
+            )
+            for row in rows
+        ]
+
+    def next_due(self) -> datetime | None:
+        return self.session.scalar(select(func.min(S.due_at)).where(S.phase == Phase.OFFERING))
 
     def set_policy(
         self,

@@ -1,4 +1,5 @@
-"""Throwaway PostgreSQL databases, for the tests and the benchmarks."""
+"""Throwaway databases: PostgreSQL for the tests and the benchmarks, SQLite in memory for a
+rehearsal."""
 
 from __future__ import annotations
 
@@ -6,8 +7,24 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from caremarket.db import migrate
+from caremarket.db.engine import make_engine
+
+
+@contextmanager
+def scratch_sqlite() -> Iterator[Engine]:
+    """An empty SQLite database in memory with caremarket's schema, gone when left. Its one
+    connection is shared (StaticPool): the database lives only as long as that connection."""
+    engine = make_engine("sqlite://", poolclass=StaticPool)
+    try:
+        migrate.upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @contextmanager

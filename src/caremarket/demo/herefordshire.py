@@ -75,7 +75,7 @@ def build(services: dict[str, ServiceType], seed: int = 2017) -> Preset:
     rng = random.Random(seed)
     council = Commissioner(code=CODE, name="Herefordshire Council", pathway_rules=RULES)
     preset = Preset(NAME, [council], REPORT_ON, dict(services),
-                    postcodes=read_postcodes(POSTCODE_FILE))
+                    postcodes=read_postcodes(POSTCODE_FILE), policies={CODE: "herefordshire"})
     care = service_type(preset.services, "PC", "Personal care")
     live_in = service_type(preset.services, "24H", "24-hour and live-in care",
                            ServiceKind.TWENTY_FOUR_HOUR)

@@ -87,8 +87,9 @@ def build(services: dict[str, ServiceType], seed: int = 2018) -> Preset:
     council = Commissioner(CODE, "Leicestershire County Council")
     ccgs = [Commissioner("ELRCCG", "East Leicestershire and Rutland CCG", CommissionerKind.ICB),
             Commissioner("WLCCG", "West Leicestershire CCG", CommissionerKind.ICB)]
+    # The council leads the partnership and sources every package, the CCGs' too.
     preset = Preset(NAME, [council, *ccgs], REPORT_ON, dict(services),
-                    postcodes=read_postcodes(POSTCODE_FILE))
+                    postcodes=read_postcodes(POSTCODE_FILE), policies={CODE: "leicestershire"})
     preset.partnerships = [Partnership("HTLAH", "Help to Live at Home", council, [
         PoolShare(council, Decimal("90.00")), PoolShare(ccgs[0], Decimal("4.50")),
         PoolShare(ccgs[1], Decimal("5.50")),

@@ -38,6 +38,8 @@ class Preset:
     rate_cards: list[RateCard] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     packages: list[CarePackage] = field(default_factory=list)
+    # The sourcing policy preset each commissioner sources new packages under, by code.
+    policies: dict[str, str] = field(default_factory=dict)
 
 
 def service_type(

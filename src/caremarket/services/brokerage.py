@@ -20,7 +20,7 @@ from caremarket.domain.access import Actor, Role
 from caremarket.domain.audit import entry
 from caremarket.domain.calendar import LONDON, Window, WorkingWeek
 from caremarket.domain.errors import ConcurrentChange, Conflict, DomainError, NoRate, NotFound
-from caremarket.domain.market import Lot, Provider, Tier
+from caremarket.domain.market import Commissioner, Lot, Provider, Tier
 from caremarket.domain.notifications import to_brokers, to_provider
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.policies import (
@@ -93,21 +93,33 @@ def set_policy(
     lot). Rounds already under way keep the policy they began with."""
     chosen = _preset(policy) if isinstance(policy, str) else policy
     with uow:
-        owner = uow.commissioners.get(commissioner)
-        chosen_lot = uow.vehicles.get(lot[0]).lot(lot[1]) if lot else None
-        uow.sourcings.set_policy(owner, chosen_lot, chosen, at=now, by=by.name)
-        where = f"lot {lot[0]}/{lot[1]}" if lot else "every lot"
-        uow.audit.record(
-            entry(
-                by,
-                now,
-                "sourcing policy set",
-                ("commissioner", owner.code),
-                {"policy": chosen.code, "for": where, "stages": chosen.describe()},
-            )
-        )
+        keep_policy(uow, uow.commissioners.get(commissioner), chosen, lot=lot, by=by, now=now)
         uow.commit()
     return chosen
+
+
+def keep_policy(
+    uow: UnitOfWork,
+    owner: Commissioner,
+    policy: SourcingPolicy,
+    *,
+    lot: tuple[str, str] | None = None,
+    by: Actor,
+    now: datetime,
+) -> None:
+    """Set a policy inside the caller's unit of work (a demo preset sets its council's)."""
+    chosen_lot = uow.vehicles.get(lot[0]).lot(lot[1]) if lot else None
+    uow.sourcings.set_policy(owner, chosen_lot, policy, at=now, by=by.name)
+    where = f"lot {lot[0]}/{lot[1]}" if lot else "every lot"
+    uow.audit.record(
+        entry(
+            by,
+            now,
+            "sourcing policy set",
+            ("commissioner", owner.code),
+            {"policy": policy.code, "for": where, "stages": policy.describe()},
+        )
+    )
 
 
 def start_sourcing(

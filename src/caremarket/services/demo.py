@@ -10,6 +10,8 @@ from caremarket.demo.preset import Preset
 from caremarket.domain.access import Actor
 from caremarket.domain.audit import entry
 from caremarket.domain.errors import DomainError
+from caremarket.domain.policies import PRESETS as POLICIES
+from caremarket.services import brokerage
 from caremarket.services.ports import UnitOfWork
 
 
@@ -26,13 +28,17 @@ class PresetSummary:
     providers: int
     packages: int
     postcodes: int  # added to the gazetteer
+    policies: tuple[str, ...] = ()  # "HFD: herefordshire": the sourcing policies set
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{', '.join(self.commissioners)}: {self.zones} zones, {self.providers} providers,"
             f" {self.packages} care packages, {self.postcodes} postcodes"
             f" (its reports describe {self.report_on.day} {self.report_on:%B %Y})"
         )
+        if self.policies:
+            text += f"; sourcing policy {', '.join(self.policies)}"
+        return text
 
 
 def load_preset(uow: UnitOfWork, name: str, *, by: Actor, now: datetime) -> PresetSummary:
@@ -52,6 +58,7 @@ def load_preset(uow: UnitOfWork, name: str, *, by: Actor, now: datetime) -> Pres
         for preset in presets:
             added_postcodes += uow.postcodes.load(preset.postcodes)
             _add(uow, preset)
+            _set_policies(uow, preset, by=by, now=now)
             uow.audit.record(
                 entry(
                     by,
@@ -80,6 +87,7 @@ def load_preset(uow: UnitOfWork, name: str, *, by: Actor, now: datetime) -> Pres
         providers=sum(len(p.providers) for p in presets),
         packages=sum(len(p.packages) for p in presets),
         postcodes=added_postcodes,
+        policies=tuple(f"{c}: {policy}" for p in presets for c, policy in p.policies.items()),
     )
 
 
@@ -97,6 +105,14 @@ def _refuse_if_loaded(uow: UnitOfWork, presets: list[Preset]) -> None:
                 f"the {preset.name} preset cannot be loaded: providers named"
                 f" {', '.join(taken)} already exist."
             )
+
+
+def _set_policies(uow: UnitOfWork, preset: Preset, *, by: Actor, now: datetime) -> None:
+    """Each commissioner's council model, so that requests on a demo database are sourced."""
+    uow.flush()  # the commissioners' ids
+    owners = {c.code: c for c in preset.commissioners}
+    for code, policy in preset.policies.items():
+        brokerage.keep_policy(uow, owners[code], POLICIES[policy], by=by, now=now)
 
 
 def _add(uow: UnitOfWork, preset: Preset) -> None:

@@ -102,6 +102,16 @@ class SourcingRound:
     version: int = 0
 
 
+@dataclass(frozen=True)
+class PolicySetting:
+    """A commissioner's policy as set: for every lot (`lot` None) or for one lot."""
+
+    lot: Lot | None
+    policy: SourcingPolicy
+    set_at: datetime
+    set_by: str
+
+
 class SourcingRepository(Protocol):
     def current(self, package: CarePackage, *, lock: bool = False) -> SourcingRound | None: ...
     def rounds(self, package: CarePackage) -> list[SourcingRound]: ...
@@ -117,6 +127,12 @@ class SourcingRepository(Protocol):
     def policy(
         self, commissioner: Commissioner, lot: Lot | None = None
     ) -> SourcingPolicy | None: ...
+    def policies(self, commissioner: Commissioner) -> list[PolicySetting]:
+        """The commissioner's policy and its lots' own, the commissioner's first."""
+
+    def next_due(self) -> datetime | None:
+        """When a round's window next closes (the soonest due moment), if any is open."""
+
     def set_policy(
         self,
         commissioner: Commissioner,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -15,6 +18,7 @@ from caremarket.web import errors
 from caremarket.web.api import router as api_router
 from caremarket.web.assets import Assets
 from caremarket.web.pages import router as pages_router
+from caremarket.web.ticker import deadline_tick, ticking
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SESSION_HOURS = 8  # a working day; then sign in again
@@ -24,7 +28,16 @@ def create_app(settings: Settings) -> FastAPI:
     """Build the app on a migrated database; DatabaseNotMigrated if its schema is not current."""
     engine = make_engine(settings.database_url)
     check_migrated(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Brokerage's deadlines pass whether or not anyone calls: tick while serving.
+        tick = deadline_tick(lambda: SqlUnitOfWork(app.state.session_factory))
+        async with ticking(tick, settings.tick_seconds):
+            yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="caremarket",
         version=__version__,
         description="Commissioning home care: the market, its packages and its reports.",

@@ -1,0 +1,63 @@
+"""The deadline ticker in the server process: brokerage's `tick` every few seconds.
+
+Offers and stages close when their window ends, whether or not anyone is looking, so each
+server process moves on the rounds whose window has closed, every `tick_seconds`
+(CAREMARKET_TICK_SECONDS; 0 turns it off). The tick runs in a worker thread, as it speaks
+to the database, so the event loop goes on serving requests. A failed tick is logged and
+tried again at the next interval; it never stops the server. Several processes may tick
+at once: the service locks the rows it moves on and skips others' (SKIP LOCKED on
+PostgreSQL), and a save that lost a race is read again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime
+
+from caremarket.holidays import working_week
+from caremarket.services import brokerage
+from caremarket.services.brokerage import TickResult
+from caremarket.services.ports import UnitOfWork
+
+log = logging.getLogger("caremarket.ticker")
+
+
+def deadline_tick(unit_of_work: Callable[[], UnitOfWork]) -> Callable[[], TickResult]:
+    """One tick of live brokerage: now, on the real clock."""
+
+    def tick() -> TickResult:
+        return brokerage.tick(unit_of_work(), now=datetime.now(UTC), week=working_week())
+
+    return tick
+
+
+@asynccontextmanager
+async def ticking(tick: Callable[[], object], every: float) -> AsyncIterator[None]:
+    """Run `tick` at once and then every `every` seconds while the block runs (not at all
+    for 0). On leaving, a tick under way is let finish."""
+    if every <= 0:
+        yield
+        return
+    stop = asyncio.Event()
+    task = asyncio.create_task(_run(tick, every, stop), name="caremarket deadline ticker")
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+async def _run(tick: Callable[[], object], every: float, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            result = await asyncio.to_thread(tick)
+        except Exception:
+            log.exception("the deadline ticker failed; it tries again in %g seconds", every)
+        else:
+            if getattr(result, "rounds", 0):
+                log.info("deadline ticker: %s", result)
+        with suppress(TimeoutError):  # the interval passed without a stop
+            await asyncio.wait_for(stop.wait(), timeout=every)
