@@ -521,10 +521,16 @@ def tick(db: DbOption = None, now: NowOption = None) -> None:
 
     settings = settings_for(db)
     with users_errors():
-        result = brokerage.tick(
-            unit_of_work(settings), now=moment_given(now, settings), week=working_week()
-        )
+        uow = unit_of_work(settings)
+        result = brokerage.tick(uow, now=moment_given(now, settings), week=working_week())
     typer.echo(str(result))
+    if settings.smtp_host:
+        from caremarket.mail import SmtpMailer
+        from caremarket.services.delivery import deliver_notifications
+
+        with SmtpMailer(settings) as mailer:
+            sent = deliver_notifications(uow, mailer, now=datetime.now(UTC))
+        typer.echo(f"{sent} e-mail{'s' if sent != 1 else ''} sent")
 
 
 def moment_given(text: str | None, settings: Settings) -> datetime:

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from caremarket.config import Settings
 from caremarket.domain.access import Role
@@ -19,29 +13,6 @@ from tests.builders import AN_ADMIN
 from tests.integration.brokerage_market import FRIDAY_3PM, start
 
 PASSWORD = "a-long-enough-password"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def mail_server() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def test_offers_are_sent_to_each_person_of_the_providers_asked(uow, market, mail_server) -> None:

@@ -19,11 +19,12 @@ from caremarket.config import Settings
 from caremarket.db import migrate
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
+from caremarket.domain.access import Role
 from caremarket.domain.market import Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.sourcing import Phase
 from caremarket.holidays import working_week
-from caremarket.services import brokerage
+from caremarket.services import accounts, brokerage
 from caremarket.services.audit import list_audit
 from caremarket.services.ports import AuditFilter
 from caremarket.web.app import create_app
@@ -176,3 +177,34 @@ def test_the_interval_is_a_setting_of_its_own_thirty_seconds_unless_set() -> Non
     assert Settings().tick_seconds == 30
     with pytest.raises(ValidationError, match="tick_seconds"):
         Settings(tick_seconds=-1)
+
+
+def test_a_server_with_a_mail_server_sends_notifications_by_e_mail(database, mail_server) -> None:
+    url, uow = database
+    add_expired_rounds(uow)
+    accounts.add_user(
+        uow,
+        email="rota@dingle.example",
+        name="Dingle rota",
+        role=Role.PROVIDER,
+        password="a-long-enough-password",
+        provider="Dingle Care",
+        by=AN_ADMIN,
+        now=datetime.now(UTC),
+    )
+    inbox, port = mail_server
+    settings = Settings(
+        database_url=url,
+        environment="test",
+        tick_seconds=0.1,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=False,
+    )
+    app = create_app(settings)
+    with TestClient(app):
+        sent = wait_until(lambda: any(m["To"] == "rota@dingle.example" for m in inbox.messages))
+    app.state.engine.dispose()
+    assert sent, "the offer to Dingle Care was not sent by e-mail"
+    subjects = [m["Subject"] for m in inbox.messages if m["To"] == "rota@dingle.example"]
+    assert subjects == ["New offer: care package PKG-0001"]

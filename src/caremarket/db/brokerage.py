@@ -339,7 +339,9 @@ class SqlNotifications:
         """Not yet sent by e-mail, oldest first."""
         c = t.notifications.c
         query = select(Notification).where(c.emailed_at.is_(None)).order_by(c.at, c.id)
-        return self.session.scalars(query.limit(limit)).all()
+        # Each server process sends a different batch (PostgreSQL); never one twice.
+        query = query.limit(limit).with_for_update(skip_locked=True, of=t.notifications)
+        return self.session.scalars(query).all()
 
     def for_role(self, role: str, *, limit: int) -> Sequence[Notification]:
         return self._newest(select(Notification).where(t.notifications.c.role == role), limit)

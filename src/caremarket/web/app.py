@@ -18,7 +18,7 @@ from caremarket.web import errors
 from caremarket.web.api import router as api_router
 from caremarket.web.assets import Assets
 from caremarket.web.pages import router as pages_router
-from caremarket.web.ticker import deadline_tick, ticking
+from caremarket.web.ticker import deadline_tick, mail_delivery, ticking
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SESSION_HOURS = 8  # a working day; then sign in again
@@ -32,8 +32,13 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Brokerage's deadlines pass whether or not anyone calls: tick while serving.
-        tick = deadline_tick(lambda: SqlUnitOfWork(app.state.session_factory))
-        async with ticking(tick, settings.tick_seconds):
+        def unit_of_work() -> SqlUnitOfWork:
+            return SqlUnitOfWork(app.state.session_factory)
+
+        async with (
+            ticking(deadline_tick(unit_of_work), settings.tick_seconds),
+            ticking(mail_delivery(unit_of_work, settings), settings.tick_seconds),
+        ):
             yield
 
     app = FastAPI(

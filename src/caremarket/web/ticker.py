@@ -17,9 +17,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
+from caremarket.config import Settings
 from caremarket.holidays import working_week
+from caremarket.mail import SmtpMailer
 from caremarket.services import brokerage
 from caremarket.services.brokerage import TickResult
+from caremarket.services.delivery import deliver_notifications
 from caremarket.services.ports import UnitOfWork
 
 log = logging.getLogger("caremarket.ticker")
@@ -34,11 +37,25 @@ def deadline_tick(unit_of_work: Callable[[], UnitOfWork]) -> Callable[[], TickRe
     return tick
 
 
+def mail_delivery(
+    unit_of_work: Callable[[], UnitOfWork], settings: Settings
+) -> Callable[[], int] | None:
+    """Sending notifications by e-mail, where a mail server is set (else None)."""
+    if not settings.smtp_host:
+        return None
+
+    def deliver() -> int:
+        with SmtpMailer(settings) as mailer:
+            return deliver_notifications(unit_of_work(), mailer, now=datetime.now(UTC))
+
+    return deliver
+
+
 @asynccontextmanager
-async def ticking(tick: Callable[[], object], every: float) -> AsyncIterator[None]:
+async def ticking(tick: Callable[[], object] | None, every: float) -> AsyncIterator[None]:
     """Run `tick` at once and then every `every` seconds while the block runs (not at all
-    for 0). On leaving, a tick under way is let finish."""
-    if every <= 0:
+    for 0, nor for no job). On leaving, a tick under way is let finish."""
+    if every <= 0 or tick is None:
         yield
         return
     stop = asyncio.Event()
@@ -55,9 +72,14 @@ async def _run(tick: Callable[[], object], every: float, stop: asyncio.Event) ->
         try:
             result = await asyncio.to_thread(tick)
         except Exception:
-            log.exception("the deadline ticker failed; it tries again in %g seconds", every)
+            log.exception("the %s failed; it tries again in %g seconds", _name(tick), every)
         else:
-            if getattr(result, "rounds", 0):
-                log.info("deadline ticker: %s", result)
+            if getattr(result, "rounds", result):  # something moved on, or was sent
+                log.info("%s: %s", _name(tick), result)
         with suppress(TimeoutError):  # the interval passed without a stop
             await asyncio.wait_for(stop.wait(), timeout=every)
+
+
+def _name(job: Callable[[], object]) -> str:
+    names = {"tick": "deadline ticker", "deliver": "e-mail delivery"}
+    return names.get(getattr(job, "__name__", ""), "deadline ticker")
