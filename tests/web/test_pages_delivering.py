@@ -114,6 +114,7 @@ def test_a_hand_back_needs_a_reason_and_whole_days_of_notice(web, settings) -> N
 
     refused = post(web, "/packages/BD-04/hand-back", notice_days="two weeks")
     too_long = post(web, "/packages/BD-04/hand-back", reason="other", notice_days="91")
+    endless = post(web, "/packages/BD-04/hand-back", reason="other", notice_days="9" * 5000)
 
     assert refused.status_code == 400
     assert "<title>Error: Hand back care package BD-04" in refused.text
@@ -122,7 +123,7 @@ def test_a_hand_back_needs_a_reason_and_whole_days_of_notice(web, settings) -> N
         refused.text
     )
     assert 'value="two weeks"' in refused.text
-    assert too_long.status_code == 400
+    assert too_long.status_code == endless.status_code == 400
 
 
 def test_another_providers_package_cannot_be_handed_back(web) -> None:
@@ -267,3 +268,20 @@ def test_a_providers_spare_capacity_needs_hours(web) -> None:
 def test_only_providers_offer_their_own_capacity(web, role) -> None:
     sign_in(web, role)
     assert post(web, "/capacity", hours="10").status_code == 403
+
+
+def test_without_a_policy_a_package_is_neither_handed_back_nor_changed(client) -> None:
+    """(The session's market of conftest.py has no policy: nobody to offer it to again.)"""
+    sign_in(client, Role.PROVIDER)
+    form = client.get("/packages/PKG-0001/changes/new")
+    assert "has not set a sourcing policy yet" in form.text
+
+    handed = post(client, "/packages/PKG-0001/hand-back", reason="staffing", notice_days="14")
+    changed = post(client, "/packages/PKG-0001/changes/new", **a_change("3x30 daily"))
+
+    assert handed.status_code == changed.status_code == 400
+    assert 'href="#delivery">Care package PKG-0001 was not handed back: its commissioner' in (
+        handed.text
+    )
+    assert 'href="#delivery">The change was not proposed: its commissioner' in changed.text
+    assert "Hand-backs of" not in client.get("/packages/PKG-0001").text

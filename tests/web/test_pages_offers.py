@@ -231,6 +231,8 @@ def test_a_mini_competition_takes_bids_up_to_the_rate_card(web, settings) -> Non
     wrong = answer(web, "BO-07", "bids", hourly_rate="lots", **fields)
     assert wrong.status_code == 400
     assert "must be an amount in pounds" in wrong.text
+    endless = answer(web, "BO-07", "bids", hourly_rate="1e999999", **fields)
+    assert endless.status_code == 400
 
     bid = answer(
         web, "BO-07", "bids", hourly_rate="£15.50", bid_note="we visit next door", **fields

@@ -139,11 +139,17 @@ def test_a_postcode_outside_every_zone_and_a_wrong_pattern_are_shown_by_their_fi
     assert 'href="#start_on-day">The date care should start must be today' in past.text
 
 
-def test_a_half_given_discharge_date_is_refused(web) -> None:
+def test_a_half_given_or_impossible_discharge_date_is_refused(web) -> None:
     sign_in(web, Role.BROKER)
-    refused = record(web, a_request(**{"fit_for_discharge_on-day": "3"}))
-    assert refused.status_code == 400
-    assert 'href="#fit_for_discharge_on-day">' in refused.text
+    half = record(web, a_request(**{"fit_for_discharge_on-day": "3"}))
+    impossible = record(
+        web,
+        a_request(**on(date(2026, 1, 1), "fit_for_discharge_on"))
+        | {"fit_for_discharge_on-year": "9" * 20},
+    )
+    for refused in (half, impossible):
+        assert refused.status_code == 400
+        assert 'href="#fit_for_discharge_on-day">' in refused.text
 
 
 def test_the_form_needs_its_token(web) -> None:

@@ -55,7 +55,7 @@ class PackageCare:
     bridges: tuple[BridgeView, ...]  # newest first
     hand_backs: tuple[HandBackView, ...]  # newest first
     changes: tuple[ChangeSummary, ...]  # newest first
-    reduction_limit: Decimal | None  # a trusted assessor's; None: no policy covers it yet
+    reduction_limit: Decimal | None  # for the holder, as trusted assessor; None: no policy yet
     holder: bool  # the viewer is the provider holding the package
     handing_back: bool  # the holder has handed it back and delivers it under notice
     may_bridge: bool  # not yet placed (or handed back), with no bridge in place
@@ -109,7 +109,7 @@ def _package_care(uow: UnitOfWork, reference: str, viewer: Actor) -> PackageCare
                 for h in sorted(hand_backs, key=lambda h: h.given_at, reverse=True)
             ),
             changes=(),
-            reduction_limit=_reduction_limit(uow, package),
+            reduction_limit=_reduction_limit(uow, package) if holder else None,
             holder=holder,
             handing_back=holder and open_hand_back,
             may_bridge=(package.status in LEAVABLE or (active and open_hand_back))

@@ -29,7 +29,9 @@ from caremarket.web.pages.templates import render
 router = APIRouter(prefix="/brokerage", include_in_schema=False)
 SHOWN = 25  # new requests listed; the rest are a link away
 QUEUE = "new-requests"  # the section a refusal to start sourcing links to
+CHANGES = "changes"  # the section of changes, on the queue and on a package's page
 DECISIONS = {"approve": "Approve", "reject": "Reject"}
+LARGEST_ID = 2**31 - 1  # a row id, as both databases keep it
 
 
 @router.get("", response_class=HTMLResponse, dependencies=[allow(*BROKERAGE_READERS)])
@@ -53,11 +55,7 @@ def start_sourcing(
     except NotFound:
         raise
     except brokerage.NoPolicy:
-        message = (
-            f"{reference} cannot be sourced yet: its commissioner has no sourcing policy."
-            " A commissioner sets one under Market, Sourcing policies"
-        )
-        return _refused(request, uow, by, message, status=400)
+        return _refused(request, uow, by, no_policy(reference), status=400)
     except DomainError as error:
         status = 409 if isinstance(error, Conflict) else 400
         return _refused(request, uow, by, f"{reference} was not sourced: {error}", status=status)
@@ -74,7 +72,7 @@ def decide_change(
 ) -> Response:
     """Approve or reject a proposed change, from the queue or from the package's page; a
     refusal is shown on the page the decision came from."""
-    if not change_id.isdigit():
+    if not (change_id.isascii() and change_id.isdigit() and int(change_id) <= LARGEST_ID):
         raise NotFound(f"there is no proposed change {change_id}")
     errors: dict[str, str] = {}
     decision = forms.choice_field(
@@ -96,7 +94,7 @@ def decide_change(
     except NotFound:
         raise
     except DomainError as error:
-        errors[f"change-{change_id}"] = f"The change was not decided: {error}"
+        errors[CHANGES] = f"The change was not decided: {error}"  # (its form has gone)
         status = 409 if isinstance(error, Conflict) else 400
         return _decision_refused(request, uow, by, change_id, values, errors, status=status)
     url = f"/packages/{change.reference}" if _from_package(values) else "/brokerage"
@@ -174,6 +172,14 @@ def _queue(request: Request, uow: UnitOfWork, by: Principal) -> dict[str, Any]:
         "providers": [p.name for p in market.list_providers(uow)],
         "queue_id": QUEUE,
     }
+
+
+def no_policy(reference: str) -> str:
+    """Why a package cannot be sourced yet, and where that is put right."""
+    return (
+        f"{reference} cannot be sourced yet: its commissioner has no sourcing policy."
+        " A commissioner sets one under Market, Sourcing policies"
+    )
 
 
 def told(sourcing: SourcingRound | RoundView) -> str:

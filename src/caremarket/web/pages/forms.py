@@ -48,7 +48,7 @@ def date_field(
     try:
         day, month, year = (int(p) for p in parts)
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         errors[key] = f"{_capital(what)} must be a real date, like 27 3 2026"
         return None
 
@@ -69,7 +69,7 @@ def money_field(
     if not amount.is_finite() or amount <= 0:
         errors[name] = f"{_capital(what)} must be more than £0"
         return None
-    if amount != amount.quantize(Decimal("0.01")):
+    if not _in_hundredths(amount):
         errors[name] = f"{_capital(what)} must be in pounds and pence, like 18.50"
         return None
     return amount
@@ -107,7 +107,7 @@ def hours_field(
     if not amount.is_finite() or amount <= 0:
         errors[name] = f"{_capital(what)} must be more than 0"
         return None
-    if amount != amount.quantize(Decimal("0.01")) or amount >= MOST_HOURS:
+    if amount >= MOST_HOURS or not _in_hundredths(amount):
         errors[name] = f"{_capital(what)} must be a number of hours, like 20 or 7.5"
         return None
     return amount
@@ -126,7 +126,7 @@ def whole_number_field(
     if not text:
         errors[name] = f"Enter {what}"
         return None
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or not low <= int(text) <= high:
         errors[name] = f"{_capital(what)} must be a whole number from {low} to {high}"
         return None
     return int(text)
@@ -168,6 +168,14 @@ def note_field(
     if len(note) > length:
         errors[name] = f"{_capital(what)} must be {length} characters or fewer"
     return note
+
+
+def _in_hundredths(amount: Decimal) -> bool:
+    """Two decimal places at most (an amount too large to round to them is not)."""
+    try:
+        return amount == amount.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return False
 
 
 def _capital(text: str) -> str:

@@ -23,7 +23,7 @@ from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.csrf import csrf_protected
 from caremarket.web.deps import UowDep, WeekDep
 from caremarket.web.pages import formats, forms
-from caremarket.web.pages.brokerage import told
+from caremarket.web.pages.brokerage import no_policy, told
 from caremarket.web.pages.flash import redirect_with
 from caremarket.web.pages.forms import FormDep
 from caremarket.web.pages.packages import ACTIONS, render_package
@@ -34,10 +34,6 @@ READ = [allow(*BROKERS)]
 ACT = [allow(*BROKERS), csrf_protected()]
 PLACING = "placing"  # the section of a form's page that a refusal links to
 DAYS = {str(n): f"{n} working day{'s' if n > 1 else ''}" for n in BRIDGE_DAYS}
-NO_POLICY = (
-    "{reference} cannot be sourced yet: its commissioner has no sourcing policy."
-    " A commissioner sets one under Market, Sourcing policies"
-)
 
 
 @router.post("/{reference}/sourcing", response_class=HTMLResponse, dependencies=ACT)
@@ -51,7 +47,7 @@ def start_sourcing(
     except NotFound:
         raise
     except brokerage.NoPolicy:
-        errors = {ACTIONS: NO_POLICY.format(reference=reference)}
+        errors = {ACTIONS: no_policy(reference)}
         return render_package(request, uow, by, reference, errors=errors, status=400)
     except DomainError as error:
         errors = {ACTIONS: f"{reference} was not sourced: {error}"}

@@ -33,6 +33,7 @@ from caremarket.web.pages.templates import render
 
 router = APIRouter(prefix="/brokerage/requests", include_in_schema=False)
 PATH = "/new"
+PERSON_LENGTH = 64  # as the database keeps a person's reference
 REQUEST = "request"  # the page's heading, which a refusal of the whole request links to
 RISKS = {
     Risk.HIGH.value: "High",
@@ -69,7 +70,9 @@ def record_request(
         errors,
         message="Select the commissioner who pays for the care",
     )
-    person = forms.text_field(values, "person", errors, what="the person's reference", length=100)
+    person = forms.text_field(
+        values, "person", errors, what="the person's reference", length=PERSON_LENGTH
+    )
     postcode = forms.text_field(values, "postcode", errors, what="the postcode", length=10)
     service = forms.choice_field(
         values, "service", dict(context["services"]), errors, message="Select the service"
