@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -91,6 +91,16 @@ def test_an_offer_cannot_be_accepted_after_its_window() -> None:
     state, _ = begin(PRESETS["liverpool"], LIVERPOOL_MARKET, now=FRIDAY_3PM, week=WEEK)
     with pytest.raises(OfferNotOpen, match="closed"):
         accept(state, "Mersey Care", START, now=MONDAY_10AM)
+
+
+def test_a_closed_window_is_told_in_uk_time_in_summer_too() -> None:
+    july_morning = datetime(2026, 7, 3, 9, tzinfo=UTC)  # 10:00 in London (BST)
+    state, _ = begin(PRESETS["liverpool"], LIVERPOOL_MARKET, now=july_morning, week=WEEK)
+    closes = state.offers[0].ends_at.astimezone(LONDON)
+    with pytest.raises(OfferNotOpen) as refused:
+        accept(state, "Mersey Care", START, now=july_morning + timedelta(days=7))
+    assert f"closed on {closes.day} {closes:%B %Y at %H:%M} (UK time)" in str(refused.value)
+    assert closes.utcoffset() == timedelta(hours=1)
 
 
 def test_when_every_provider_declines_the_stage_ends_at_once() -> None:

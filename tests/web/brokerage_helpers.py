@@ -1,5 +1,6 @@
 """Acting on a brokerage test database directly: as a broker, or as a provider without an
-account of its own (Other Care), and setting the commissioner's policy."""
+account of its own (Other Care); setting the commissioner's policy, adding a subcontractor,
+proposing a change; and a GOV.UK date input's fields."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from caremarket.config import Settings
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
+from caremarket.domain.market import Provider, Tier
 from caremarket.domain.policies import SourcingPolicy
 from caremarket.domain.sourcing import DeclineReason
 from caremarket.holidays import working_week
-from caremarket.services import brokerage
+from caremarket.services import brokerage, changes
 from tests.web.conftest import SETUP
 
 BROKER = Actor("broker@example.org", Role.BROKER)
@@ -65,3 +67,50 @@ def decline(settings: Settings, reference: str, by: Actor, note: str = "") -> No
             now=datetime.now(UTC),
             week=working_week(),
         )
+
+
+def on(day: date, name: str) -> dict[str, str]:
+    """A GOV.UK date input's three fields for a day."""
+    return {
+        f"{name}-day": str(day.day),
+        f"{name}-month": str(day.month),
+        f"{name}-year": str(day.year),
+    }
+
+
+def add_subcontractor(settings: Settings, name: str, *, lead: str, lot: tuple[str, str]) -> None:
+    """A new provider in the lot, as the subcontractor of `lead`."""
+    with unit_of_work(settings) as uow, uow:
+        sub = Provider(name)
+        uow.providers.add(sub)
+        uow.vehicles.get(lot[0]).lot(lot[1]).admit(
+            sub, Tier.SUBCONTRACTOR, lead=uow.providers.get(lead)
+        )
+        uow.commit()
+
+
+def awarded(settings: Settings, reference: str, to: str = "Wyeside Home Care") -> None:
+    """Sourced and accepted by `to`, starting tomorrow."""
+    start(settings, reference)
+    accept(settings, reference, provider(settings, to))
+
+
+def waiting(settings: Settings, reference: str) -> None:
+    """Sourced, and declined by every provider asked: on the waiting list."""
+    start(settings, reference)
+    for name in ("Wyeside Home Care", "Other Care"):
+        decline(settings, reference, provider(settings, name))
+
+
+def propose(settings: Settings, reference: str, visits: str, by: Actor) -> int:
+    """A change proposed by the holder, from tomorrow; its id."""
+    with unit_of_work(settings) as uow:
+        return changes.propose(
+            uow,
+            reference,
+            visits=visits,
+            effective_on=TOMORROW,
+            reason="the review found less help is needed",
+            by=by,
+            now=datetime.now(UTC),
+        ).id

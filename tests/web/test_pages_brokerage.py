@@ -148,7 +148,14 @@ def test_without_a_policy_sourcing_is_refused_and_says_where_to_set_one(
     with TestClient(app) as web:
         sign_in(web, Role.BROKER)
         refused = start_sourcing(web, "BN-01")
+        on_its_page = web.post(
+            "/packages/BN-01/sourcing",
+            data={"csrf_token": form_token(web)},
+            follow_redirects=False,
+        )
     app.state.engine.dispose()
+    assert on_its_page.status_code == 400
+    assert 'href="#actions">BN-01 cannot be sourced yet' in on_its_page.text
     assert refused.status_code == 400
     assert "govuk-error-summary" in refused.text
     assert "BN-01 cannot be sourced yet: its commissioner has no sourcing policy" in refused.text

@@ -10,8 +10,9 @@ starts sourcing (a round keeps the policy it began with).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,8 +29,19 @@ from caremarket.domain.policies import (
     SourcingPolicy,
     Stage,
 )
+from caremarket.holidays import working_week
+from caremarket.services import brokerage
 from caremarket.web.app import create_app
-from tests.web.brokerage_helpers import TOMORROW, accept, decline, provider, set_policy, start
+from tests.web.brokerage_helpers import (
+    BROKER,
+    TOMORROW,
+    accept,
+    decline,
+    provider,
+    set_policy,
+    start,
+    unit_of_work,
+)
 from tests.web.conftest import form_token, make_brokerage_market, sign_in
 
 REFERENCES = [f"BO-{n:02d}" for n in range(1, 20)]
@@ -141,6 +153,34 @@ def test_a_wrong_start_date_is_shown_beside_the_field(
     assert "govuk-input--error" in refused.text
 
 
+def test_the_offer_names_the_commissioner_the_zone_and_the_service(web, settings) -> None:
+    set_policy(settings, EVERYONE_AT_ONCE)
+    start(settings, "BO-16")
+
+    page = web.get("/offers/BO-16").text
+
+    details = page.split('<dl class="govuk-summary-list"')[1].split("</dl>")[0]
+    assert "Herefordshire Council" in details
+    assert "Zone A (A)" in details
+    assert "Personal care (PC)" in details
+
+
+def test_an_answer_after_the_window_closed_says_when_in_uk_time(web, settings) -> None:
+    set_policy(settings, EVERYONE_AT_ONCE)
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)  # its window closed since
+    with unit_of_work(settings) as uow:
+        sourcing = brokerage.start_sourcing(
+            uow, "BO-17", by=BROKER, now=two_days_ago, week=working_week()
+        )
+    closed = sourcing.state.offers[0].ends_at.astimezone(ZoneInfo("Europe/London"))
+
+    late = answer(web, "BO-17", "acceptance", **on(TOMORROW, "start_on"))
+
+    assert late.status_code == 409
+    assert f"closed on {closed.day} {closed:%B %Y at %H:%M} (UK time)" in late.text
+    assert "UTC" not in late.text
+
+
 def test_accepting_after_another_provider_was_awarded_is_refused_with_409(web, settings) -> None:
     set_policy(settings, EVERYONE_AT_ONCE)
     start(settings, "BO-05")
@@ -191,6 +231,8 @@ def test_a_mini_competition_takes_bids_up_to_the_rate_card(web, settings) -> Non
     wrong = answer(web, "BO-07", "bids", hourly_rate="lots", **fields)
     assert wrong.status_code == 400
     assert "must be an amount in pounds" in wrong.text
+    endless = answer(web, "BO-07", "bids", hourly_rate="1e999999", **fields)
+    assert endless.status_code == 400
 
     bid = answer(
         web, "BO-07", "bids", hourly_rate="£15.50", bid_note="we visit next door", **fields

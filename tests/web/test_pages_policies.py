@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from caremarket.config import Settings
 from caremarket.domain.access import Role
+from caremarket.domain.market import Commissioner, CommissionerKind
 from caremarket.services import audit, brokerage
 from caremarket.services.ports import AuditFilter
 from caremarket.web.app import create_app
@@ -107,3 +108,37 @@ def test_setting_a_policy_needs_the_forms_token(web) -> None:
     forged = choose(web, commissioner="HFD", preset="wirral", csrf_token="forged")
     assert forged.status_code == 403
     assert "wirral: Offered across" not in web.get("/market/policies").text.split("models")[0]
+
+
+def test_a_commissioner_sets_one_lots_own_policy(web, settings) -> None:
+    sign_in(web, Role.COMMISSIONER)
+    form = web.get("/market/policies").text
+    assert 'name="lot"' in form and "HFD-DPS / O-A: O pathway zone A" in form
+
+    chosen = choose(web, commissioner="HFD", lot="HFD-DPS/O-A", preset="wirral")
+
+    assert chosen.status_code == 303
+    page = web.get("/market/policies").text
+    assert "Herefordshire Council now sources packages in lot HFD-DPS / O-A by the wirral" in page
+    lots = page.split("Lots with a policy of their own")[1].split("</table>")[0]
+    assert "HFD-DPS / O-A" in lots and "wirral" in lots
+    with unit_of_work(settings) as uow:
+        trail, _ = audit.list_audit(uow, AuditFilter(object_type="commissioner", object_ref="HFD"))
+    assert trail[0].changes["for"] == "lot HFD-DPS/O-A"
+
+
+def test_a_lot_must_be_one_the_commissioner_commissions_through(web, settings) -> None:
+    with unit_of_work(settings) as uow, uow:
+        uow.commissioners.add(Commissioner("ICB", "An integrated care board", CommissionerKind.ICB))
+        uow.commit()
+    sign_in(web, Role.ADMIN)
+
+    elsewhere = choose(web, commissioner="ICB", lot="HFD-DPS/O-A", preset="wirral")
+    made_up = choose(web, commissioner="HFD", lot="HFD-DPS/Z-9", preset="wirral")
+
+    assert elsewhere.status_code == 400
+    assert 'href="#lot">Lot HFD-DPS / O-A is not one An integrated care board commissions' in (
+        elsewhere.text
+    )
+    assert made_up.status_code == 400
+    assert 'href="#lot">Select the lots it is for' in made_up.text

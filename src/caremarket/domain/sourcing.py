@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from caremarket.domain.calendar import WorkingWeek
+from caremarket.domain.calendar import LONDON, WorkingWeek
 from caremarket.domain.errors import Conflict, DomainError
 from caremarket.domain.market import CqcRating, Tier
 from caremarket.domain.policies import (
@@ -369,7 +369,11 @@ def _open_offer_or_refuse(state: Sourcing, provider: str, now: datetime) -> Offe
     if offer is None:
         raise OfferNotOpen(f"{provider} has no open offer for this package")
     if offer.ends_at <= now:
-        raise OfferNotOpen(f"the offer to {provider} closed at {offer.ends_at:%d %B %Y %H:%M} UTC")
+        # People here read times in UK time, whatever zone the engine was given them in.
+        closed = offer.ends_at.astimezone(LONDON)
+        raise OfferNotOpen(
+            f"the offer to {provider} closed on {closed.day} {closed:%B %Y at %H:%M} (UK time)"
+        )
     return offer
 
 

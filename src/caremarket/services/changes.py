@@ -128,11 +128,18 @@ def decide(
 
 
 def list_changes(
-    uow: UnitOfWork, *, viewer: Actor, status: ChangeStatus | None = None
+    uow: UnitOfWork,
+    *,
+    viewer: Actor,
+    status: ChangeStatus | None = None,
+    reference: str | None = None,
 ) -> list[ChangeSummary]:
-    """Proposed changes, newest first: a provider sees its own."""
+    """Proposed changes, newest first, to every package or the one `reference` names: a
+    provider sees its own."""
     with uow:
-        where = {} if status is None else {"status": status}
+        where: dict[str, object] = {} if status is None else {"status": status}
+        if reference is not None:
+            where["package"] = uow.packages.get(reference)
         if viewer.role is Role.PROVIDER:
             where["provider"] = acting_provider(uow, viewer)
         changes = sorted(uow.changes.list(**where), key=lambda c: c.proposed_at, reverse=True)

@@ -69,9 +69,12 @@ class OpenOffer:
     reference: str
     provider: str
     stage: int | None  # counted from 1; None: offered from the waiting list
-    commissioner: str
+    commissioner: str  # codes, then the names people read
     zone: str
     service: str
+    commissioner_name: str
+    zone_name: str
+    service_name: str
     pattern: str
     weekly_hours: Decimal
     pathway: str | None
@@ -177,6 +180,9 @@ def _open_offer(sourcing: SourcingRound, offer: Offer) -> OpenOffer:
         commissioner=package.commissioner.code,
         zone=package.zone.code,
         service=package.service.code,
+        commissioner_name=package.commissioner.name,
+        zone_name=package.zone.name,
+        service_name=package.service.name,
         pattern=format_pattern(package.pattern),
         weekly_hours=package.weekly_hours,
         pathway=package.pathway,

@@ -5,15 +5,34 @@ from fastapi import APIRouter
 from caremarket.web.pages import (
     audit,
     brokerage,
+    capacity,
+    delivering,
     home,
     market,
     offers,
     packages,
+    placing,
     policies,
     reports,
+    requests,
     sign_in,
 )
 
 router = APIRouter()
-for area in (sign_in, home, market, policies, packages, brokerage, offers, reports, audit):
+AREAS = (
+    sign_in,
+    home,
+    market,
+    policies,
+    packages,
+    placing,
+    delivering,
+    brokerage,
+    requests,
+    capacity,
+    offers,
+    reports,
+    audit,
+)
+for area in AREAS:
     router.include_router(area.router)

@@ -9,21 +9,29 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import BROKERAGE_READERS, BROKERS
+from caremarket.domain.changes import ChangeStatus
 from caremarket.domain.errors import Conflict, DomainError, NotFound
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.sourcing import Phase
-from caremarket.services import brokerage, market, sourcing_views
+from caremarket.services import brokerage, changes, market, sourcing_views
 from caremarket.services.accounts import Principal
 from caremarket.services.ports import PackageFilter, SourcingRound, UnitOfWork
+from caremarket.services.sourcing_views import RoundView
 from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.csrf import csrf_protected
 from caremarket.web.deps import UowDep, WeekDep
+from caremarket.web.pages import forms
 from caremarket.web.pages.flash import redirect_with
+from caremarket.web.pages.forms import FormDep
+from caremarket.web.pages.packages import render_package
 from caremarket.web.pages.templates import render
 
 router = APIRouter(prefix="/brokerage", include_in_schema=False)
 SHOWN = 25  # new requests listed; the rest are a link away
 QUEUE = "new-requests"  # the section a refusal to start sourcing links to
+CHANGES = "changes"  # the section of changes, on the queue and on a package's page
+DECISIONS = {"approve": "Approve", "reject": "Reject"}
+LARGEST_ID = 2**31 - 1  # a row id, as both databases keep it
 
 
 @router.get("", response_class=HTMLResponse, dependencies=[allow(*BROKERAGE_READERS)])
@@ -47,24 +55,103 @@ def start_sourcing(
     except NotFound:
         raise
     except brokerage.NoPolicy:
-        message = (
-            f"{reference} cannot be sourced yet: its commissioner has no sourcing policy."
-            " A commissioner sets one under Market, Sourcing policies"
-        )
-        return _refused(request, uow, by, message, status=400)
+        return _refused(request, uow, by, no_policy(reference), status=400)
     except DomainError as error:
         status = 409 if isinstance(error, Conflict) else 400
         return _refused(request, uow, by, f"{reference} was not sourced: {error}", status=status)
-    return redirect_with(
-        request, "/brokerage", f"Sourcing started for {reference}", _told(sourcing)
+    return redirect_with(request, "/brokerage", f"Sourcing started for {reference}", told(sourcing))
+
+
+@router.post(
+    "/changes/{change_id}/decision",
+    response_class=HTMLResponse,
+    dependencies=[allow(*BROKERS), csrf_protected()],
+)
+def decide_change(
+    request: Request, uow: UowDep, by: PrincipalDep, change_id: str, values: FormDep
+) -> Response:
+    """Approve or reject a proposed change, from the queue or from the package's page; a
+    refusal is shown on the page the decision came from."""
+    if not (change_id.isascii() and change_id.isdigit() and int(change_id) <= LARGEST_ID):
+        raise NotFound(f"there is no proposed change {change_id}")
+    errors: dict[str, str] = {}
+    decision = forms.choice_field(
+        values, "decision", DECISIONS, errors, message="Choose to approve or reject the change"
     )
+    note = forms.note_field(values, "note", errors, what="the note", length=forms.LONG_NOTE_LENGTH)
+    errors = {_decision_field(field, change_id): message for field, message in errors.items()}
+    if decision is None or errors:
+        return _decision_refused(request, uow, by, change_id, values, errors, status=400)
+    try:
+        change = changes.decide(
+            uow,
+            int(change_id),
+            approve=decision == "approve",
+            note=note,
+            by=by.actor,
+            now=datetime.now(UTC),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        errors[CHANGES] = f"The change was not decided: {error}"  # (its form has gone)
+        status = 409 if isinstance(error, Conflict) else 400
+        return _decision_refused(request, uow, by, change_id, values, errors, status=status)
+    url = f"/packages/{change.reference}" if _from_package(values) else "/brokerage"
+    approved = change.status == ChangeStatus.APPROVED.value
+    return redirect_with(
+        request,
+        url,
+        f"Change {change.status}: care package {change.reference}",
+        (f"Its visits are now {change.visits_after}. " if approved else "")
+        + f"{change.provider} has been told.",
+    )
+
+
+def render_queue(
+    request: Request,
+    uow: UnitOfWork,
+    by: Principal,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    *,
+    status: int = 200,
+) -> HTMLResponse:
+    """The queue, with the values and errors of a form on it that was refused."""
+    context = _queue(request, uow, by) | {"values": values or {}, "errors": errors or {}}
+    return render(request, "brokerage/queue.html", context, status_code=status)
 
 
 def _refused(
     request: Request, uow: UnitOfWork, by: Principal, message: str, *, status: int
 ) -> HTMLResponse:
-    context = _queue(request, uow, by) | {"errors": {QUEUE: message}}
-    return render(request, "brokerage/queue.html", context, status_code=status)
+    return render_queue(request, uow, by, errors={QUEUE: message}, status=status)
+
+
+def _decision_refused(
+    request: Request,
+    uow: UnitOfWork,
+    by: Principal,
+    change_id: str,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    status: int,
+) -> HTMLResponse:
+    shown = values | {"change": change_id}
+    if _from_package(values):
+        reference = values["reference"]
+        return render_package(request, uow, by, reference, shown, errors, status=status)
+    return render_queue(request, uow, by, shown, errors, status=status)
+
+
+def _from_package(values: dict[str, str]) -> bool:
+    return values.get("return_to") == "package" and bool(values.get("reference"))
+
+
+def _decision_field(field: str, change_id: str) -> str:
+    """The id on the page of a decision's field: its note's, else its card's."""
+    return f"note-{change_id}" if field == "note" else f"change-{change_id}"
 
 
 def _queue(request: Request, uow: UnitOfWork, by: Principal) -> dict[str, Any]:
@@ -79,13 +166,25 @@ def _queue(request: Request, uow: UnitOfWork, by: Principal) -> dict[str, Any]:
         "may_source": by.actor.role in BROKERS,
         "offers": sourcing_views.open_offers(uow, viewer=by.actor),
         "waiting": sourcing_views.waiting_list(uow, on=today),
+        "changes": changes.list_changes(
+            uow, viewer=by.actor, status=ChangeStatus.AWAITING_APPROVAL
+        ),
+        "providers": [p.name for p in market.list_providers(uow)],
         "queue_id": QUEUE,
     }
 
 
-def _told(sourcing: SourcingRound) -> str:
+def no_policy(reference: str) -> str:
+    """Why a package cannot be sourced yet, and where that is put right."""
+    return (
+        f"{reference} cannot be sourced yet: its commissioner has no sourcing policy."
+        " A commissioner sets one under Market, Sourcing policies"
+    )
+
+
+def told(sourcing: SourcingRound | RoundView) -> str:
     """What became of the package at once: offered, awarded directly, or waiting."""
-    shown = sourcing_views.round_view(sourcing)
+    shown = sourcing if isinstance(sourcing, RoundView) else sourcing_views.round_view(sourcing)
     if shown.awarded_to:
         return f"It is awarded to {shown.awarded_to} directly."
     if shown.phase == Phase.WAITING.value:

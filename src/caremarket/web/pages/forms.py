@@ -12,7 +12,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-NOTE_LENGTH = 500  # as the API allows
+NOTE_LENGTH = 500  # as the API allows a decline's note
+LONG_NOTE_LENGTH = 1000  # as the API allows for hand-backs, changes and decisions
+MOST_HOURS = Decimal(100_000)  # spare hours a week, as the API allows (7 digits, 2 places)
 
 
 async def posted(request: Request) -> dict[str, str]:
@@ -25,13 +27,20 @@ FormDep = Annotated[dict[str, str], Depends(posted)]
 
 
 def date_field(
-    values: dict[str, str], name: str, errors: dict[str, str], *, what: str
+    values: dict[str, str],
+    name: str,
+    errors: dict[str, str],
+    *,
+    what: str,
+    required: bool = True,
 ) -> date | None:
-    """A GOV.UK date input's day, month and year (``{name}-day`` ...); errors link to the day."""
+    """A GOV.UK date input's day, month and year (``{name}-day`` ...); errors link to the day.
+    Left empty, an optional date is None."""
     parts = [values.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year")]
     key = f"{name}-day"
     if not any(parts):
-        errors[key] = f"Enter {what}"
+        if required:
+            errors[key] = f"Enter {what}"
         return None
     if not all(parts):
         errors[key] = f"{_capital(what)} must include a day, month and year"
@@ -39,7 +48,7 @@ def date_field(
     try:
         day, month, year = (int(p) for p in parts)
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         errors[key] = f"{_capital(what)} must be a real date, like 27 3 2026"
         return None
 
@@ -60,7 +69,7 @@ def money_field(
     if not amount.is_finite() or amount <= 0:
         errors[name] = f"{_capital(what)} must be more than £0"
         return None
-    if amount != amount.quantize(Decimal("0.01")):
+    if not _in_hundredths(amount):
         errors[name] = f"{_capital(what)} must be in pounds and pence, like 18.50"
         return None
     return amount
@@ -82,11 +91,91 @@ def choice_field(
     return chosen
 
 
-def note_field(values: dict[str, str], name: str, errors: dict[str, str], *, what: str) -> str:
+def hours_field(
+    values: dict[str, str], name: str, errors: dict[str, str], *, what: str
+) -> Decimal | None:
+    """A number of hours above nothing, to two decimal places at most."""
+    text = values.get(name, "").strip()
+    if not text:
+        errors[name] = f"Enter {what}"
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        errors[name] = f"{_capital(what)} must be a number, like 20 or 7.5"
+        return None
+    if not amount.is_finite() or amount <= 0:
+        errors[name] = f"{_capital(what)} must be more than 0"
+        return None
+    if amount >= MOST_HOURS or not _in_hundredths(amount):
+        errors[name] = f"{_capital(what)} must be a number of hours, like 20 or 7.5"
+        return None
+    return amount
+
+
+def whole_number_field(
+    values: dict[str, str],
+    name: str,
+    errors: dict[str, str],
+    *,
+    what: str,
+    low: int,
+    high: int,
+) -> int | None:
+    text = values.get(name, "").strip()
+    if not text:
+        errors[name] = f"Enter {what}"
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or not low <= int(text) <= high:
+        errors[name] = f"{_capital(what)} must be a whole number from {low} to {high}"
+        return None
+    return int(text)
+
+
+def text_field(
+    values: dict[str, str],
+    name: str,
+    errors: dict[str, str],
+    *,
+    what: str,
+    length: int = NOTE_LENGTH,
+) -> str | None:
+    """Text that must be given."""
+    text = values.get(name, "").strip()
+    if not text:
+        errors[name] = f"Enter {what}"
+        return None
+    if len(text) > length:
+        errors[name] = f"{_capital(what)} must be {length} characters or fewer"
+        return None
+    return text
+
+
+def checked(values: dict[str, str], name: str) -> bool:
+    """A single checkbox: present in the form only when ticked."""
+    return values.get(name) == "yes"
+
+
+def note_field(
+    values: dict[str, str],
+    name: str,
+    errors: dict[str, str],
+    *,
+    what: str,
+    length: int = NOTE_LENGTH,
+) -> str:
     note = values.get(name, "").strip()
-    if len(note) > NOTE_LENGTH:
-        errors[name] = f"{_capital(what)} must be {NOTE_LENGTH} characters or fewer"
+    if len(note) > length:
+        errors[name] = f"{_capital(what)} must be {length} characters or fewer"
     return note
+
+
+def _in_hundredths(amount: Decimal) -> bool:
+    """Two decimal places at most (an amount too large to round to them is not)."""
+    try:
+        return amount == amount.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return False
 
 
 def _capital(text: str) -> str:

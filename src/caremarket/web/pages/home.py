@@ -24,9 +24,23 @@ WAITING = (PackageStatus.REQUESTED, PackageStatus.SOURCING, PackageStatus.WAITIN
 
 @router.get("/", response_class=HTMLResponse, dependencies=[allow(*EVERYONE)])
 def home(request: Request, uow: UowDep, by: PrincipalDep) -> HTMLResponse:
+    return render_home(request, uow, by)
+
+
+def render_home(
+    request: Request,
+    uow: UnitOfWork,
+    by: Principal,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    *,
+    status: int = 200,
+) -> HTMLResponse:
+    """The home page, with the values and errors of a form on it that was refused."""
     today = datetime.now(request.app.state.settings.zone).date()
-    context = ATTENTION[by.actor.role](uow, by, today)
-    return render(request, f"home/{by.actor.role.value}.html", {"title": "Home"} | context)
+    context = {"title": "Home"} | ATTENTION[by.actor.role](uow, by, today)
+    context |= {"values": values or {}, "errors": errors or {}}
+    return render(request, f"home/{by.actor.role.value}.html", context, status_code=status)
 
 
 def _packages_by_status(

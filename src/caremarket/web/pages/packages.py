@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from caremarket.domain.access import PACKAGE_HISTORY_READERS, PACKAGE_READERS, Role
+from caremarket.domain.access import BROKERS, PACKAGE_HISTORY_READERS, PACKAGE_READERS, Role
 from caremarket.domain.packages import PackageStatus
-from caremarket.services import audit, market, sourcing_views, structure
+from caremarket.services import audit, care_views, market, sourcing_views, structure
+from caremarket.services.accounts import Principal
 from caremarket.services.ports import AuditFilter, PackageFilter, UnitOfWork
 from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.deps import UowDep
@@ -21,6 +23,7 @@ READ = [allow(*PACKAGE_READERS)]
 PACKAGE_OBJECT = "care package"  # the audit trail's object type for a package
 HISTORY = 200  # entries shown on a package's page
 STATUSES = [s.value for s in PackageStatus]
+ACTIONS = "actions"  # the page's section a refused action links to
 
 
 @router.get("", response_class=HTMLResponse, dependencies=READ)
@@ -75,20 +78,41 @@ def packages(
 def package(request: Request, uow: UowDep, by: PrincipalDep, reference: str) -> HTMLResponse:
     """One package, its sourcing and its history. A provider sees those awarded to it or
     offered to it, with its own offers only, and no audit trail; others are not found."""
+    return render_package(request, uow, by, reference)
+
+
+def render_package(
+    request: Request,
+    uow: UnitOfWork,
+    by: Principal,
+    reference: str,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    *,
+    status: int = 200,
+) -> HTMLResponse:
+    """The package's page; with the values and errors of a form on it that was refused.
+    Brokers see what they may do while it is placed, its holder what it may do with it."""
     found = market.get_package(uow, reference, viewer=by.actor)
-    context = {
+    context: dict[str, Any] = {
         "title": f"Care package {reference}",
         "package": found,
+        "care": care_views.package_care(uow, reference, viewer=by.actor),
         "rounds": sourcing_views.sourcing_history(uow, reference, viewer=by.actor),
         "own_only": by.actor.role is Role.PROVIDER,
         "show_history": by.actor.role in PACKAGE_HISTORY_READERS,
+        "may_broker": by.actor.role in BROKERS,
+        "today": datetime.now(request.app.state.settings.zone).date(),
+        "values": values or {},
+        "errors": errors or {},
+        "actions_id": ACTIONS,
     }
     if context["show_history"]:
         history, total = audit.list_audit(
             uow, AuditFilter(object_type=PACKAGE_OBJECT, object_ref=reference), limit=HISTORY
         )
         context |= {"history": history, "history_total": total}
-    return render(request, "packages/detail.html", context)
+    return render(request, "packages/detail.html", context, status_code=status)
 
 
 def _zones(uow: UnitOfWork) -> list[tuple[str, str]]:

@@ -55,6 +55,7 @@ def render(
         "left": lambda ends_at: formats.time_left(ends_at, now),
         "between": formats.duration,
         "flash": flash.take(request),
+        "values": {},
         "errors": {},
     }
     return templates().TemplateResponse(request, name, base | context, status_code=status_code)
