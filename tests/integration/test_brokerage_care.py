@@ -11,11 +11,12 @@ import pytest
 from caremarket.domain.changes import ChangeStatus
 from caremarket.domain.discharge import InvalidBridge
 from caremarket.domain.errors import NotFound
-from caremarket.domain.hand_backs import HandBackReason
+from caremarket.domain.hand_backs import AlreadyHandedBack, HandBackReason
 from caremarket.domain.market import Tier
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.sourcing import DeclineReason, Phase
 from caremarket.services import brokerage, changes, discharges, hand_backs
+from caremarket.services import market as market_service
 from tests.builders import AN_ADMIN, a_provider
 from tests.integration.brokerage_market import (
     APPROVED,
@@ -250,3 +251,23 @@ def test_a_single_provider_places_a_package_with_its_subcontractor(uow, market) 
         brokerage.place_with_subcontractor(
             uow, "PKG-0001", subcontractor="Dingle Care", by=market["Mersey Care"], now=FRIDAY_3PM
         )
+
+
+def test_a_package_is_handed_back_once_and_its_former_holder_still_sees_it(uow, market) -> None:
+    awarded_to_mersey(uow, market)
+    mersey = market["Mersey Care"]
+    hand = {"reason": HandBackReason.STAFFING, "by": mersey, "now": MONDAY_10AM, "week": WEEK}
+    hand_backs.hand_back_package(uow, "PKG-0001", **hand)
+    with pytest.raises(AlreadyHandedBack):
+        hand_backs.hand_back_package(uow, "PKG-0001", **hand)
+    brokerage.accept_offer(
+        uow,
+        "PKG-0001",
+        by=market["Anfield Homecare"],
+        start_on=date(2026, 12, 1),
+        now=MONDAY_10AM + timedelta(hours=1),
+        week=WEEK,
+    )
+    assert market_service.get_package(uow, "PKG-0001", viewer=mersey).provider == (
+        "Anfield Homecare"
+    )

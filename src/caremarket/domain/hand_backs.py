@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from caremarket.domain.errors import DomainError
+from caremarket.domain.errors import Conflict, DomainError
 from caremarket.domain.market import Provider
 from caremarket.domain.packages import CarePackage, PackageStatus
 
@@ -19,6 +19,10 @@ DEFAULT_NOTICE_DAYS = 14
 
 
 class HandBackRefused(DomainError):
+    pass
+
+
+class AlreadyHandedBack(Conflict):
     pass
 
 

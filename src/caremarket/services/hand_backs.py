@@ -8,7 +8,12 @@ from caremarket.domain.access import Actor
 from caremarket.domain.audit import entry
 from caremarket.domain.calendar import WorkingWeek
 from caremarket.domain.errors import NotFound
-from caremarket.domain.hand_backs import DEFAULT_NOTICE_DAYS, HandBackReason, hand_back
+from caremarket.domain.hand_backs import (
+    DEFAULT_NOTICE_DAYS,
+    AlreadyHandedBack,
+    HandBackReason,
+    hand_back,
+)
 from caremarket.domain.notifications import to_brokers
 from caremarket.services.brokerage import PACKAGE, acting_provider, begin_round
 from caremarket.services.ports import UnitOfWork
@@ -32,6 +37,10 @@ def hand_back_package(
         provider = acting_provider(uow, by)
         if package.provider is not provider:
             raise NotFound(f"there is no care package {reference}")
+        if uow.hand_backs.list(package=package, provider=provider, ended_on=None):
+            raise AlreadyHandedBack(
+                f"{provider.name} has already handed back {reference}: it is being sourced again"
+            )
         given = hand_back(
             package,
             provider=provider,

@@ -111,11 +111,14 @@ def get_package(uow: UnitOfWork, reference: str, *, viewer: Actor) -> PackageSum
 
 
 def may_see(uow: UnitOfWork, viewer: Actor, package: CarePackage) -> bool:
-    """Staff see every package; a provider those awarded to it and those it has been offered
-    (to decide on them; what it sees of their sourcing is its own offers only)."""
+    """Staff see every package; a provider those awarded to it, those it handed back, and
+    those it has been offered (to decide on them; what it sees of their sourcing is its own
+    offers only)."""
     if viewer.role is not Role.PROVIDER:
         return True
     if package.provider is not None and package.provider.id == viewer.provider_id:
+        return True
+    if any(h.provider.id == viewer.provider_id for h in uow.hand_backs.list(package=package)):
         return True
     offered = {o.provider for r in uow.sourcings.rounds(package) for o in r.state.offers}
     return bool(offered) and any(
