@@ -127,21 +127,35 @@ def demo(
 ) -> None:
     """Create the database if missing, load a demo preset, and start the web server."""
     from caremarket.demo import DEFAULT_PRESET
+    from caremarket.holidays import working_week
     from caremarket.services.demo import PresetAlreadyLoaded, load_preset
     from caremarket.services.demo_accounts import add_demo_accounts
+    from caremarket.services.demo_day import start_demo_day
 
     settings = settings_for(db)
     engine = make_engine(settings.database_url)
     migrate.upgrade(engine)
     uow = SqlUnitOfWork(make_session_factory(engine))
     name = preset or DEFAULT_PRESET
+    loaded = False
     with users_errors():
         try:
             summary = load_preset(uow, name, by=command_line_actor(), now=datetime.now(UTC))
             typer.echo(f"Loaded the {name} preset: {summary}")
+            loaded = True
         except PresetAlreadyLoaded as already:
             typer.echo(f"{already} Keeping what is there.")
         demo_accounts = add_demo_accounts(uow, by=command_line_actor(), now=datetime.now(UTC))
+        provider = next((a.provider for a in demo_accounts if a.provider), None)
+        if loaded and provider:
+            day = start_demo_day(
+                uow,
+                provider=provider,
+                by=Actor("broker@demo.invalid", Role.BROKER),
+                now=datetime.now(UTC),
+                week=working_week(),
+            )
+            typer.echo(f"Today's brokerage: {day}")
     engine.dispose()
     typer.echo("\nSign in as any of these (a demo database only):")
     for account in demo_accounts:
