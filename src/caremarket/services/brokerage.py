@@ -480,7 +480,8 @@ def _save(
 
     for action in actions:
         if isinstance(action, OfferMade):
-            when = f"{action.ends_at.astimezone(LONDON):%A %d %B %Y at %H:%M}"
+            local = action.ends_at.astimezone(LONDON)
+            when = f"{local:%A} {local.day} {local:%B %Y at %H:%M}"
             uow.audit.record(
                 entry(
                     by,

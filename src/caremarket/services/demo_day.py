@@ -39,11 +39,13 @@ class DemoDay:
 def start_demo_day(
     uow: UnitOfWork, *, provider: str, by: Actor, now: datetime, week: WorkingWeek
 ) -> DemoDay:
-    """Requests for care in the demo provider's zones, answered as a morning might go."""
+    """Requests for care in the demo provider's zones, answered as a morning might go: the
+    requests an hour before `now`, the answers in the minutes after."""
     where = _where_the_provider_works(uow, provider)
     if where is None:
         return DemoDay(0, 0, 0, 0)
     today = now.astimezone(week.zone).date()
+    now = now - timedelta(hours=1)
     tomorrow = today + timedelta(days=1)
 
     def request(n: int, visits: str, **need: object) -> str:
