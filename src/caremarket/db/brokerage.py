@@ -8,6 +8,7 @@ save checks the version it read (SQLite, which has no row locks, fails the loser
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -77,7 +78,8 @@ class SqlSourcings:
         )
         try:
             changed = self.session.execute(statement).rowcount
-        except OperationalError as error:  # SQLite: another writer committed first
+        except OperationalError as error:  # SQLite: another writer got there first
+            self._wait_for_the_other_writer()
             raise ConcurrentChange(
                 "someone else changed this package at the same moment: try again"
             ) from error
@@ -90,6 +92,28 @@ class SqlSourcings:
         sourcing.version += 1
         for name, value in changes.items():
             setattr(sourcing, name, value)
+
+    def _wait_for_the_other_writer(self) -> None:
+        """Return once the writer that beat this transaction has committed (SQLite).
+
+        SQLite refuses a write at once, busy timeout or not, to a transaction that began by
+        reading while another connection writes. Retried straight away, the loser would read
+        the old state again and lose again, until its retries ran out before the winner had
+        even committed. So the lost transaction ends here, and taking (then dropping) the
+        write lock waits, up to the busy timeout, for the winner: the retry reads its award.
+        """
+        engine = self.session.get_bind().engine
+        if engine.dialect.name != "sqlite":
+            return
+        self.session.rollback()  # lost anyway; and it gives its connection back to the pool
+        with engine.connect() as connection:
+            driver = connection.connection.dbapi_connection
+            assert driver is not None
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                driver.execute("ROLLBACK")
+            except sqlite3.OperationalError:
+                pass  # still busy after the timeout: the retry will find out
 
     def due(self, now: datetime, *, limit: int) -> list[SourcingRound]:
         query = (
