@@ -13,9 +13,10 @@ from caremarket.db.repositories import (
     SqlGazetteer,
     SqlPackageRepository,
     SqlRepository,
+    SqlVehicleRepository,
 )
 from caremarket.domain.access import ApiToken, User
-from caremarket.domain.market import Commissioner, Partnership, Provider, ServiceType, Vehicle, Zone
+from caremarket.domain.market import Commissioner, Partnership, Provider, ServiceType, Zone
 from caremarket.domain.packages import Person
 from caremarket.domain.rates import RateCard
 
@@ -32,7 +33,7 @@ class SqlUnitOfWork:
         self.zones = SqlRepository(session, Zone, "commissioner", "code", label="zone")
         self.services = SqlRepository(session, ServiceType, "code", label="service type")
         self.providers = SqlRepository(session, Provider, "name", label="provider")
-        self.vehicles = SqlRepository(session, Vehicle, "code", label="vehicle")
+        self.vehicles = SqlVehicleRepository(session)
         self.rate_cards = SqlRepository(
             session, RateCard, "commissioner", "name", label="rate card"
         )
