@@ -68,22 +68,26 @@ class SqlVehicleRepository(SqlRepository[Vehicle]):
         super().__init__(session, Vehicle, "code", label="vehicle")
 
     def lots_for(
-        self, commissioner: Commissioner, *, zone: Zone | None = None, code: str | None = None
+        self,
+        commissioner: Commissioner,
+        *,
+        zone: Zone | None = None,
+        code: str | None = None,
+        members: bool = True,
     ) -> list[Lot]:
         """The lots of the vehicles `commissioner` commissions through, vehicle by vehicle,
-        with their zones, services and members loaded: a handful of queries however many
-        lots there are. Only those that include `zone`, and only those coded `code`, if
-        given."""
+        with their zones and services (and members, unless not wanted) loaded: a handful of
+        queries however many lots there are. Only those that include `zone`, and only those
+        coded `code`, if given."""
         v = t.vehicle_commissioners.c
+        loads = [selectinload(Lot.zones), selectinload(Lot.services)]  # type: ignore[arg-type]
+        if members:
+            loads.append(selectinload(Lot.members).selectinload(Membership.provider))  # type: ignore[arg-type]
         query = (
             select(Lot)
             .join(t.vehicle_commissioners, v.vehicle_id == t.lots.c.vehicle_id)
             .where(v.commissioner_id == commissioner.id)
-            .options(
-                selectinload(Lot.zones),  # type: ignore[arg-type]
-                selectinload(Lot.services),  # type: ignore[arg-type]
-                selectinload(Lot.members).selectinload(Membership.provider),  # type: ignore[arg-type]
-            )
+            .options(*loads)
             .order_by(t.lots.c.vehicle_id, t.lots.c.id)
         )
         if zone is not None:

@@ -460,8 +460,12 @@ def acting_provider(uow: UnitOfWork, by: Actor) -> Provider:
     return found[0]
 
 
-def _covering_lots(uow: UnitOfWork, package: CarePackage, *, code: str | None = None) -> list[Lot]:
-    lots = uow.vehicles.lots_for(package.commissioner, zone=package.zone, code=code)
+def _covering_lots(
+    uow: UnitOfWork, package: CarePackage, *, code: str | None = None, members: bool = True
+) -> list[Lot]:
+    lots = uow.vehicles.lots_for(
+        package.commissioner, zone=package.zone, code=code, members=members
+    )
     return covering_lots(lots, package.zone, package.service, package.pathway)
 
 
@@ -469,7 +473,7 @@ def _lot_of(uow: UnitOfWork, package: CarePackage, state: Sourcing, provider: st
     code = next((c.lot for c in state.candidates if c.provider == provider), None)
     if code is None:
         return None
-    return next(iter(_covering_lots(uow, package, code=code)), None)
+    return next(iter(_covering_lots(uow, package, code=code, members=False)), None)
 
 
 def _hourly_rate(uow: UnitOfWork, package: CarePackage, on: date) -> Decimal | None:

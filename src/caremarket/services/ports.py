@@ -29,7 +29,12 @@ class Repository(Protocol[T]):
 
 class VehicleRepository(Repository[Vehicle], Protocol):
     def lots_for(
-        self, commissioner: Commissioner, *, zone: Zone | None = None, code: str | None = None
+        self,
+        commissioner: Commissioner,
+        *,
+        zone: Zone | None = None,
+        code: str | None = None,
+        members: bool = True,
     ) -> list[Lot]: ...
 
 
