@@ -24,8 +24,9 @@
    each with its own keep-alive connection and token, all released together, each POSTing
    /api/packages/REF/acceptance for --requests packages drawn at random (so a package may be
    accepted by several: the first is awarded, 200, the others refused, 409), waiting
-   --think seconds between requests (none: flat out). A warm-up of 2 requests each, on
-   packages of their own, is not counted.
+   --think seconds (random, MIN-MAX) before each request, or none: flat out, every thread
+   sending its first at the same moment. A warm-up of 2 requests each, on packages of their
+   own, is not counted.
 
 Prints Markdown tables for docs/benchmarks.md. Loopback only.
 """
@@ -428,6 +429,8 @@ def accept_concurrently(
             for reference in warm_up:
                 accept(connection, token, reference, start_on)
             barrier.wait(timeout=300)
+            if think:  # people at work: not all at the same instant
+                time.sleep(rng.uniform(*think))
             for reference in measured:
                 results[index].append(accept(connection, token, reference, start_on))
                 if think:
@@ -448,16 +451,25 @@ def accept_concurrently(
 def accept(
     connection: http.client.HTTPConnection, token: str, reference: str, start_on: str
 ) -> Answer:
-    started = time.perf_counter()
-    connection.request(
-        "POST",
-        f"/api/packages/{reference}/acceptance",
-        body=json.dumps({"start_on": start_on}),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    answer = connection.getresponse()
-    answer.read()
-    return Answer(answer.status, time.perf_counter() - started)
+    """POST the acceptance; once again on a new connection if the server had closed the old
+    one (uvicorn closes a keep-alive connection idle for 5 s)."""
+    for attempt in (1, 2):
+        started = time.perf_counter()
+        try:
+            connection.request(
+                "POST",
+                f"/api/packages/{reference}/acceptance",
+                body=json.dumps({"start_on": start_on}),
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
+            answer = connection.getresponse()
+            answer.read()
+            return Answer(answer.status, time.perf_counter() - started)
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            connection.close()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def print_latency(latency: Latency, options: argparse.Namespace) -> None:
