@@ -15,7 +15,8 @@
    random (seeded): accept 30 %, decline 40 %, no answer 30 % (the window closes); then the
    ticker (`tick`) closes the windows that have passed. Until no package is left in
    sourcing. Counts the packages settled (awarded, or on the waiting list) per second of
-   wall time, and the time of each service call.
+   wall time, the bench process's CPU time and the SQL statements sent, in all and for each
+   kind of service call.
 
 2. Latency of accepting, through the API, on PostgreSQL. A new database: --providers
    providers in one lot on the Wirral policy (everyone offered at once), --offered requested
@@ -25,8 +26,8 @@
    /api/packages/REF/acceptance for --requests packages drawn at random (so a package may be
    accepted by several: the first is awarded, 200, the others refused, 409), waiting
    --think seconds (random, MIN-MAX) before each request, or none: flat out, every thread
-   sending its first at the same moment. A warm-up of 2 requests each, on packages of their
-   own, is not counted.
+   sending its first at the same moment. A warm-up of 2 acceptances each, on --providers
+   packages kept for it, is not counted.
 
 Prints Markdown tables for docs/benchmarks.md. Loopback only.
 """
