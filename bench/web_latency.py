@@ -7,11 +7,12 @@
 Builds a new PostgreSQL database: migrates it, loads the leicestershire preset (1,775
 packages), then adds copies of the preset's packages, each with a new person and a new
 reference, through the unit of work, until there are --packages in all. Adds an account and
-an API token (commissioner), starts uvicorn on create_app with --workers processes on a free
-loopback port, signs in through the form for a session cookie, then runs wrk from a second
-process at --users concurrent connections for --seconds per endpoint, twice: as users who
-wait --think seconds (random, MIN-MAX) between requests, as people at a page do, and flat out
-with no wait (the server saturated). A short warm-up before each run is not counted.
+an API token (commissioner), starts uvicorn with --workers processes on a free loopback port
+(serving.py: each worker builds the app from CAREMARKET_* settings), signs in through the
+form for a session cookie, then runs wrk from a second process at --users concurrent
+connections for --seconds per endpoint, twice: as users who wait --think seconds (random,
+MIN-MAX) between requests, as people at a page do, and flat out with no wait (the server
+saturated). A short warm-up before each run is not counted.
 
     GET /packages         the package list page (session cookie), when the page exists
     GET /api/packages     the API (bearer token)
@@ -24,24 +25,19 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from serving import probe, uvicorn_workers
 from sqlalchemy import text
 
 from caremarket.db.scratch import scratch_postgres
@@ -52,14 +48,6 @@ EMAIL = "bench@example.org"
 PASSWORD = "bench-password-not-secret"
 ENDPOINTS = (("package list page", "/packages", "cookie"), ("API", "/api/packages", "token"))
 WARM_UP_SECONDS = 5
-
-
-def make_app():  # noqa: ANN201 - uvicorn's factory, imported by each worker
-    """The app on CAREMARKET_* settings (uvicorn --factory web_latency:make_app)."""
-    from caremarket.config import Settings
-    from caremarket.web.app import create_app
-
-    return create_app(Settings())
 
 
 def main() -> None:
@@ -85,7 +73,7 @@ def main() -> None:
         total = build_market(url, options.packages)
         token = add_account_and_token(url)
         print(f"Built {total} packages in {time.perf_counter() - started:.1f} s on {url}")
-        with server(url, options.workers) as base:
+        with uvicorn_workers(url, workers=options.workers) as base:
             cookie = session_cookie(base)
             results = []
             for label, path, auth in ENDPOINTS:
@@ -184,54 +172,6 @@ def add_account_and_token(url: str) -> str:
     secret = accounts.create_token(uow, name="bench", role=Role.COMMISSIONER, by=by, now=now).secret
     engine.dispose()
     return secret
-
-
-@contextmanager
-def server(url: str, workers: int) -> Iterator[str]:
-    port = free_port()
-    env = os.environ | {
-        "CAREMARKET_DATABASE_URL": url,
-        "CAREMARKET_SECRET_KEY": secrets.token_urlsafe(48),
-    }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "web_latency:make_app"]
-    command += ["--app-dir", str(Path(__file__).parent), "--workers", str(workers)]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    command += ["--no-access-log", "--log-level", "warning"]
-    process = subprocess.Popen(command, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if process.poll() is not None:
-                sys.exit(f"the server stopped (exit {process.returncode})")
-            if probe(base + "/api/health", "") == 200:
-                break
-            time.sleep(0.1)
-        else:
-            sys.exit("the server did not answer /api/health in 30 s")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return probe_socket.getsockname()[1]
-
-
-def probe(url: str, header: str) -> int:
-    request = urllib.request.Request(url)
-    if header:
-        name, value = header.split(": ", 1)
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
 
 
 def session_cookie(base: str) -> str:

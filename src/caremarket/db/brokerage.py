@@ -8,14 +8,16 @@ save checks the version it read (SQLite, which has no row locks, fails the loser
 
 from __future__ import annotations
 
+import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from caremarket.db import tables as t
 from caremarket.domain.errors import ConcurrentChange
@@ -34,17 +36,15 @@ class SqlSourcings:
         self.session = session
 
     def current(self, package: CarePackage, *, lock: bool = False) -> SourcingRound | None:
-        query = select(t.sourcings).where(S.package_id == package.id).order_by(S.round.desc())
+        query = _ROUNDS.where(S.package_id == package.id).order_by(S.round.desc())
         if lock:
-            query = query.with_for_update()
-        row = self.session.execute(query.limit(1)).first()
-        return None if row is None else self._round(row, package)
+            query = query.with_for_update(of=t.sourcings)
+        rows = self.session.execute(query.limit(1)).all()
+        return next(iter(self._rounds(rows, {package.id: package})), None)
 
     def rounds(self, package: CarePackage) -> list[SourcingRound]:
-        rows = self.session.execute(
-            select(t.sourcings).where(S.package_id == package.id).order_by(S.round)
-        )
-        return [self._round(row, package) for row in rows]
+        rows = self.session.execute(_ROUNDS.where(S.package_id == package.id).order_by(S.round))
+        return self._rounds(rows.all(), {package.id: package})
 
     def add(self, sourcing: SourcingRound) -> None:
         self.session.flush()  # the package's id
@@ -77,7 +77,8 @@ class SqlSourcings:
         )
         try:
             changed = self.session.execute(statement).rowcount
-        except OperationalError as error:  # SQLite: another writer committed first
+        except OperationalError as error:  # SQLite: another writer got there first
+            self._wait_for_the_other_writer()
             raise ConcurrentChange(
                 "someone else changed this package at the same moment: try again"
             ) from error
@@ -91,13 +92,34 @@ class SqlSourcings:
         for name, value in changes.items():
             setattr(sourcing, name, value)
 
+    def _wait_for_the_other_writer(self) -> None:
+        """Return once the writer that beat this transaction has committed (SQLite).
+
+        SQLite refuses a write at once, busy timeout or not, to a transaction that began by
+        reading while another connection writes. Retried straight away, the loser would read
+        the old state again and lose again, until its retries ran out before the winner had
+        even committed. So the lost transaction ends here, and taking (then dropping) the
+        write lock waits, up to the busy timeout, for the winner: the retry reads its award.
+        """
+        engine = self.session.get_bind().engine
+        if engine.dialect.name != "sqlite":
+            return
+        self.session.rollback()  # lost anyway; and it gives its connection back to the pool
+        with engine.connect() as connection:
+            driver = connection.connection.dbapi_connection
+            assert driver is not None
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                driver.execute("ROLLBACK")
+            except sqlite3.OperationalError:
+                pass  # still busy after the timeout: the retry will find out
+
     def due(self, now: datetime, *, limit: int) -> list[SourcingRound]:
         query = (
-            select(t.sourcings)
-            .where(S.due_at <= now, S.phase == Phase.OFFERING)
+            _ROUNDS.where(S.due_at <= now, S.phase == Phase.OFFERING)
             .order_by(S.due_at)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=t.sourcings)
         )
         return self._with_packages(self.session.execute(query))
 
@@ -105,11 +127,11 @@ class SqlSourcings:
         offered = select(t.offers.c.sourcing_id).where(t.offers.c.outcome.is_(None))
         if provider_id is not None:
             offered = offered.where(t.offers.c.provider_id == provider_id)
-        query = select(t.sourcings).where(S.id.in_(offered)).order_by(S.due_at, S.id)
+        query = _ROUNDS.where(S.id.in_(offered)).order_by(S.due_at, S.id)
         return self._with_packages(self.session.execute(query))
 
     def waiting(self) -> list[SourcingRound]:
-        query = select(t.sourcings).where(S.phase == Phase.WAITING, S.closed_at.is_(None))
+        query = _ROUNDS.where(S.phase == Phase.WAITING, S.closed_at.is_(None))
         return self._with_packages(self.session.execute(query.order_by(S.requested_at)))
 
     def policy(self, commissioner: Commissioner, lot: Lot | None = None) -> SourcingPolicy | None:
@@ -165,44 +187,32 @@ class SqlSourcings:
     def _with_packages(self, rows: Iterable[Row[Any]]) -> list[SourcingRound]:
         rows = list(rows)
         ids = {row.package_id for row in rows}
-        packages = (
-            {
-                p.id: p
-                for p in self.session.scalars(
-                    select(CarePackage).where(t.care_packages.c.id.in_(ids))
-                )
-            }
-            if ids
-            else {}
-        )
-        return [self._round(row, packages[row.package_id]) for row in rows]
+        packages = {}
+        if ids:
+            query = (
+                select(CarePackage)
+                .where(t.care_packages.c.id.in_(ids))
+                .options(*(joinedload(getattr(CarePackage, name)) for name in _SHOWN))
+            )
+            packages = {p.id: p for p in self.session.scalars(query)}
+        return self._rounds(rows, packages)
 
-    def _round(self, row: Row[Any], package: CarePackage) -> SourcingRound:
-        offers = self.session.execute(
+    def _rounds(
+        self, rows: Sequence[Row[Any]], packages: dict[int | None, CarePackage]
+    ) -> list[SourcingRound]:
+        """Rounds from their rows, with the offers and bids of all of them read in one query
+        each (not one per round: a provider's open offers can be hundreds of rounds)."""
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        offers: dict[int, list[Offer]] = defaultdict(list)
+        for o in self.session.execute(
             select(t.offers, t.providers.c.name)
             .join(t.providers, t.providers.c.id == t.offers.c.provider_id)
-            .where(t.offers.c.sourcing_id == row.id)
-            .order_by(t.offers.c.position)
-        )
-        bids = self.session.execute(
-            select(t.bids, t.providers.c.name)
-            .join(t.providers, t.providers.c.id == t.bids.c.provider_id)
-            .where(t.bids.c.sourcing_id == row.id)
-            .order_by(t.bids.c.position)
-        )
-        awarded_to = None
-        if row.awarded_to_id is not None:
-            awarded_to = self.session.scalar(
-                select(t.providers.c.name).where(t.providers.c.id == row.awarded_to_id)
-            )
-        state = Sourcing(
-            policy=row.policy,
-            candidates=tuple(_candidate(c) for c in row.candidates),
-            phase=row.phase,
-            stage=row.stage,
-            stage_ends_at=row.stage_ends_at,
-            queue=tuple(row.queue),
-            offers=tuple(
+            .where(t.offers.c.sourcing_id.in_(ids))
+            .order_by(t.offers.c.sourcing_id, t.offers.c.position)
+        ):
+            offers[o.sourcing_id].append(
                 Offer(
                     o.name,
                     o.stage,
@@ -213,13 +223,34 @@ class SqlSourcings:
                     o.reason,
                     o.note,
                 )
-                for o in offers
-            ),
-            bids=tuple(
+            )
+        bids: dict[int, list[Bid]] = defaultdict(list)
+        for b in self.session.execute(
+            select(t.bids, t.providers.c.name)
+            .join(t.providers, t.providers.c.id == t.bids.c.provider_id)
+            .where(t.bids.c.sourcing_id.in_(ids))
+            .order_by(t.bids.c.sourcing_id, t.bids.c.position)
+        ):
+            bids[b.sourcing_id].append(
                 Bid(b.name, Decimal(b.hourly_rate), b.earliest_start, b.made_at, b.note, b.stage)
-                for b in bids
-            ),
-            awarded_to=awarded_to,
+            )
+        return [
+            self._round(row, packages[row.package_id], offers[row.id], bids[row.id]) for row in rows
+        ]
+
+    def _round(
+        self, row: Row[Any], package: CarePackage, offers: list[Offer], bids: list[Bid]
+    ) -> SourcingRound:
+        state = Sourcing(
+            policy=row.policy,
+            candidates=tuple(_candidate(c) for c in row.candidates),
+            phase=row.phase,
+            stage=row.stage,
+            stage_ends_at=row.stage_ends_at,
+            queue=tuple(row.queue),
+            offers=tuple(offers),
+            bids=tuple(bids),
+            awarded_to=row.awarded_to,
             start_on=row.start_on,
             rate_cap=None if row.rate_cap is None else Decimal(row.rate_cap),
         )
@@ -252,51 +283,63 @@ class SqlSourcings:
         }
 
     def _write_children(self, sourcing_id: int, before: Sourcing, after: Sourcing) -> None:
-        """Offers and bids only grow; an offer's outcome is written once it has one."""
-        ids = self._provider_ids(
-            [o.provider for o in after.offers] + [b.provider for b in after.bids]
-        )
-        o = t.offers.c
-        for position, offer in enumerate(after.offers):
-            if position < len(before.offers):
-                if before.offers[position] != offer:
-                    self.session.execute(
-                        update(t.offers)
-                        .where(o.sourcing_id == sourcing_id, o.position == position)
-                        .values(
-                            outcome=offer.outcome,
-                            responded_at=offer.responded_at,
-                            reason=offer.reason,
-                            note=offer.note,
-                        )
-                    )
-                continue
+        """Offers and bids only grow; an offer's outcome is written once it has one. Each kind
+        of change is one statement with many rows (an award closes every other offer)."""
+        made = after.offers[len(before.offers) :]
+        bid = after.bids[len(before.bids) :]
+        ids = self._provider_ids([o.provider for o in made] + [b.provider for b in bid])
+        closed = [
+            {
+                "at": position,
+                "outcome": offer.outcome,
+                "responded_at": offer.responded_at,
+                "reason": offer.reason,
+                "note": offer.note,
+            }
+            for position, (old, offer) in enumerate(zip(before.offers, after.offers, strict=False))
+            if old != offer
+        ]
+        if closed:
+            o = t.offers.c
             self.session.execute(
-                insert(t.offers).values(
-                    sourcing_id=sourcing_id,
-                    position=position,
-                    provider_id=ids[offer.provider],
-                    stage=offer.stage,
-                    made_at=offer.made_at,
-                    ends_at=offer.ends_at,
-                    outcome=offer.outcome,
-                    responded_at=offer.responded_at,
-                    reason=offer.reason,
-                    note=offer.note,
-                )
+                update(t.offers).where(o.sourcing_id == sourcing_id, o.position == bindparam("at")),
+                closed,
             )
-        for position, made in enumerate(after.bids[len(before.bids) :], start=len(before.bids)):
+        if made:
             self.session.execute(
-                insert(t.bids).values(
-                    sourcing_id=sourcing_id,
-                    position=position,
-                    provider_id=ids[made.provider],
-                    stage=made.stage,
-                    hourly_rate=made.hourly_rate,
-                    earliest_start=made.earliest_start,
-                    made_at=made.made_at,
-                    note=made.note,
-                )
+                insert(t.offers),
+                [
+                    {
+                        "sourcing_id": sourcing_id,
+                        "position": position,
+                        "provider_id": ids[offer.provider],
+                        "stage": offer.stage,
+                        "made_at": offer.made_at,
+                        "ends_at": offer.ends_at,
+                        "outcome": offer.outcome,
+                        "responded_at": offer.responded_at,
+                        "reason": offer.reason,
+                        "note": offer.note,
+                    }
+                    for position, offer in enumerate(made, start=len(before.offers))
+                ],
+            )
+        if bid:
+            self.session.execute(
+                insert(t.bids),
+                [
+                    {
+                        "sourcing_id": sourcing_id,
+                        "position": position,
+                        "provider_id": ids[b.provider],
+                        "stage": b.stage,
+                        "hourly_rate": b.hourly_rate,
+                        "earliest_start": b.earliest_start,
+                        "made_at": b.made_at,
+                        "note": b.note,
+                    }
+                    for position, b in enumerate(bid, start=len(before.bids))
+                ],
             )
 
     def _provider_ids(self, names: Iterable[str | None]) -> dict[str | None, int]:
@@ -307,6 +350,19 @@ class SqlSourcings:
             select(t.providers.c.name, t.providers.c.id).where(t.providers.c.name.in_(wanted))
         )
         return {name: id_ for name, id_ in rows}
+
+
+# A round's row with the name of the provider it was awarded to (a subquery, not a join, so
+# that FOR UPDATE locks the round's row alone).
+_ROUNDS = select(
+    t.sourcings,
+    select(t.providers.c.name)
+    .where(t.providers.c.id == S.awarded_to_id)
+    .scalar_subquery()
+    .label("awarded_to"),
+)
+# What the lists of rounds show of each package, loaded with it.
+_SHOWN = ("commissioner", "zone", "service")
 
 
 def _candidate_data(candidate: Candidate) -> dict[str, str | None]:

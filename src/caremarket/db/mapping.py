@@ -75,12 +75,13 @@ def start_mappers() -> None:
             "lots": relationship(Lot, cascade="all, delete-orphan", order_by=t.lots.c.id),
         },
     )
+    # A rate card is read to look rates up: its lines come with it, in two queries in all.
     map_(
         RateLine,
         t.rate_lines,
         properties={
-            "service": relationship(ServiceType),
-            "zone": relationship(Zone),
+            "service": relationship(ServiceType, lazy="joined"),
+            "zone": relationship(Zone, lazy="joined"),
         },
     )
     map_(
@@ -89,7 +90,10 @@ def start_mappers() -> None:
         properties={
             "commissioner": relationship(Commissioner),
             "lines": relationship(
-                RateLine, cascade="all, delete-orphan", order_by=t.rate_lines.c.id
+                RateLine,
+                cascade="all, delete-orphan",
+                order_by=t.rate_lines.c.id,
+                lazy="selectin",
             ),
         },
     )

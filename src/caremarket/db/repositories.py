@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from caremarket.db import tables as t
 from caremarket.domain.audit import AuditEntry
 from caremarket.domain.errors import NotFound
-from caremarket.domain.market import Lot
+from caremarket.domain.market import Commissioner, Lot, Membership, Vehicle, Zone
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.services.ports import AuditFilter, PackageFilter, PackageListing
 
@@ -47,10 +47,55 @@ class SqlRepository(Generic[T]):
     def list(self, **where: Any) -> Sequence[T]:
         return self.session.scalars(select(self.cls).filter_by(**where)).all()
 
+    def find_each(self, keys: Iterable[Any]) -> dict[Any, T]:
+        """Those of `keys` that exist, in one query, by key (a repository of one-column keys)."""
+        [name] = self.key
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        column = getattr(self.cls, name)
+        found = self.session.scalars(select(self.cls).where(column.in_(wanted)))
+        return {getattr(item, name): item for item in found}
+
     def _where(self, key: tuple[Any, ...]) -> dict[str, Any]:
         if len(key) != len(self.key):
             raise TypeError(f"{self.label} is found by {', '.join(self.key)}")
         return dict(zip(self.key, key, strict=True))
+
+
+class SqlVehicleRepository(SqlRepository[Vehicle]):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, Vehicle, "code", label="vehicle")
+
+    def lots_for(
+        self,
+        commissioner: Commissioner,
+        *,
+        zone: Zone | None = None,
+        code: str | None = None,
+        members: bool = True,
+    ) -> list[Lot]:
+        """The lots of the vehicles `commissioner` commissions through, vehicle by vehicle,
+        with their zones and services (and members, unless not wanted) loaded: a handful of
+        queries however many lots there are. Only those that include `zone`, and only those
+        coded `code`, if given."""
+        v = t.vehicle_commissioners.c
+        loads = [selectinload(Lot.zones), selectinload(Lot.services)]  # type: ignore[arg-type]
+        if members:
+            loads.append(selectinload(Lot.members).selectinload(Membership.provider))  # type: ignore[arg-type]
+        query = (
+            select(Lot)
+            .join(t.vehicle_commissioners, v.vehicle_id == t.lots.c.vehicle_id)
+            .where(v.commissioner_id == commissioner.id)
+            .options(*loads)
+            .order_by(t.lots.c.vehicle_id, t.lots.c.id)
+        )
+        if zone is not None:
+            lz = t.lot_zones.c
+            query = query.where(t.lots.c.id.in_(select(lz.lot_id).where(lz.zone_id == zone.id)))
+        if code is not None:
+            query = query.where(t.lots.c.code == code)
+        return list(self.session.scalars(query))
 
 
 class SqlPackageRepository(SqlRepository[CarePackage]):

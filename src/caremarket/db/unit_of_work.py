@@ -13,12 +13,13 @@ from caremarket.db.repositories import (
     SqlGazetteer,
     SqlPackageRepository,
     SqlRepository,
+    SqlVehicleRepository,
 )
 from caremarket.domain.access import ApiToken, User
 from caremarket.domain.changes import ChangeProposal
 from caremarket.domain.discharge import Bridging
 from caremarket.domain.hand_backs import HandBack
-from caremarket.domain.market import Commissioner, Partnership, Provider, ServiceType, Vehicle, Zone
+from caremarket.domain.market import Commissioner, Partnership, Provider, ServiceType, Zone
 from caremarket.domain.packages import Person
 from caremarket.domain.rates import RateCard
 
@@ -35,7 +36,7 @@ class SqlUnitOfWork:
         self.zones = SqlRepository(session, Zone, "commissioner", "code", label="zone")
         self.services = SqlRepository(session, ServiceType, "code", label="service type")
         self.providers = SqlRepository(session, Provider, "name", label="provider")
-        self.vehicles = SqlRepository(session, Vehicle, "code", label="vehicle")
+        self.vehicles = SqlVehicleRepository(session)
         self.rate_cards = SqlRepository(
             session, RateCard, "commissioner", "name", label="rate card"
         )

@@ -361,9 +361,12 @@ def place_with_subcontractor(
         uow.commit()
 
 
-def policy_for(uow: UnitOfWork, package: CarePackage) -> SourcingPolicy:
-    """The policy of the first covering lot that has one of its own, else the commissioner's."""
-    for lot in _covering_lots(uow, package):
+def policy_for(
+    uow: UnitOfWork, package: CarePackage, lots: list[Lot] | None = None
+) -> SourcingPolicy:
+    """The policy of the first covering lot that has one of its own, else the commissioner's.
+    `lots`: the package's covering lots, when the caller has them already."""
+    for lot in _covering_lots(uow, package) if lots is None else lots:
         policy = uow.sourcings.policy(package.commissioner, lot)
         if policy is not None:
             return policy
@@ -392,7 +395,7 @@ def begin_round(
     a provider that handed it back. A package still being delivered (handed back, under
     notice) stays active while it is sourced again."""
     lots = _covering_lots(uow, package)
-    policy = policy_for(uow, package)
+    policy = policy_for(uow, package, lots)
     candidates = tuple(
         c for c in candidates_for(lots) if excluding is None or c.provider != excluding.name
     )
@@ -471,11 +474,13 @@ def _save(
         changes["awarded_at"] = changes["closed_at"] = now
     uow.sourcings.save(sourcing, state, **changes)
     ref = package.reference
-    providers: dict[str, Provider] = {}
+    providers = uow.providers.find_each(
+        a.provider for a in actions if isinstance(a, OfferMade | OfferClosed | Awarded)
+    )
 
     def provider(name: str) -> Provider:
         if name not in providers:
-            providers[name] = uow.providers.get(name)
+            providers[name] = uow.providers.get(name)  # NotFound, as before
         return providers[name]
 
     for action in actions:
@@ -626,19 +631,20 @@ def acting_provider(uow: UnitOfWork, by: Actor) -> Provider:
     return found[0]
 
 
-def _covering_lots(uow: UnitOfWork, package: CarePackage) -> list[Lot]:
-    lots = [
-        lot
-        for vehicle in uow.vehicles.list()
-        if any(c is package.commissioner for c in vehicle.commissioners)
-        for lot in vehicle.lots
-    ]
+def _covering_lots(
+    uow: UnitOfWork, package: CarePackage, *, code: str | None = None, members: bool = True
+) -> list[Lot]:
+    lots = uow.vehicles.lots_for(
+        package.commissioner, zone=package.zone, code=code, members=members
+    )
     return covering_lots(lots, package.zone, package.service, package.pathway)
 
 
 def _lot_of(uow: UnitOfWork, package: CarePackage, state: Sourcing, provider: str) -> Lot | None:
     code = next((c.lot for c in state.candidates if c.provider == provider), None)
-    return next((lot for lot in _covering_lots(uow, package) if lot.code == code), None)
+    if code is None:
+        return None
+    return next(iter(_covering_lots(uow, package, code=code, members=False)), None)
 
 
 def _hourly_rate(uow: UnitOfWork, package: CarePackage, on: date) -> Decimal | None:

@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from caremarket.domain.audit import AuditEntry
-from caremarket.domain.market import Commissioner, Lot
+from caremarket.domain.market import Commissioner, Lot, Vehicle, Zone
 from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.policies import SourcingPolicy
@@ -24,6 +24,18 @@ class Repository(Protocol[T]):
     def get(self, *key: Any) -> T: ...
     def find(self, *key: Any) -> T | None: ...
     def list(self, **where: Any) -> Sequence[T]: ...
+    def find_each(self, keys: Iterable[Any]) -> dict[Any, T]: ...
+
+
+class VehicleRepository(Repository[Vehicle], Protocol):
+    def lots_for(
+        self,
+        commissioner: Commissioner,
+        *,
+        zone: Zone | None = None,
+        code: str | None = None,
+        members: bool = True,
+    ) -> list[Lot]: ...
 
 
 @dataclass(frozen=True)
@@ -163,7 +175,7 @@ class UnitOfWork(Protocol):
     zones: Repository
     services: Repository
     providers: Repository
-    vehicles: Repository
+    vehicles: VehicleRepository
     rate_cards: Repository
     people: Repository
     packages: PackageRepository

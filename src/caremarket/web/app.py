@@ -70,3 +70,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages_router)
     app.mount("/assets", Assets(settings.assets_dir), name="assets")
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app on CAREMARKET_* settings, for a server that builds it in each worker process:
+    ``uvicorn --factory caremarket.web.app:create_app_from_environment --workers 4``."""
+    return create_app(Settings())
