@@ -21,6 +21,7 @@ from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.errors import DomainError
+from caremarket.tenders.file import InvalidTenderFile
 
 app = typer.Typer(
     help="caremarket: commissioning home care, from market structure to payment.",
@@ -71,7 +72,7 @@ def users_errors() -> Iterator[None]:
     """Show a broken rule or a missing schema as a message, not a traceback."""
     try:
         yield
-    except (DomainError, migrate.DatabaseNotMigrated) as error:
+    except (DomainError, migrate.DatabaseNotMigrated, InvalidTenderFile) as error:
         fail(str(error))
 
 
@@ -298,17 +299,29 @@ def run_report(
         code = commissioner or only_commissioner(market.list_commissioners(uow))
         table = getattr(reports, name)(uow, commissioner=code, on=day, **options)
     if fmt is ReportFormat.XLSX:
-        if out is None:
-            fail("an Excel report needs --out FILE.xlsx")
-        out.write_bytes(render.as_xlsx(table))
+        needs_a_file(out)
+        write_report(render.as_xlsx(table), out)
     else:
         text = render.as_text(table) if fmt is ReportFormat.TABLE else render.as_csv(table)
-        if out is None:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        else:
-            out.write_text(text, encoding="utf-8")
-    if out is not None:
-        typer.echo(f"Wrote {out}")
+        write_report(text, out)
+
+
+def needs_a_file(out: Path | None) -> None:
+    if out is None:
+        fail("an Excel report needs --out FILE.xlsx")
+
+
+def write_report(report: str | bytes, out: Path | None) -> None:
+    """Text to the screen, or the report to ``out``, saying so."""
+    if out is None:
+        assert isinstance(report, str)
+        sys.stdout.write(report if report.endswith("\n") else report + "\n")
+        return
+    if isinstance(report, bytes):
+        out.write_bytes(report)
+    else:
+        out.write_text(report, encoding="utf-8")
+    typer.echo(f"Wrote {out}")
 
 
 def only_commissioner(commissioners: list) -> str:
@@ -323,6 +336,24 @@ def only_commissioner(commissioners: list) -> str:
         "say which commissioner with --commissioner: one of "
         + ", ".join(c.code for c in commissioners)
     )
+
+
+@app.command()
+def evaluate(
+    file: Annotated[
+        Path, typer.Argument(help="The tender evaluation, a TOML file (see docs/evaluation.md).")
+    ],
+    fmt: FormatOption = ReportFormat.TABLE,
+    out: OutOption = None,
+) -> None:
+    """Score, rank and award a tender's bids from a file, lot by lot: no database needed."""
+    from caremarket.tenders.evaluate import evaluation_report
+
+    if fmt is ReportFormat.XLSX:
+        needs_a_file(out)
+    with users_errors():
+        report = evaluation_report(file, fmt.value, today=datetime.now(UTC).date())
+    write_report(report, out)
 
 
 @report_app.command("zones")

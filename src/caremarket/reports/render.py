@@ -1,28 +1,35 @@
 """A report as plain text, CSV or an Excel workbook: the one place figures are rounded.
 
-Each renderer shows a cell through ``shown``: whole hours and pounds, millions to one place
-and percentages to the whole per cent, all half-up, so the three formats agree.
+Each renderer shows a cell through ``shown``: whole hours and pounds, millions to one place,
+percentages to the whole per cent, hourly rates to the penny and tender scores to 2 places,
+all half-up, so the three formats agree.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
-from caremarket.domain.money import to_pounds
+from caremarket.domain.money import format_pounds, to_pennies, to_pounds
 from caremarket.reports.tables import Cell, Measure, Table
 
 _WHOLE = Decimal(1)
+_HUNDREDTH = Decimal("0.01")
 _TENTH = Decimal("0.1")
 _MILLION = Decimal(1_000_000)
+_NOT_IN_SHEET_TITLES = str.maketrans("[]:*?/\\", "()-----")  # Excel refuses them in a title
 _XLSX_FORMATS = {
     Measure.COUNT: "#,##0",
     Measure.HOURS: "#,##0",
     Measure.POUNDS: '"£"#,##0',
+    Measure.PENCE: '"£"#,##0.00',
+    Measure.POINTS: "0.00",
     Measure.MILLIONS: '"£"0.0"m"',
     Measure.PERCENT: "0%",
 }
@@ -64,9 +71,22 @@ def as_csv(table: Table) -> str:
 
 def as_xlsx(table: Table) -> bytes:
     """A workbook of one sheet: numbers as numbers, with number formats to show them."""
+    return as_xlsx_sheets([table])
+
+
+def as_xlsx_sheets(tables: Sequence[Table]) -> bytes:
+    """A workbook of one sheet per table (a tender's lots), in order, named by their titles."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = table.title[:31]
+    for i, table in enumerate(tables):
+        sheet = book.active if i == 0 else book.create_sheet()
+        _fill(sheet, table)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fill(sheet: Worksheet, table: Table) -> None:
+    sheet.title = table.title.translate(_NOT_IN_SHEET_TITLES)[:31]
     sheet.append([table.title])
     sheet.append([_subtitle(table)])
     sheet.append([])
@@ -86,9 +106,6 @@ def as_xlsx(table: Table) -> bytes:
         sheet.append([])
         for note in table.notes:
             sheet.append([note])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def shown(value: Cell, measure: Measure) -> str | int | Decimal:
@@ -99,6 +116,10 @@ def shown(value: Cell, measure: Measure) -> str | int | Decimal:
         return int(value)
     if measure is Measure.POUNDS:
         return to_pounds(Decimal(value))
+    if measure is Measure.PENCE:
+        return to_pennies(Decimal(value))
+    if measure is Measure.POINTS:
+        return Decimal(value).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
     if measure is Measure.MILLIONS:
         return (Decimal(value) / _MILLION).quantize(_TENTH, rounding=ROUND_HALF_UP)
     return Decimal(value).quantize(_WHOLE, rounding=ROUND_HALF_UP)
@@ -111,6 +132,10 @@ def text_of(value: Cell, measure: Measure) -> str:
         return figure
     if measure is Measure.POUNDS:
         return f"-£{-figure:,}" if figure < 0 else f"£{figure:,}"
+    if measure is Measure.PENCE:
+        return format_pounds(Decimal(figure), pence=True)
+    if measure is Measure.POINTS:
+        return str(figure)
     if measure is Measure.MILLIONS:
         return f"£{figure}m"
     if measure is Measure.PERCENT:
@@ -127,7 +152,12 @@ def _aligned(cells: list[str], widths: list[int], table: Table) -> str:
 
 
 def _csv_heading(heading: str, measure: Measure) -> str:
-    units = {Measure.POUNDS: " (£)", Measure.MILLIONS: " (£m)", Measure.PERCENT: " (%)"}
+    units = {
+        Measure.POUNDS: " (£)",
+        Measure.PENCE: " (£)",
+        Measure.MILLIONS: " (£m)",
+        Measure.PERCENT: " (%)",
+    }
     suffix = units.get(measure, "")
     return heading if heading.endswith(suffix) else heading + suffix
 

@@ -19,6 +19,8 @@ class Measure(enum.StrEnum):
     COUNT = "count"  # people, clients: 1,189
     HOURS = "hours"  # whole hours, half-up: 12,533
     POUNDS = "pounds"  # to the pound: £208,166
+    PENCE = "pence"  # pounds and pence, an hourly rate: £19.50
+    POINTS = "points"  # a tender score to 2 places, half-up: 71.33
     MILLIONS = "millions"  # pounds shown in millions to one place: £10.8m
     PERCENT = "percent"  # a percentage to the whole per cent: 67%
 

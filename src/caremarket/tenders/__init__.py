@@ -1,0 +1,1 @@
+"""Tenders run from files: a council's evaluation of the bids, with no database."""
