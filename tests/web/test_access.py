@@ -12,7 +12,13 @@ from caremarket.domain.access import Role
 from caremarket.web.access import route_rule
 from tests.web.conftest import bearer, sign_in
 
-SAMPLE_PATH_VALUES = {"reference": "PKG-0001", "name": "zone-demand"}
+SAMPLE_PATH_VALUES = {
+    "reference": "PKG-0001",
+    "name": "zone-demand",
+    "code": "HFD-DPS",
+    "application_id": "1",
+    "provider": "Wyeside Home Care",
+}
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},
     "/api/reports/{name}": {"commissioner": "HFD", "on": "2017-08-01"},

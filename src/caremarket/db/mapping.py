@@ -23,6 +23,7 @@ from caremarket.domain.market import (
 )
 from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage, Person
+from caremarket.domain.procurement import Application
 from caremarket.domain.rates import RateCard, RateLine
 
 mapper_registry = registry(metadata=t.metadata)
@@ -124,4 +125,18 @@ def start_mappers() -> None:
             table,
             properties={"package": relationship(CarePackage), "provider": relationship(Provider)},
         )
+    # An application names its vehicle and, once known, its provider: neither is a field of
+    # the domain's Application (it is checked against the vehicle it is given), so they are
+    # attributes the mapping adds, as are the moments and the actor kept for the record.
+    map_(
+        Application,
+        t.applications,
+        properties={
+            "vehicle": relationship(Vehicle),
+            "provider": relationship(Provider),
+            "memberships": relationship(
+                Membership, secondary=t.application_memberships, order_by=t.memberships.c.id
+            ),
+        },
+    )
     start_mappers.done = True  # type: ignore[attr-defined]

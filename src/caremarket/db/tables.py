@@ -22,7 +22,16 @@ from sqlalchemy import (
     text,
 )
 
-from caremarket.db.types import Funding, Pattern, Policy, Rules, StringTuple, UtcDateTime
+from caremarket.db.types import (
+    Funding,
+    Hours,
+    Pattern,
+    Policy,
+    Rules,
+    StringSet,
+    StringTuple,
+    UtcDateTime,
+)
 from caremarket.domain.access import Role
 from caremarket.domain.changes import ChangeStatus
 from caremarket.domain.hand_backs import HandBackReason
@@ -36,6 +45,7 @@ from caremarket.domain.market import (
 )
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.priority import Risk
+from caremarket.domain.procurement import AdmissionMode, ApplicationStatus
 from caremarket.domain.rates import RateBasis
 from caremarket.domain.sourcing import DeclineReason, Outcome, Phase
 
@@ -442,4 +452,50 @@ change_proposals = Table(
     Column("decided_at", UtcDateTime),
     Column("decided_by", String(254)),
     Column("decision_note", Text, nullable=False),
+)
+
+
+# Procurement: who may join a vehicle and when, and providers' applications to join it.
+vehicle_admissions = Table(
+    "vehicle_admissions",
+    metadata,
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True),
+    Column("mode", _enum(AdmissionMode, "admission_mode"), nullable=False),
+    Column("windows", JSON, nullable=False),  # [[opens_on, closes_on], ...] as ISO dates
+    Column("inadequate_allowed", Boolean, nullable=False),
+    Column("required_documents", StringSet, nullable=False),
+    Column("insured_until", Date),
+    Column("set_at", UtcDateTime, nullable=False),
+    Column("set_by", String(254), nullable=False),
+)
+
+applications = Table(
+    "applications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), nullable=False),
+    Column("provider_id", ForeignKey("providers.id")),  # once the provider is known
+    Column("provider_name", String(200), nullable=False, index=True),
+    Column("cqc_location_ids", StringTuple, nullable=False),
+    Column("cqc_rating", _enum(CqcRating, "cqc_rating"), nullable=False),
+    Column("insurance_expires_on", Date, nullable=False),
+    Column("capacity", Hours, nullable=False),  # hours a week by zone code
+    Column("documents", StringSet, nullable=False),
+    Column("lots", StringTuple, nullable=False),
+    Column("applied_on", Date, nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+    Column("applied_by", String(254), nullable=False),
+    Column("status", _enum(ApplicationStatus, "application_status"), nullable=False, index=True),
+    Column("tier", _enum(Tier, "tier")),  # as approved
+    Column("decided_on", Date),
+    Column("decided_at", UtcDateTime),
+    Column("decided_by", String(254)),
+    Column("reasons", StringTuple, nullable=False),
+)
+
+application_memberships = Table(
+    "application_memberships",
+    metadata,
+    Column("application_id", ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    Column("membership_id", ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True),
 )

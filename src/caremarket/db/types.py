@@ -28,6 +28,32 @@ class StringTuple(TypeDecorator[tuple[str, ...]]):
         return None if value is None else tuple(value)
 
 
+class StringSet(TypeDecorator[frozenset[str]]):
+    """A set of names (documents supplied or required) as a sorted JSON list."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> list[str] | None:
+        return None if value is None else sorted(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> frozenset[str] | None:
+        return None if value is None else frozenset(value)
+
+
+class Hours(TypeDecorator[dict[str, Decimal]]):
+    """Hours a week by zone code, exact: {"A": "12.5"} in JSON."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dict[str, str] | None:
+        return None if value is None else {str(k): str(v) for k, v in value.items()}
+
+    def process_result_value(self, value: Any, dialect: Any) -> dict[str, Decimal] | None:
+        return None if value is None else {k: Decimal(v) for k, v in value.items()}
+
+
 class Pattern(TypeDecorator[tuple[VisitLine, ...]]):
     """A visit pattern in its written notation ('4x30 daily; 1x45x2 Mon-Fri')."""
 

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from caremarket.db.brokerage import SqlNotifications, SqlSourcings
+from caremarket.db.procurement import SqlAdmissions, SqlApplications
 from caremarket.db.repositories import (
     SqlAuditTrail,
     SqlGazetteer,
@@ -51,6 +52,8 @@ class SqlUnitOfWork:
         self.hand_backs = SqlRepository(session, HandBack, "id", label="hand-back")
         self.changes = SqlRepository(session, ChangeProposal, "id", label="proposed change")
         self.notifications = SqlNotifications(session)
+        self.admissions = SqlAdmissions(session)
+        self.applications = SqlApplications(session)
         return self
 
     def __exit__(

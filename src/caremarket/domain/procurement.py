@@ -19,7 +19,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from caremarket.domain.contracts import add_months, long_date
-from caremarket.domain.errors import DomainError, InvalidCqcLocationId, InvalidMembership
+from caremarket.domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidCqcLocationId,
+    InvalidMembership,
+)
 from caremarket.domain.market import (
     CqcRating,
     Membership,
@@ -42,7 +47,7 @@ class ApplicationNotAdmissible(DomainError):
         )
 
 
-class ApplicationAlreadyDecided(DomainError):
+class ApplicationAlreadyDecided(Conflict):
     pass
 
 

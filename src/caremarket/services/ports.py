@@ -13,6 +13,7 @@ from caremarket.domain.market import Commissioner, Lot, Vehicle, Zone
 from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.policies import SourcingPolicy
+from caremarket.domain.procurement import AdmissionRules, Application, ApplicationStatus
 from caremarket.domain.sourcing import Sourcing
 
 T = TypeVar("T")
@@ -163,6 +164,20 @@ class NotificationBox(Protocol):
     def undelivered(self, *, limit: int) -> Sequence[Notification]: ...
 
 
+class AdmissionBook(Protocol):
+    """Each vehicle's admission rules, as last set."""
+
+    def find(self, vehicle: Vehicle) -> AdmissionRules | None: ...
+    def set(self, vehicle: Vehicle, rules: AdmissionRules, *, at: datetime, by: str) -> None: ...
+
+
+class ApplicationRepository(Repository[Application], Protocol):
+    def search(
+        self, *, status: ApplicationStatus | None = None, provider_name: str | None = None
+    ) -> Sequence[Application]:
+        """Newest first."""
+
+
 class Mailer(Protocol):
     """Sends one e-mail (an outside system: SMTP)."""
 
@@ -188,6 +203,8 @@ class UnitOfWork(Protocol):
     hand_backs: Repository
     changes: Repository
     notifications: NotificationBox
+    admissions: AdmissionBook
+    applications: ApplicationRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

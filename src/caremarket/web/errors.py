@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from caremarket.domain.errors import Conflict, DomainError, NotFound
+from caremarket.domain.procurement import ApplicationNotAdmissible
 from caremarket.web.access import SignInRequired, sign_in_url
 from caremarket.web.pages.templates import render
 
@@ -34,7 +35,19 @@ async def _domain_error(request: Request, error: Exception) -> Response:
     status = 404 if isinstance(error, NotFound) else 409 if isinstance(error, Conflict) else 422
     if _is_page(request):
         return _error_page(request, status, str(error))
-    return JSONResponse(error_body(error_code(error), str(error)), status_code=status)
+    return JSONResponse(
+        error_body(error_code(error), str(error), _fields_of(error)), status_code=status
+    )
+
+
+def _fields_of(error: Exception) -> dict[str, str]:
+    """Every problem of a refused application, by the rule it breaks."""
+    if not isinstance(error, ApplicationNotAdmissible):
+        return {}
+    fields: dict[str, list[str]] = {}
+    for problem in error.problems:
+        fields.setdefault(problem.rule, []).append(problem.reason)
+    return {rule: "; ".join(reasons) for rule, reasons in fields.items()}
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:

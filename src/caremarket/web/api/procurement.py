@@ -1,0 +1,154 @@
+"""Procurement: a vehicle's admission rules, providers' applications and the decisions on
+them, and suspending or removing a provider (its effect shown before it is confirmed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from caremarket.domain.access import BROKERS, EVERYONE, POLICY_SETTERS, Role
+from caremarket.domain.market import CqcRating, Tier
+from caremarket.domain.procurement import (
+    Admission,
+    AdmissionMode,
+    AdmissionRules,
+    AdmissionWindow,
+    ApplicationStatus,
+)
+from caremarket.domain.suspensions import ProviderAction
+from caremarket.services import applications
+from caremarket.services.accounts import Principal
+from caremarket.services.applications import (
+    ApplicationForm,
+    ApplicationSummary,
+    EffectSummary,
+)
+from caremarket.web.access import allow
+from caremarket.web.deps import UowDep
+
+router = APIRouter(tags=["procurement"])
+Commissioner = Annotated[Principal, allow(*POLICY_SETTERS)]
+Applicant = Annotated[Principal, allow(*(BROKERS | {Role.PROVIDER}))]
+
+
+class Window(BaseModel):
+    opens_on: date
+    closes_on: date = Field(description="The last day applications are taken.")
+
+
+class AdmissionBody(BaseModel):
+    mode: AdmissionMode
+    windows: list[Window] = []
+    inadequate_allowed: bool = False
+    required_documents: list[str] = []
+    insured_until: date | None = None
+
+
+class ApplicationBody(BaseModel):
+    provider: str | None = Field(None, description="Staff name the provider; a provider: itself.")
+    cqc_location_ids: list[str]
+    cqc_rating: CqcRating
+    insurance_expires_on: date
+    capacity: dict[str, Decimal] = Field(
+        default_factory=dict, description="Hours a week the provider can take, by zone code."
+    )
+    documents: list[str] = []
+    lots: list[str]
+
+
+class DecisionBody(BaseModel):
+    approve: bool
+    tier: Tier = Tier.APPROVED
+    reasons: list[str] = []
+
+
+class StatusChangeBody(BaseModel):
+    action: Literal["suspend", "remove"]
+    on: date
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+@router.put("/vehicles/{code}/admission")
+def set_admission(uow: UowDep, by: Commissioner, code: str, body: AdmissionBody) -> AdmissionBody:
+    """Who may apply to the vehicle and when: always open, in windows, or closed."""
+    rules = AdmissionRules(
+        Admission(body.mode, tuple(AdmissionWindow(w.opens_on, w.closes_on) for w in body.windows)),
+        inadequate_allowed=body.inadequate_allowed,
+        required_documents=frozenset(d.strip() for d in body.required_documents if d.strip()),
+        insured_until=body.insured_until,
+    )
+    applications.set_admission(uow, code, rules, by=by.actor, now=datetime.now(UTC))
+    return body
+
+
+@router.post("/vehicles/{code}/applications", status_code=201)
+def apply(uow: UowDep, by: Applicant, code: str, body: ApplicationBody) -> ApplicationSummary:
+    """A provider applies for itself; staff apply on a provider's behalf. Refused with every
+    problem found (422), or recorded to await a decision."""
+    own = by.provider_name if by.actor.role is Role.PROVIDER else None
+    form = ApplicationForm(
+        provider=body.provider or own or "",
+        cqc_location_ids=tuple(body.cqc_location_ids),
+        cqc_rating=body.cqc_rating,
+        insurance_expires_on=body.insurance_expires_on,
+        capacity=body.capacity,
+        documents=frozenset(body.documents),
+        lots=tuple(body.lots),
+    )
+    return applications.apply(uow, code, form, by=by.actor, now=datetime.now(UTC))
+
+
+@router.get("/applications")
+def list_applications(
+    uow: UowDep,
+    by: Annotated[Principal, allow(*EVERYONE)],
+    status: ApplicationStatus | None = None,
+) -> list[ApplicationSummary]:
+    """Applications, newest first; a provider sees its own."""
+    return applications.list_applications(uow, viewer=by.actor, status=status)
+
+
+@router.post("/applications/{application_id}/decision")
+def decide(
+    uow: UowDep, by: Commissioner, application_id: int, body: DecisionBody
+) -> ApplicationSummary:
+    """Approve (to every lot applied for, at `tier`) or reject with reasons; 409 if decided."""
+    now = datetime.now(UTC)
+    if body.approve:
+        return applications.approve(
+            uow, application_id, tier=body.tier, reasons=body.reasons, by=by.actor, now=now
+        )
+    return applications.reject(uow, application_id, reasons=body.reasons, by=by.actor, now=now)
+
+
+@router.get("/providers/{provider}/suspension")
+def suspension_effect(
+    uow: UowDep,
+    by: Annotated[Principal, allow(*(POLICY_SETTERS | {Role.AUDITOR}))],
+    provider: str,
+    action: Literal["suspend", "remove"] = "suspend",
+    on: date | None = None,
+) -> EffectSummary:
+    """What suspending or removing the provider would do to its active packages."""
+    day = on or datetime.now(UTC).date()
+    return applications.suspension_effect(uow, provider, ProviderAction(action), on=day)
+
+
+@router.post("/providers/{provider}/status")
+def change_status(
+    uow: UowDep, by: Commissioner, provider: str, body: StatusChangeBody
+) -> EffectSummary:
+    """Confirm a suspension or removal whose effect was shown."""
+    return applications.confirm_status_change(
+        uow,
+        provider,
+        ProviderAction(body.action),
+        on=body.on,
+        reason=body.reason,
+        by=by.actor,
+        now=datetime.now(UTC),
+    )

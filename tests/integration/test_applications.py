@@ -1,0 +1,235 @@
+"""Providers' applications to a vehicle, and suspending or removing a provider, on the real
+database (the market of brokerage_market: vehicle LCR, lot O-A, four providers)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from caremarket.domain.access import Actor, Role
+from caremarket.domain.errors import NotFound
+from caremarket.domain.market import CqcRating, ProviderStatus, Tier
+from caremarket.domain.packages import PackageStatus
+from caremarket.domain.procurement import (
+    Admission,
+    AdmissionMode,
+    AdmissionRules,
+    AdmissionWindow,
+    ApplicationAlreadyDecided,
+    ApplicationNotAdmissible,
+    ApplicationStatus,
+)
+from caremarket.domain.suspensions import ProviderAction, ProviderStatusNotChanged
+from caremarket.services import applications
+from caremarket.services.applications import ApplicationForm, ApplyingForAnotherProvider
+from caremarket.services.ports import AuditFilter
+from tests.builders import AN_ADMIN, a_care_package
+from tests.integration.brokerage_market import start
+
+COMMISSIONER = Actor("commissioner@example.org", Role.COMMISSIONER)
+IN_WINDOW = datetime(2027, 1, 5, 10, tzinfo=UTC)
+OUTSIDE = datetime(2027, 2, 10, 10, tzinfo=UTC)
+QUARTERLY = AdmissionRules(
+    Admission(
+        AdmissionMode.WINDOWS,
+        (
+            AdmissionWindow(date(2027, 1, 1), date(2027, 1, 14)),
+            AdmissionWindow(date(2027, 4, 1), date(2027, 4, 14)),
+        ),
+    ),
+    required_documents=frozenset({"insurance certificate", "safeguarding policy"}),
+)
+
+
+def a_form(**overrides) -> ApplicationForm:
+    values = {
+        "provider": "Kirkby Home Care",
+        "cqc_location_ids": ("1-555555555",),
+        "cqc_rating": CqcRating.GOOD,
+        "insurance_expires_on": date(2028, 3, 31),
+        "capacity": {"A": Decimal("120.5")},
+        "documents": frozenset({"insurance certificate", "safeguarding policy"}),
+        "lots": ("O-A",),
+    }
+    return ApplicationForm(**(values | overrides))
+
+
+@pytest.fixture
+def quarterly(uow, market) -> dict[str, Actor]:
+    applications.set_admission(uow, "LCR", QUARTERLY, by=COMMISSIONER, now=IN_WINDOW)
+    return market
+
+
+def audit_of(uow, object_type: str, ref: str) -> list[str]:
+    with uow:
+        entries, _ = uow.audit.search(
+            AuditFilter(object_type=object_type, object_ref=ref), limit=20, offset=0
+        )
+        return [e.action for e in entries]
+
+
+def test_the_admission_set_is_read_back_and_audited(uow, quarterly) -> None:
+    assert applications.admission_of(uow, "LCR") == QUARTERLY
+    assert audit_of(uow, "vehicle", "LCR") == ["admission set"]
+
+
+def test_an_application_outside_an_open_window_is_refused_with_the_next_window(
+    uow, quarterly
+) -> None:
+    with pytest.raises(ApplicationNotAdmissible) as refused:
+        applications.apply(uow, "LCR", a_form(), by=COMMISSIONER, now=OUTSIDE)
+    [problem] = refused.value.problems
+    assert problem.rule == "window"
+    assert "outside an open window; the next window is 1 April 2027 to 14 April 2027" in str(
+        problem
+    )
+    assert applications.list_applications(uow, viewer=AN_ADMIN) == []
+
+
+def test_a_malformed_cqc_id_and_an_inadequate_rating_are_each_named_and_nothing_is_kept(
+    uow, quarterly
+) -> None:
+    form = a_form(
+        cqc_location_ids=("1-555555555", "CQC-42"),
+        cqc_rating=CqcRating.INADEQUATE,
+        documents=frozenset({"insurance certificate"}),
+    )
+    with pytest.raises(ApplicationNotAdmissible) as refused:
+        applications.apply(uow, "LCR", form, by=COMMISSIONER, now=IN_WINDOW)
+    rules = [p.rule for p in refused.value.problems]
+    assert rules == ["cqc-location-id", "cqc-rating", "documents"]
+    message = str(refused.value)
+    assert "CQC-42" in message
+    assert "the CQC rates Kirkby Home Care Inadequate" in message
+    assert "missing documents: safeguarding policy" in message
+    assert applications.list_applications(uow, viewer=AN_ADMIN) == []
+    with uow:
+        assert uow.providers.find("Kirkby Home Care") is None
+
+
+def test_a_vehicle_without_admission_set_takes_no_applications(uow, market) -> None:
+    with pytest.raises(ApplicationNotAdmissible, match="closed to new providers"):
+        applications.apply(uow, "LCR", a_form(), by=COMMISSIONER, now=IN_WINDOW)
+
+
+def test_a_new_provider_is_added_when_its_application_is_approved_not_before(
+    uow, quarterly
+) -> None:
+    made = applications.apply(uow, "LCR", a_form(), by=COMMISSIONER, now=IN_WINDOW)
+    assert made.status is ApplicationStatus.SUBMITTED
+    assert made.capacity == {"A": Decimal("120.5")}
+    with uow:
+        assert uow.providers.find("Kirkby Home Care") is None
+
+    approved = applications.approve(
+        uow, made.id, tier=Tier.APPROVED, by=COMMISSIONER, now=IN_WINDOW
+    )
+    assert approved.status is ApplicationStatus.APPROVED
+    assert (approved.tier, approved.decided_by) == (Tier.APPROVED, COMMISSIONER.name)
+    with uow:
+        lot = uow.vehicles.get("LCR").lot("O-A")
+        member = lot.membership_of(uow.providers.get("Kirkby Home Care"))
+        assert member is not None and member.tier is Tier.APPROVED
+        assert uow.applications.get(made.id).memberships == [member]
+    assert audit_of(uow, "application", str(made.id)) == [
+        "application approved",
+        "application made",
+    ]
+
+
+def test_an_application_already_decided_cannot_be_decided_again(uow, quarterly) -> None:
+    made = applications.apply(uow, "LCR", a_form(), by=COMMISSIONER, now=IN_WINDOW)
+    rejected = applications.reject(
+        uow, made.id, reasons=["no capacity in the zones we need"], by=COMMISSIONER, now=IN_WINDOW
+    )
+    assert rejected.reasons == ("no capacity in the zones we need",)
+    with pytest.raises(ApplicationAlreadyDecided):
+        applications.approve(uow, made.id, tier=Tier.APPROVED, by=COMMISSIONER, now=IN_WINDOW)
+    assert applications.list_applications(uow, viewer=AN_ADMIN, status=ApplicationStatus.REJECTED)
+
+
+def test_a_provider_applies_only_for_itself_and_sees_only_its_own_applications(
+    uow, quarterly
+) -> None:
+    mersey = quarterly["Mersey Care"]
+    with pytest.raises(ApplyingForAnotherProvider):
+        applications.apply(uow, "LCR", a_form(), by=mersey, now=IN_WINDOW)
+    own = a_form(provider="Mersey Care", cqc_location_ids=("1-100000000",))
+    applications.apply(uow, "LCR", own, by=mersey, now=IN_WINDOW)
+    applications.apply(uow, "LCR", a_form(), by=COMMISSIONER, now=IN_WINDOW)
+    assert [a.provider for a in applications.list_applications(uow, viewer=mersey)] == [
+        "Mersey Care"
+    ]
+    assert len(applications.list_applications(uow, viewer=AN_ADMIN)) == 2
+
+
+def a_package_held_by(uow, name: str, reference: str) -> None:
+    with uow:
+        like = uow.packages.get("PKG-0001")
+        uow.packages.add(
+            a_care_package(
+                reference=reference,
+                commissioner=like.commissioner,
+                zone=like.zone,
+                service=like.service,
+                person=like.person,
+                lot=uow.vehicles.get("LCR").lot("O-A"),
+                provider=uow.providers.get(name),
+                status=PackageStatus.ACTIVE,
+                start_on=date(2026, 10, 1),
+            )
+        )
+        uow.commit()
+
+
+def test_a_suspension_shows_its_effect_on_active_packages_before_it_is_confirmed(
+    uow, market
+) -> None:
+    a_package_held_by(uow, "Mersey Care", "PKG-0100")
+    effect = applications.suspension_effect(
+        uow, "Mersey Care", ProviderAction.SUSPEND, on=date(2026, 11, 20)
+    )
+    assert (effect.count, effect.packages, effect.to_source_again) == (1, ("PKG-0100",), ())
+    assert effect.weekly_hours == Decimal(14)
+    assert effect.description == (
+        "suspending Mersey Care keeps 1 active package (14 hours a week) with it;"
+        " it receives no new offers"
+    )
+    with uow:
+        assert uow.providers.get("Mersey Care").status is ProviderStatus.ACTIVE
+
+    removal = applications.suspension_effect(
+        uow, "Mersey Care", ProviderAction.REMOVE, on=date(2026, 11, 20)
+    )
+    assert removal.to_source_again == ("PKG-0100",)
+
+
+def test_a_suspended_provider_is_not_offered_new_packages(uow, market) -> None:
+    applications.confirm_status_change(
+        uow,
+        "Mersey Care",
+        ProviderAction.SUSPEND,
+        on=date(2026, 11, 20),
+        reason="CQC warning notice",
+        by=COMMISSIONER,
+        now=IN_WINDOW,
+    )
+    with uow:
+        assert uow.providers.get("Mersey Care").status is ProviderStatus.SUSPENDED
+    assert audit_of(uow, "provider", "Mersey Care") == ["provider suspended"]
+
+    offers = start(uow).state.offers
+    assert [o.provider for o in offers] == ["Anfield Homecare"]
+    with pytest.raises(ProviderStatusNotChanged):
+        applications.suspension_effect(
+            uow, "Mersey Care", ProviderAction.SUSPEND, on=date(2026, 11, 20)
+        )
+
+
+def test_an_unknown_provider_or_application_is_not_found(uow, market) -> None:
+    with pytest.raises(NotFound):
+        applications.suspension_effect(uow, "Nobody", ProviderAction.SUSPEND, on=date.today())
+    with pytest.raises(NotFound):
+        applications.reject(uow, 999, reasons=["x"], by=COMMISSIONER, now=IN_WINDOW)
