@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import BROKERAGE_READERS, BROKERS
 from caremarket.domain.changes import ChangeStatus
-from caremarket.domain.errors import Conflict, DomainError, NotFound
+from caremarket.domain.errors import DomainError, NotFound
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.sourcing import Phase
 from caremarket.services import brokerage, changes, market, sourcing_views
@@ -57,7 +57,7 @@ def start_sourcing(
     except brokerage.NoPolicy:
         return _refused(request, uow, by, no_policy(reference), status=400)
     except DomainError as error:
-        status = 409 if isinstance(error, Conflict) else 400
+        status = forms.refusal_status(error)
         return _refused(request, uow, by, f"{reference} was not sourced: {error}", status=status)
     return redirect_with(request, "/brokerage", f"Sourcing started for {reference}", told(sourcing))
 
@@ -95,7 +95,7 @@ def decide_change(
         raise
     except DomainError as error:
         errors[CHANGES] = f"The change was not decided: {error}"  # (its form has gone)
-        status = 409 if isinstance(error, Conflict) else 400
+        status = forms.refusal_status(error)
         return _decision_refused(request, uow, by, change_id, values, errors, status=status)
     url = f"/packages/{change.reference}" if _from_package(values) else "/brokerage"
     approved = change.status == ChangeStatus.APPROVED.value

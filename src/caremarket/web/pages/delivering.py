@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import PROVIDERS
 from caremarket.domain.changes import ChangeRefused, ChangeStatus
-from caremarket.domain.errors import Conflict, DomainError, InvalidVisitPattern, NotFound
+from caremarket.domain.errors import DomainError, InvalidVisitPattern, NotFound
 from caremarket.domain.hand_backs import DEFAULT_NOTICE_DAYS, HandBackReason
 from caremarket.services import brokerage, care_views, changes, hand_backs, market
 from caremarket.services.accounts import Principal
@@ -95,7 +95,7 @@ def hand_back(
         return _page(request, uow, by, reference, "hand_back", values, errors, status=400)
     except DomainError as error:
         errors[DELIVERY] = f"Care package {reference} was not handed back: {error}"
-        status = _status(error)
+        status = forms.refusal_status(error)
         return _page(request, uow, by, reference, "hand_back", values, errors, status=status)
     given = care_views.package_care(uow, reference, viewer=by.actor).hand_backs[0]
     return redirect_with(
@@ -143,14 +143,14 @@ def propose_change(
     except NotFound:
         raise
     except (InvalidVisitPattern, ChangeRefused) as error:
-        errors["visits"] = _sentence(str(error))
+        errors["visits"] = forms.sentence(str(error))
         return _page(request, uow, by, reference, "change", values, errors, status=400)
     except brokerage.NoPolicy:
         errors[DELIVERY] = f"The change was not proposed: {NO_POLICY}"
         return _page(request, uow, by, reference, "change", values, errors, status=400)
     except DomainError as error:
         errors[DELIVERY] = f"The change was not proposed: {error}"
-        status = _status(error)
+        status = forms.refusal_status(error)
         return _page(request, uow, by, reference, "change", values, errors, status=status)
     percent = f"{'+' if change.change_percent > 0 else ''}{change.change_percent}%"
     starts = formats.day(change.effective_on)
@@ -197,7 +197,7 @@ def place_with_subcontractor(
         raise
     except DomainError as error:
         errors[DELIVERY] = f"Care package {reference} was not placed: {error}"
-        status = _status(error)
+        status = forms.refusal_status(error)
         return _page(request, uow, by, reference, "subcontractor", values, errors, status=status)
     return redirect_with(
         request,
@@ -247,11 +247,3 @@ def _holding(uow: UnitOfWork, by: Principal, reference: str) -> PackageCare:
     if not care.holder:
         raise NotFound(f"there is no care package {reference}")
     return care
-
-
-def _status(error: DomainError) -> int:
-    return 409 if isinstance(error, Conflict) else 400
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]

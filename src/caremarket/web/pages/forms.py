@@ -12,6 +12,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from caremarket.domain.errors import Conflict, DomainError
+
 NOTE_LENGTH = 500  # as the API allows a decline's note
 LONG_NOTE_LENGTH = 1000  # as the API allows for hand-backs, changes and decisions
 MOST_HOURS = Decimal(100_000)  # spare hours a week, as the API allows (7 digits, 2 places)
@@ -43,13 +45,13 @@ def date_field(
             errors[key] = f"Enter {what}"
         return None
     if not all(parts):
-        errors[key] = f"{_capital(what)} must include a day, month and year"
+        errors[key] = f"{sentence(what)} must include a day, month and year"
         return None
     try:
         day, month, year = (int(p) for p in parts)
         return date(year, month, day)
     except (ValueError, OverflowError):
-        errors[key] = f"{_capital(what)} must be a real date, like 27 3 2026"
+        errors[key] = f"{sentence(what)} must be a real date, like 27 3 2026"
         return None
 
 
@@ -64,13 +66,13 @@ def money_field(
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        errors[name] = f"{_capital(what)} must be an amount in pounds, like 18.50"
+        errors[name] = f"{sentence(what)} must be an amount in pounds, like 18.50"
         return None
     if not amount.is_finite() or amount <= 0:
-        errors[name] = f"{_capital(what)} must be more than £0"
+        errors[name] = f"{sentence(what)} must be more than £0"
         return None
     if not _in_hundredths(amount):
-        errors[name] = f"{_capital(what)} must be in pounds and pence, like 18.50"
+        errors[name] = f"{sentence(what)} must be in pounds and pence, like 18.50"
         return None
     return amount
 
@@ -102,13 +104,13 @@ def hours_field(
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        errors[name] = f"{_capital(what)} must be a number, like 20 or 7.5"
+        errors[name] = f"{sentence(what)} must be a number, like 20 or 7.5"
         return None
     if not amount.is_finite() or amount <= 0:
-        errors[name] = f"{_capital(what)} must be more than 0"
+        errors[name] = f"{sentence(what)} must be more than 0"
         return None
     if amount >= MOST_HOURS or not _in_hundredths(amount):
-        errors[name] = f"{_capital(what)} must be a number of hours, like 20 or 7.5"
+        errors[name] = f"{sentence(what)} must be a number of hours, like 20 or 7.5"
         return None
     return amount
 
@@ -127,7 +129,7 @@ def whole_number_field(
         errors[name] = f"Enter {what}"
         return None
     if not (text.isascii() and text.isdigit()) or len(text) > 9 or not low <= int(text) <= high:
-        errors[name] = f"{_capital(what)} must be a whole number from {low} to {high}"
+        errors[name] = f"{sentence(what)} must be a whole number from {low} to {high}"
         return None
     return int(text)
 
@@ -146,7 +148,7 @@ def text_field(
         errors[name] = f"Enter {what}"
         return None
     if len(text) > length:
-        errors[name] = f"{_capital(what)} must be {length} characters or fewer"
+        errors[name] = f"{sentence(what)} must be {length} characters or fewer"
         return None
     return text
 
@@ -166,7 +168,7 @@ def note_field(
 ) -> str:
     note = values.get(name, "").strip()
     if len(note) > length:
-        errors[name] = f"{_capital(what)} must be {length} characters or fewer"
+        errors[name] = f"{sentence(what)} must be {length} characters or fewer"
     return note
 
 
@@ -178,5 +180,11 @@ def _in_hundredths(amount: Decimal) -> bool:
         return False
 
 
-def _capital(text: str) -> str:
+def sentence(text: str) -> str:
+    """A message begun with a capital, as the error summary shows it."""
     return text[:1].upper() + text[1:]
+
+
+def refusal_status(error: DomainError) -> int:
+    """A refused form: 409 when things as they stand refuse it, else 400 (what was sent)."""
+    return 409 if isinstance(error, Conflict) else 400

@@ -195,7 +195,7 @@ def _answer(
         return _page(request, uow, by, reference, values, errors, status=409)
     except DomainError as error:
         field = next((f for kind, f in (fields or {}).items() if isinstance(error, kind)), OFFER)
-        errors[field] = _sentence(str(error))
+        errors[field] = forms.sentence(str(error))
         return _page(request, uow, by, reference, values, errors, status=400)
     return done(sourcing)
 
@@ -227,7 +227,3 @@ def _page(
         rounds = sourcing_views.sourcing_history(uow, reference, viewer=by.actor)
         context["mine"] = [o for r in rounds for o in r.offers]
     return render(request, "offers/offer.html", context, status_code=status)
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import BROKERS
 from caremarket.domain.discharge import BRIDGE_DAYS
-from caremarket.domain.errors import Conflict, DomainError, NotFound
+from caremarket.domain.errors import DomainError, NotFound
 from caremarket.services import brokerage, discharges, market
 from caremarket.services.accounts import Principal
 from caremarket.services.ports import UnitOfWork
@@ -51,7 +51,9 @@ def start_sourcing(
         return render_package(request, uow, by, reference, errors=errors, status=400)
     except DomainError as error:
         errors = {ACTIONS: f"{reference} was not sourced: {error}"}
-        return render_package(request, uow, by, reference, errors=errors, status=_status(error))
+        return render_package(
+            request, uow, by, reference, errors=errors, status=forms.refusal_status(error)
+        )
     return redirect_with(
         request, f"/packages/{reference}", f"Sourcing started for {reference}", told(sourcing)
     )
@@ -94,7 +96,9 @@ def place_bridging(
         raise
     except DomainError as error:
         errors[PLACING] = f"Bridging care was not placed: {error}"
-        return _bridging(request, uow, by, reference, values, errors, status=_status(error))
+        return _bridging(
+            request, uow, by, reference, values, errors, status=forms.refusal_status(error)
+        )
     return redirect_with(
         request,
         f"/packages/{reference}",
@@ -118,7 +122,9 @@ def end_bridging(
         raise
     except DomainError as error:
         errors[ACTIONS] = f"Bridging care was not ended: {error}"
-        return render_package(request, uow, by, reference, values, errors, status=_status(error))
+        return render_package(
+            request, uow, by, reference, values, errors, status=forms.refusal_status(error)
+        )
     heading = f"Bridging care for {reference} ends on {formats.day(on)}"
     return redirect_with(request, f"/packages/{reference}", heading)
 
@@ -148,7 +154,9 @@ def direct_payment(
         raise
     except DomainError as error:
         errors[PLACING] = f"Nothing was changed: {error}"
-        return _direct_payment(request, uow, by, reference, values, errors, status=_status(error))
+        return _direct_payment(
+            request, uow, by, reference, values, errors, status=forms.refusal_status(error)
+        )
     return redirect_with(
         request,
         f"/packages/{reference}",
@@ -202,7 +210,3 @@ def _form_context(
         "errors": errors or {},
         "section_id": PLACING,
     }
-
-
-def _status(error: DomainError) -> int:
-    return 409 if isinstance(error, Conflict) else 400

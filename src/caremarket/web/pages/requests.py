@@ -122,7 +122,7 @@ def record_request(
         return _page(request, uow, values, errors, status=400)
     except DomainError as error:
         field = next((f for kind, f in FIELDS.items() if isinstance(error, kind)), REQUEST)
-        errors[field] = _sentence(str(error))
+        errors[field] = forms.sentence(str(error))
         return _page(request, uow, values, errors, status=400)
     return redirect_with(
         request,
@@ -160,7 +160,3 @@ def _context(request: Request, uow: UnitOfWork) -> dict[str, Any]:
         "today": datetime.now(request.app.state.settings.zone).date(),
         "request_id": REQUEST,
     }
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
