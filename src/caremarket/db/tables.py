@@ -499,3 +499,149 @@ application_memberships = Table(
     Column("application_id", ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
     Column("membership_id", ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+# Terms and contracts: a vehicle's term (initial period and optional extensions, each decided
+# once), and the contracts awarded under it — a provider's place in a lot on one
+# commissioner's local terms (its rate card), with obligations and dated variations.
+vehicle_terms = Table(
+    "vehicle_terms",
+    metadata,
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True),
+    Column("starts_on", Date, nullable=False),
+    Column("initial_months", Integer, nullable=False),
+    Column("extension_months", JSON, nullable=False),  # [12, 12]: two optional years
+    Column("set_at", UtcDateTime, nullable=False),
+    Column("set_by", String(254), nullable=False),
+    CheckConstraint("initial_months > 0", name="initial_months_positive"),
+)
+
+vehicle_extensions = Table(
+    "vehicle_extensions",
+    metadata,
+    Column("vehicle_id", ForeignKey("vehicles.id", ondelete="CASCADE"), primary_key=True),
+    Column("option", Integer, primary_key=True),  # the first extension is option 1
+    Column("taken", Boolean, nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("decided_by", String(254), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(64), nullable=False, unique=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),  # local terms
+    Column("lot_id", ForeignKey("lots.id"), nullable=False, index=True),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False, index=True),
+    Column("rate_card_id", ForeignKey("rate_cards.id")),
+    Column("payment_rules", String(200), nullable=False),
+    Column("accept_within_hours", Numeric(6, 2), nullable=False),
+    Column("ecm_compliance_percent", SHARE, nullable=False),
+    Column("open_book", Boolean, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("initial_months", Integer, nullable=False),
+    Column("extension_months", JSON, nullable=False),
+    Column("awarded_on", Date, nullable=False),
+    Column("tender_id", ForeignKey("tenders.id")),  # the tender it was awarded from, if any
+    Column("ended_on", Date),  # ended early (a provider removed, a contract terminated)
+    Column("end_reason", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(254), nullable=False),
+    UniqueConstraint("commissioner_id", "lot_id", "provider_id", "starts_on"),
+    CheckConstraint("initial_months > 0", name="initial_months_positive"),
+    CheckConstraint("ended_on IS NULL OR ended_on >= starts_on", name="ends_after_start"),
+)
+
+contract_variations = Table(
+    "contract_variations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contract_id", ForeignKey("contracts.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),  # "uplift" or "extension"
+    Column("percent", Numeric(6, 3)),  # an uplift's
+    Column("effective_from", Date),  # an uplift's
+    Column("option", Integer),  # an extension's
+    Column("taken", Boolean),  # an extension's
+    Column("agreed_on", Date, nullable=False),
+    Column("agreed_by", String(254), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Index("ix_contract_variations_contract", "contract_id", "agreed_on"),
+    CheckConstraint(
+        "(kind = 'uplift' AND percent IS NOT NULL AND effective_from IS NOT NULL"
+        " AND option IS NULL AND taken IS NULL)"
+        " OR (kind = 'extension' AND option IS NOT NULL AND taken IS NOT NULL"
+        " AND percent IS NULL AND effective_from IS NULL)",
+        name="kind_fields",
+    ),
+)
+
+
+# Tenders: an evaluation model (criteria and weights, as data) applied to the bids for a
+# vehicle's lots; each evaluator's marks kept beside the moderated mark; gates; awards by lot.
+tenders = Table(
+    "tenders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("vehicle_id", ForeignKey("vehicles.id"), nullable=False),
+    Column("model", JSON, nullable=False),  # domain/evaluation.py writes and reads it
+    Column("abnormally_low_below", MONEY),  # the cost-of-care model's hourly rate
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(254), nullable=False),
+)
+
+tender_bids = Table(
+    "tender_bids",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tender_id", ForeignKey("tenders.id", ondelete="CASCADE"), nullable=False),
+    Column("lot_id", ForeignKey("lots.id"), nullable=False),
+    Column("bidder", String(200), nullable=False),
+    Column("provider_id", ForeignKey("providers.id")),  # once the bidder is a known provider
+    Column("hourly_rate", MONEY, nullable=False),
+    Column("gates", JSON, nullable=False),  # {criterion: {"passed": bool, "reason": str}}
+    Column("low_price_accepted", Text),  # why an abnormally low price was accepted
+    Column("entered_at", UtcDateTime, nullable=False),
+    Column("entered_by", String(254), nullable=False),
+    UniqueConstraint("tender_id", "lot_id", "bidder"),
+    CheckConstraint("hourly_rate > 0", name="rate_positive"),
+)
+
+tender_marks = Table(
+    "tender_marks",
+    metadata,
+    Column("bid_id", ForeignKey("tender_bids.id", ondelete="CASCADE"), primary_key=True),
+    Column("criterion", String(32), primary_key=True),
+    Column("evaluator", String(254), primary_key=True),
+    Column("mark", Integer, nullable=False),
+    Column("marked_at", UtcDateTime, nullable=False),
+    CheckConstraint("mark >= 0 AND mark <= 10", name="mark_on_a_scale"),
+)
+
+tender_moderations = Table(
+    "tender_moderations",
+    metadata,
+    Column("bid_id", ForeignKey("tender_bids.id", ondelete="CASCADE"), primary_key=True),
+    Column("criterion", String(32), primary_key=True),
+    Column("mark", Integer, nullable=False),
+    Column("agreed_at", UtcDateTime, nullable=False),
+    Column("agreed_by", String(254), nullable=False),
+    Column("note", Text, nullable=False),
+    CheckConstraint("mark >= 0 AND mark <= 10", name="mark_on_a_scale"),
+)
+
+tender_awards = Table(
+    "tender_awards",
+    metadata,
+    Column("tender_id", ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
+    Column("lot_id", ForeignKey("lots.id"), primary_key=True),
+    Column("awarded_bidders", StringTuple, nullable=False),  # including ties decided
+    Column("tie_decision", Text),  # why, where a tie at the cut-off was decided
+    Column("awarded_on", Date, nullable=False),
+    Column("awarded_at", UtcDateTime, nullable=False),
+    Column("awarded_by", String(254), nullable=False),
+)
