@@ -388,6 +388,30 @@ def report_market_share(
     run_report("market_share", commissioner, on, fmt, out, db, by=by.value)
 
 
+@report_app.command("vehicle-use")
+def report_vehicle_use(
+    vehicle: Annotated[str, typer.Option("--vehicle", "-v", help="The vehicle's code.")],
+    on: OnOption = None,
+    fmt: FormatOption = ReportFormat.TABLE,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Vehicle use: each commissioner's call-offs from a shared vehicle, at its own rates."""
+    from caremarket.reports import render
+    from caremarket.services import reports
+
+    settings = settings_for(db)
+    day = on.date() if on else datetime.now(settings.zone).date()
+    if fmt is ReportFormat.XLSX:
+        needs_a_file(out)
+    with users_errors():
+        table = reports.vehicle_use(unit_of_work(settings), vehicle=vehicle, on=day)
+    if fmt is ReportFormat.XLSX:
+        write_report(render.as_xlsx(table), out)
+    else:
+        write_report(render.as_text(table) if fmt is ReportFormat.TABLE else render.as_csv(table), out)
+
+
 users_app = typer.Typer(help="People's accounts for the web pages.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens for other systems (ECM, finance).", no_args_is_help=True)
 app.add_typer(users_app, name="users")

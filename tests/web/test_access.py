@@ -22,6 +22,7 @@ SAMPLE_PATH_VALUES = {
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},
     "/api/reports/{name}": {"commissioner": "HFD", "on": "2017-08-01"},
+    "/api/reports/vehicle-use": {"vehicle": "HFD-DPS", "on": "2017-08-01"},
 }
 
 
