@@ -409,7 +409,9 @@ def report_vehicle_use(
     if fmt is ReportFormat.XLSX:
         write_report(render.as_xlsx(table), out)
     else:
-        write_report(render.as_text(table) if fmt is ReportFormat.TABLE else render.as_csv(table), out)
+        write_report(
+            render.as_text(table) if fmt is ReportFormat.TABLE else render.as_csv(table), out
+        )
 
 
 users_app = typer.Typer(help="People's accounts for the web pages.", no_args_is_help=True)

@@ -114,7 +114,10 @@ def test_reports_come_out_as_csv_and_xlsx(uow):
 
 def test_both_presets_share_one_database(uow):
     summary = load_preset(uow, "all", by=AN_ADMIN, now=A_MOMENT)
-    assert summary.commissioners == ("HFD", "LCC", "ELRCCG", "WLCCG")
+    assert summary.commissioners == (
+        *("HFD", "LCC", "ELRCCG", "WLCCG"),
+        *("LIV", "KNO", "SEF", "STH", "HAL", "WIR", "CMICB"),
+    )
     table = reports.zone_demand(uow, commissioner="HFD", on=date(2017, 4, 1))
     assert table.value("Total O pathway", "Clients") == 768
 
@@ -134,8 +137,8 @@ def test_an_unknown_preset_is_refused():
 
 def test_each_preset_sets_its_councils_sourcing_policy(uow):
     summary = load_preset(uow, "all", by=AN_ADMIN, now=A_MOMENT)
-    assert summary.policies == ("HFD: herefordshire", "LCC: leicestershire")
-    assert "sourcing policy HFD: herefordshire, LCC: leicestershire" in str(summary)
+    assert summary.policies[:3] == ("HFD: herefordshire", "LCC: leicestershire", "LIV: liverpool")
+    assert "sourcing policy HFD: herefordshire, LCC: leicestershire, LIV: liverpool" in str(summary)
     listed = {c.code: c.policy for c in list_policies(uow)}
     assert listed["HFD"] is not None and listed["HFD"].code == "herefordshire"
     assert listed["LCC"] is not None and listed["LCC"].code == "leicestershire"

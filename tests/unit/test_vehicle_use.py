@@ -54,17 +54,25 @@ def market():
     for lot in lots.values():
         lot.admit(x, Tier.APPROVED)
     lots["WIR"].admit(y, Tier.APPROVED)
-    shared = Vehicle("LCR", "Shared FPS", VehicleKind.DPS, [wirral, halton, icb],
-                     lots=list(lots.values()))
+    shared = Vehicle(
+        "LCR", "Shared FPS", VehicleKind.DPS, [wirral, halton, icb], lots=list(lots.values())
+    )
     elsewhere = Lot("OTHER", "Another vehicle's lot", zones=[zones["WIR"]])
     elsewhere.admit(y, Tier.APPROVED)
 
     def package(reference, owner, provider, visits, lot, **overrides):
         person = Person(owner, "P-1", "CH41 1AA")
         return a_care_package(
-            reference=reference, commissioner=owner, zone=zones[owner.code], service=care,
-            person=person, pattern=parse_pattern(visits), provider=provider, lot=lot,
-            start_on=date(2019, 10, 1), **overrides,
+            reference=reference,
+            commissioner=owner,
+            zone=zones[owner.code],
+            service=care,
+            person=person,
+            pattern=parse_pattern(visits),
+            provider=provider,
+            lot=lot,
+            start_on=date(2019, 10, 1),
+            **overrides,
         )
 
     packages = [
@@ -90,23 +98,44 @@ def run(market):
 def test_each_commissioner_is_shown_at_its_own_rates(market) -> None:
     table = run(market)
     assert table.row("Wirral Council").cells[1:] == (
-        2, 1, Decimal(21), Decimal("336.00"), Decimal("17472.00"), 2, Decimal(60),
+        2,
+        1,
+        Decimal(21),
+        Decimal("336.00"),
+        Decimal("17472.00"),
+        2,
+        Decimal(60),
     )
     assert table.row("Halton Borough Council").cells[1:] == (
-        1, 1, Decimal(14), Decimal("252.00"), Decimal("13104.00"), 1, Decimal(40),
+        1,
+        1,
+        Decimal(14),
+        Decimal("252.00"),
+        Decimal("13104.00"),
+        1,
+        Decimal(40),
     )
 
 
 def test_the_total_counts_each_person_and_provider_once(market) -> None:
     assert run(market).totals.cells == (
-        "Total", 3, 2, Decimal(35), Decimal("588.00"), Decimal("30576.00"), 2, Decimal(100),
+        "Total",
+        3,
+        2,
+        Decimal(35),
+        Decimal("588.00"),
+        Decimal("30576.00"),
+        2,
+        Decimal(100),
     )
 
 
 def test_a_commissioner_that_has_called_off_nothing_has_a_row_of_noughts(market) -> None:
     table = run(market)
     assert [row.cells[0] for row in table.rows] == [
-        "Halton Borough Council", "NHS partner", "Wirral Council",
+        "Halton Borough Council",
+        "NHS partner",
+        "Wirral Council",
     ]
     assert table.row("NHS partner").cells[1:] == (0, 0, 0, 0, 0, 0, 0)
 
@@ -114,7 +143,9 @@ def test_a_commissioner_that_has_called_off_nothing_has_a_row_of_noughts(market)
 def test_the_report_is_titled_by_the_vehicle_and_comes_out_as_csv(market) -> None:
     table = run(market)
     assert (table.title, table.commissioner, table.on) == (
-        "Use of LCR by commissioner", "Shared FPS", ON,
+        "Use of LCR by commissioner",
+        "Shared FPS",
+        ON,
     )
     assert as_csv(table).splitlines()[-1] == "Total,3,2,35,588,30576,2,100"
 
@@ -122,5 +153,6 @@ def test_the_report_is_titled_by_the_vehicle_and_comes_out_as_csv(market) -> Non
 def test_a_commissioner_calling_off_without_a_rate_card_is_refused(market) -> None:
     shared, packages, cards, care = market
     with pytest.raises(NoRate, match="Halton Borough Council has no rate card"):
-        vehicle_use(packages, vehicle=shared, cards={"WIR": cards["WIR"]},
-                    services={"ECH": care}, on=ON)
+        vehicle_use(
+            packages, vehicle=shared, cards={"WIR": cards["WIR"]}, services={"ECH": care}, on=ON
+        )

@@ -98,4 +98,6 @@ def test_vehicle_use_of_an_unknown_vehicle_is_an_error_in_the_form(client: TestC
     page = client.get("/reports/vehicle-use", params={"vehicle": "NOPE"})
     assert page.status_code == 400
     assert "Choose a vehicle from the list" in page.text
-    assert client.get("/reports/vehicle-use/download", params={"vehicle": "NOPE"}).status_code == 400
+    assert (
+        client.get("/reports/vehicle-use/download", params={"vehicle": "NOPE"}).status_code == 400
+    )

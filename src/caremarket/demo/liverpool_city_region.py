@@ -105,58 +105,61 @@ CASELOADS = {
     "WIR": (36, 315),
 }
 # Each council's zones: code, name and the postcode districts whose sectors (those mostly
-# in the council's area) it holds. Every sector of the council falls in one zone.
+# in the council's area) it holds, separated by spaces. Each of the council's sectors is in
+# exactly one zone.
 ZONES = {
     "LIV": (
-        ("LIV-N", "Liverpool North", ("L4", "L5", "L9", "L10", "L11", "L12", "L20", "L28")),
-        ("LIV-C", "Liverpool Central", ("L1", "L2", "L3", "L6", "L7", "L8", "L13", "L14",
-                                        "L15", "L67", "L69", "L70", "L74")),
-        ("LIV-S", "Liverpool South", ("L16", "L17", "L18", "L19", "L24", "L25", "L27")),
+        ("LIV-N", "Liverpool North", "L4 L5 L9 L10 L11 L12 L20 L28"),
+        ("LIV-C", "Liverpool Central", "L1 L2 L3 L6 L7 L8 L13 L14 L15 L67 L69 L70 L74"),
+        ("LIV-S", "Liverpool South", "L16 L17 L18 L19 L24 L25 L27"),
     ),
     "KNO": (
-        ("KNO-N", "Knowsley North (Kirkby)", ("L10", "L32", "L33", "L70")),
-        ("KNO-S", "Knowsley South (Huyton, Prescot, Halewood)",
-         ("L14", "L16", "L25", "L26", "L28", "L34", "L35", "L36")),
+        ("KNO-N", "Knowsley North (Kirkby)", "L10 L32 L33 L70"),
+        ("KNO-S", "Knowsley South (Huyton, Prescot, Halewood)", "L14 L16 L25 L26 L28 L34 L35 L36"),
     ),
     "SEF": (
-        ("SEF-N", "Southport and Formby", ("PR8", "PR9", "L37", "L38")),
-        ("SEF-S", "South Sefton", ("L9", "L10", "L20", "L21", "L22", "L23", "L29", "L30",
-                                   "L31", "L68", "L71", "L72", "L75", "L80")),
+        ("SEF-N", "Southport and Formby", "PR8 PR9 L37 L38"),
+        ("SEF-S", "South Sefton", "L9 L10 L20 L21 L22 L23 L29 L30 L31 L68 L71 L72 L75 L80"),
     ),
     "STH": (
-        ("STH-C", "St Helens Central and South", ("WA9", "WA10", "L34", "L35")),
-        ("STH-N", "St Helens North and East", ("WA2", "WA3", "WA5", "WA11", "WA12", "WN4",
-                                                "WN5")),
+        ("STH-C", "St Helens Central and South", "WA9 WA10 L34 L35"),
+        ("STH-N", "St Helens North and East", "WA2 WA3 WA5 WA11 WA12 WN4 WN5"),
     ),
     "HAL": (
-        ("HAL-W", "Widnes", ("WA8", "WA88", "L24")),
-        ("HAL-R", "Runcorn", ("WA4", "WA7")),
+        ("HAL-W", "Widnes", "WA8 WA88 L24"),
+        ("HAL-R", "Runcorn", "WA4 WA7"),
     ),
     "WIR": (
-        ("WIR-E", "Wallasey and Birkenhead", ("CH25", "CH26", "CH27", "CH28", "CH29", "CH30",
-                                              "CH31", "CH32", "CH41", "CH42", "CH43", "CH44",
-                                              "CH45")),
-        ("WIR-W", "West Wirral", ("CH46", "CH47", "CH48", "CH49", "CH60", "CH61")),
-        ("WIR-S", "South Wirral", ("CH62", "CH63", "CH64", "CH65")),
+        (
+            "WIR-E",
+            "Wallasey and Birkenhead",
+            "CH25 CH26 CH27 CH28 CH29 CH30 CH31 CH32 CH41 CH42 CH43 CH44 CH45",
+        ),
+        ("WIR-W", "West Wirral", "CH46 CH47 CH48 CH49 CH60 CH61"),
+        ("WIR-S", "South Wirral", "CH62 CH63 CH64 CH65"),
     ),
 }
 # The providers (fictitious) and their places in the councils' lots: admitted once, each
 # serves several councils.
 MEMBERSHIPS: dict[str, dict[str, Tier]] = {
-    "Otterspool Promenade Care": {"LIV": Tier.PREFERRED, "SEF": Tier.APPROVED,
-                                  "WIR": Tier.APPROVED},
-    "Calderstones Care at Home": {"LIV": Tier.PREFERRED, "KNO": Tier.APPROVED,
-                                  "STH": Tier.APPROVED},
+    "Otterspool Promenade Care": {
+        "LIV": Tier.PREFERRED,
+        "SEF": Tier.APPROVED,
+        "WIR": Tier.APPROVED,
+    },
+    "Calderstones Care at Home": {
+        "LIV": Tier.PREFERRED,
+        "KNO": Tier.APPROVED,
+        "STH": Tier.APPROVED,
+    },
     "Croxteth Park Support": {"LIV": Tier.APPROVED, "KNO": Tier.APPROVED},
     "Crosby Strand Care": {"SEF": Tier.APPROVED, "LIV": Tier.APPROVED},
     "Formby Pinewoods Support": {"SEF": Tier.APPROVED, "KNO": Tier.APPROVED},
     "Sankey Canal Support Services": {"HAL": Tier.LEAD, "STH": Tier.APPROVED},
-    "Hale Lighthouse Care": {"HAL": Tier.SUBCONTRACTOR, "LIV": Tier.APPROVED,
-                             "STH": Tier.APPROVED},
+    "Hale Lighthouse Care": {"HAL": Tier.SUBCONTRACTOR, "LIV": Tier.APPROVED, "STH": Tier.APPROVED},
     "Bidston Windmill Care": {"WIR": Tier.APPROVED},
     "Thurstaston Hill Care": {"WIR": Tier.APPROVED, "SEF": Tier.APPROVED},
-    "Speke Hall Gardens Care": {"KNO": Tier.APPROVED, "STH": Tier.APPROVED,
-                                "WIR": Tier.APPROVED},
+    "Speke Hall Gardens Care": {"KNO": Tier.APPROVED, "STH": Tier.APPROVED, "WIR": Tier.APPROVED},
 }
 HALTON_LEAD = "Sankey Canal Support Services"
 
@@ -167,7 +170,10 @@ def build(services: dict[str, ServiceType], seed: int = 2019) -> Preset:
     councils = {code: Commissioner(code, name) for code, name, *_ in COUNCILS}
     icb = Commissioner(ICB, "NHS Cheshire and Merseyside ICB", CommissionerKind.ICB)
     preset = Preset(
-        NAME, [*councils.values(), icb], REPORT_ON, dict(services),
+        NAME,
+        [*councils.values(), icb],
+        REPORT_ON,
+        dict(services),
         postcodes=read_postcodes(POSTCODE_FILE),
         policies={code: policy for code, _name, _lad, policy, _from in COUNCILS},
     )
@@ -188,8 +194,7 @@ def build(services: dict[str, ServiceType], seed: int = 2019) -> Preset:
             (row for row in preset.postcodes if row["lad_code"] == lad), zones[code]
         )
         caseload = Caseload(preset, council, rng, where, starts_from=draws_from)
-        _packages(caseload, zones[code], vehicle.lot(lot_code(code)), extra_care,
-                  *CASELOADS[code])
+        _packages(caseload, zones[code], vehicle.lot(lot_code(code)), extra_care, *CASELOADS[code])
         _requests(caseload, zones[code], extra_care)
     return preset
 
@@ -204,7 +209,7 @@ def _zones(council: Commissioner, sectors: list[str]) -> list[Zone]:
     held: list[list[str]] = [[] for _ in named]
     for sector in sectors:
         district = sector.split(" ")[0]
-        places = [i for i, (_c, _n, districts) in enumerate(named) if district in districts]
+        places = [i for i, (_c, _n, districts) in enumerate(named) if district in districts.split()]
         if len(places) != 1:
             raise AssertionError(f"sector {sector} of {council.code} is in {len(places)} zones")
         held[places[0]].append(sector)
@@ -214,20 +219,34 @@ def _zones(council: Commissioner, sectors: list[str]) -> list[Zone]:
     ]
 
 
-def _vehicle(councils: dict[str, Commissioner], zones: dict[str, list[Zone]],
-             service: ServiceType, providers: list[Provider]) -> Vehicle:
-    vehicle = Vehicle(VEHICLE, "Liverpool City Region extra care housing flexible purchasing"
-                      " system", VehicleKind.DPS, commissioners=list(councils.values()),
-                      starts_on=STARTS_ON)
+def _vehicle(
+    councils: dict[str, Commissioner],
+    zones: dict[str, list[Zone]],
+    service: ServiceType,
+    providers: list[Provider],
+) -> Vehicle:
+    vehicle = Vehicle(
+        VEHICLE,
+        "Liverpool City Region extra care housing flexible purchasing system",
+        VehicleKind.DPS,
+        commissioners=list(councils.values()),
+        starts_on=STARTS_ON,
+    )
     by_name = {p.name: p for p in providers}
     for code, name, _lad, _policy, draws_from in COUNCILS:
-        lot = Lot(lot_code(code), f"Extra care housing: {name}", zones=list(zones[code]),
-                  services=[service], min_providers=1)
+        lot = Lot(
+            lot_code(code),
+            f"Extra care housing: {name}",
+            zones=list(zones[code]),
+            services=[service],
+            min_providers=1,
+        )
         # Leads and preferred first, subcontractors after their lead.
         members = sorted(
             ((provider, tiers[code]) for provider, tiers in MEMBERSHIPS.items() if code in tiers),
-            key=lambda pair: [Tier.LEAD, Tier.PREFERRED, Tier.APPROVED,
-                              Tier.SUBCONTRACTOR].index(pair[1]),
+            key=lambda pair: [Tier.LEAD, Tier.PREFERRED, Tier.APPROVED, Tier.SUBCONTRACTOR].index(
+                pair[1]
+            ),
         )
         for provider, tier in members:
             lead = by_name[HALTON_LEAD] if tier is Tier.SUBCONTRACTOR else None
@@ -236,8 +255,9 @@ def _vehicle(councils: dict[str, Commissioner], zones: dict[str, list[Zone]],
     return vehicle
 
 
-def _packages(caseload: Caseload, zones: list[Zone], lot: Lot, service: ServiceType,
-              people: int, hours: int) -> None:
+def _packages(
+    caseload: Caseload, zones: list[Zone], lot: Lot, service: ServiceType, people: int, hours: int
+) -> None:
     """``people`` active packages across the council's zones, ``hours`` a week in all, each
     with a provider of the council's lot (not a subcontractor: Halton's lead holds them)."""
     rng = caseload.rng
@@ -257,12 +277,12 @@ def _packages(caseload: Caseload, zones: list[Zone], lot: Lot, service: ServiceT
 def _requests(caseload: Caseload, zones: list[Zone], service: ServiceType) -> None:
     """Requests for care recorded on the report's day, to be sourced by a broker."""
     for n in range(REQUESTED):
-        package = caseload.add(zones[n % len(zones)], service, visits(caseload.rng,
-                                                                       most_minutes=20 * 60))
+        package = caseload.add(
+            zones[n % len(zones)], service, visits(caseload.rng, most_minutes=20 * 60)
+        )
         package.status = PackageStatus.REQUESTED
         package.start_on = REPORT_ON + timedelta(days=7 + n)
 
 
 def _joint(council: Commissioner) -> tuple[FundingShare, ...]:
     return (FundingShare(council.code, Decimal(50)), FundingShare(ICB, Decimal(50)))
-

@@ -101,8 +101,9 @@ class _Tally:
         self.weekly_value += other.weekly_value
         self.providers |= other.providers
 
-    def figures(self, all_minutes: int) -> tuple[str, int, int, Decimal, Decimal, Decimal, int,
-                                                 Decimal]:
+    def figures(
+        self, all_minutes: int
+    ) -> tuple[str, int, int, Decimal, Decimal, Decimal, int, Decimal]:
         share = Decimal(self.minutes * 100) / all_minutes if all_minutes else Decimal(0)
         return (
             self.name,

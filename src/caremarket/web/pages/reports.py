@@ -47,7 +47,9 @@ def vehicle_use_download(request: Request, uow: UowDep, format: str = "csv") -> 
     if chosen["errors"]:
         return render(request, "reports/vehicle_use.html", chosen, status_code=400)
     return report_files.download(
-        chosen["table"], name=VEHICLE_USE, commissioner=chosen["values"]["vehicle"],
+        chosen["table"],
+        name=VEHICLE_USE,
+        commissioner=chosen["values"]["vehicle"],
         file_format=format,
     )
 
