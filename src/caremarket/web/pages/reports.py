@@ -1,4 +1,5 @@
-"""Reports: zone demand and market share for a commissioner on a day, as pages, CSV and Excel."""
+"""Reports: zone demand and market share for a commissioner on a day, and vehicle use for a
+vehicle, as pages, CSV and Excel."""
 
 from __future__ import annotations
 
