@@ -460,11 +460,11 @@ def summary_of(contract: Contract, *, on: date) -> ContractSummary:
         decide_by=due.decide_by if due else None,
         status=contract.status_on(on),
         on=on,
-        uplift_percent=contract.uplift_percent_on(on),
+        uplift_percent=_plain(contract.uplift_percent_on(on)),
         rate_card=contract.rate_card,
         payment_rules=contract.payment_rules,
-        accept_within_hours=contract.obligations.accept_within_hours,
-        ecm_compliance_percent=contract.obligations.ecm_compliance_percent,
+        accept_within_hours=_plain(contract.obligations.accept_within_hours),
+        ecm_compliance_percent=_plain(contract.obligations.ecm_compliance_percent),
         open_book=contract.obligations.open_book,
         awarded_on=contract.awarded_on,
         tender_id=contract.tender_id,
@@ -500,6 +500,11 @@ def _vary(
         return summary_of(contract, on=_today(now))
 
 
+def _plain(value: Decimal) -> Decimal:
+    """Without trailing zeros or an exponent: 3.5 for 3.500, 100 for 1E+2."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+
+
 def _today(now: datetime) -> date:
     return now.astimezone(LONDON).date()
 
@@ -524,7 +529,7 @@ def _variation(variation: RateUplift | Extension) -> VariationSummary:
             variation.agreed_on,
             variation.by,
             variation.reason,
-            percent=variation.percent,
+            percent=_plain(variation.percent),
             effective_from=variation.effective_from,
         )
     return VariationSummary(
