@@ -375,12 +375,14 @@ def contract_register(
     """Contracts vehicle by vehicle and lot by lot, with their status on `on`; a provider sees
     its own. `expiring_before`: those not yet over on `on` whose end, as things stand, comes
     before that date."""
+    own = None
+    if viewer.role is Role.PROVIDER:
+        if viewer.provider_id is None:
+            raise NotFound("the provider this account acts for no longer exists")
+        own = viewer.provider_id
     with uow:
         found = uow.contracts.search(
-            commissioner=commissioner,
-            provider=provider,
-            provider_id=viewer.provider_id if viewer.role is Role.PROVIDER else None,
-            vehicle=vehicle,
+            commissioner=commissioner, provider=provider, provider_id=own, vehicle=vehicle
         )
         if expiring_before is not None:
             found = [
