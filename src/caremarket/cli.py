@@ -703,3 +703,53 @@ def rehearse(
                 SqlUnitOfWork(make_session_factory(engine)), script, week=working_week()
             )
     sys.stdout.write(as_text(result))
+
+
+class RegisterFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+
+
+@app.command()
+def contracts(
+    commissioner: Annotated[
+        str | None, typer.Option("--commissioner", "-c", help="Only on this commissioner's terms.")
+    ] = None,
+    vehicle: Annotated[str | None, typer.Option(help="Only under this vehicle (its code).")] = None,
+    expiring_before: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Only those in force (or not started) ending before this."
+        ),
+    ] = None,
+    on: Annotated[
+        datetime | None,
+        typer.Option("--on", formats=["%Y-%m-%d"], help="Status and uplifts on (default: today)."),
+    ] = None,
+    fmt: Annotated[
+        RegisterFormat, typer.Option("--format", "-f", help="A table, or CSV.")
+    ] = RegisterFormat.TABLE,
+    db: DbOption = None,
+) -> None:
+    """The contract register: each contract's start, end as things stand, next extension and
+    its decide-by date, latest possible end, status and the uplift in force."""
+    from caremarket.reports import render
+    from caremarket.services import contracts as contract_register
+
+    settings = settings_for(db)
+    day = on.date() if on else datetime.now(settings.zone).date()
+    with users_errors():
+        rows = contract_register.contract_register(
+            unit_of_work(settings),
+            viewer=command_line_actor(),
+            on=day,
+            commissioner=commissioner,
+            vehicle=vehicle,
+            expiring_before=expiring_before.date() if expiring_before else None,
+        )
+    table = contract_register.register_table(
+        rows, on=day, whose=commissioner or "every commissioner"
+    )
+    write_report(
+        render.as_text(table) if fmt is RegisterFormat.TABLE else render.as_csv(table), None
+    )

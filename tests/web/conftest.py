@@ -3,7 +3,8 @@
 The database holds one commissioner, two packages in zone A (PKG-0001 awarded to Wyeside Home
 Care, PKG-0002 to Other Care), sixty requested packages without a provider in zone C
 (PKG-1001 to PKG-1060, to page through), a vehicle whose lot O-A has Wyeside as lead and Other
-Care as approved, a rate card, an audit entry for PKG-0001, and one account and one API token
+Care as approved, a rate card, a contract for each of the two (HFD-DPS-O-A-1 Wyeside's,
+HFD-DPS-O-A-2 Other Care's), an audit entry for PKG-0001, and one account and one API token
 for every role; the provider's are Wyeside's.
 """
 
@@ -21,9 +22,11 @@ from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.audit import entry
+from caremarket.domain.contracts import Term
 from caremarket.domain.market import Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import CarePackage, PackageStatus
-from caremarket.services import accounts, brokerage
+from caremarket.services import accounts, brokerage, contracts
+from caremarket.services.contracts import ContractAward
 from caremarket.web.app import create_app
 from tests.builders import a_care_package, a_lot, a_provider, a_rate_card, a_zone
 
@@ -62,6 +65,8 @@ def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
         uow.rate_cards.add(a_rate_card(mine.commissioner, mine.service))
         uow.commit()
     now = datetime.now(UTC)
+    for provider in ("Wyeside Home Care", "Other Care"):  # HFD-DPS-O-A-1 and -2
+        contracts.award_contract(uow, a_contract_award(provider), by=SETUP, now=now)
     with uow:
         uow.audit.record(
             entry(SETUP, now, "package imported", ("care package", "PKG-0001"), {"hours": "14"})
@@ -85,6 +90,18 @@ def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
         ).secret
     engine.dispose()
     return settings, tokens
+
+
+def a_contract_award(provider: str) -> ContractAward:
+    return ContractAward(
+        vehicle="HFD-DPS",
+        lot="O-A",
+        provider=provider,
+        commissioner="HFD",
+        term=Term.of_years(date(2017, 4, 1), 3, 1, 1),
+        rate_card="2017/18",
+        awarded_on=date(2017, 3, 1),
+    )
 
 
 def make_brokerage_market(

@@ -18,6 +18,7 @@ SAMPLE_PATH_VALUES = {
     "code": "HFD-DPS",
     "application_id": "1",
     "provider": "Wyeside Home Care",
+    "contract": "HFD-DPS-O-A-1",
 }
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from caremarket.db.brokerage import SqlNotifications, SqlSourcings
+from caremarket.db.contracts import SqlContracts, SqlTerms
 from caremarket.db.procurement import SqlAdmissions, SqlApplications
 from caremarket.db.repositories import (
     SqlAuditTrail,
@@ -54,6 +55,8 @@ class SqlUnitOfWork:
         self.notifications = SqlNotifications(session)
         self.admissions = SqlAdmissions(session)
         self.applications = SqlApplications(session)
+        self.terms = SqlTerms(session)
+        self.contracts = SqlContracts(session)
         return self
 
     def __exit__(

@@ -9,7 +9,8 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from caremarket.domain.audit import AuditEntry
-from caremarket.domain.market import Commissioner, Lot, Vehicle, Zone
+from caremarket.domain.contracts import Contract, ExtensionDecision, Term, Variation
+from caremarket.domain.market import Commissioner, Lot, Provider, Vehicle, Zone
 from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.policies import SourcingPolicy
@@ -178,6 +179,36 @@ class ApplicationRepository(Repository[Application], Protocol):
         """Newest first."""
 
 
+class TermBook(Protocol):
+    """Each vehicle's term and the decisions on its extension options."""
+
+    def find(self, vehicle: Vehicle) -> Term | None: ...
+    def set(self, vehicle: Vehicle, term: Term, *, at: datetime, by: str) -> None: ...
+    def decide(self, vehicle: Vehicle, decision: ExtensionDecision) -> None: ...
+
+
+class ContractRepository(Protocol):
+    def add(self, contract: Contract, *, at: datetime, by: str) -> None: ...
+    def add_variation(self, contract: Contract, variation: Variation, *, at: datetime) -> None: ...
+    def record_end(self, contract: Contract) -> None: ...
+    def find(self, reference: str) -> Contract | None: ...
+    def get(self, reference: str) -> Contract: ...
+    def search(
+        self,
+        *,
+        commissioner: str | None = None,
+        provider: str | None = None,
+        provider_id: int | None = None,
+        vehicle: str | None = None,
+    ) -> list[Contract]:
+        """Vehicle by vehicle, lot by lot, the earliest first."""
+
+    def count_in_lot(self, lot: Lot) -> int: ...
+    def awarded(
+        self, commissioner: Commissioner, lot: Lot, provider: Provider, starts_on: date
+    ) -> str | None: ...
+
+
 class Mailer(Protocol):
     """Sends one e-mail (an outside system: SMTP)."""
 
@@ -205,6 +236,8 @@ class UnitOfWork(Protocol):
     notifications: NotificationBox
     admissions: AdmissionBook
     applications: ApplicationRepository
+    terms: TermBook
+    contracts: ContractRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
