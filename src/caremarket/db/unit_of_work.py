@@ -16,6 +16,7 @@ from caremarket.db.repositories import (
     SqlRepository,
     SqlVehicleRepository,
 )
+from caremarket.db.tenders import SqlTenders
 from caremarket.domain.access import ApiToken, User
 from caremarket.domain.changes import ChangeProposal
 from caremarket.domain.discharge import Bridging
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
         self.notifications = SqlNotifications(session)
         self.admissions = SqlAdmissions(session)
         self.applications = SqlApplications(session)
+        self.tenders = SqlTenders(session)
         return self
 
     def __exit__(
