@@ -17,6 +17,7 @@ from caremarket.domain.tenders import (
     InvalidTenderEntry,
     LotAlreadyAwarded,
     LotNotAwardable,
+    TenderNotImported,
 )
 from caremarket.services import tenders
 from caremarket.services.ports import AuditFilter
@@ -24,7 +25,6 @@ from caremarket.services.tenders import (
     BidAlreadyEntered,
     EvaluationNotReady,
     TenderCodeTaken,
-    TenderNotImported,
 )
 from tests.integration.tender_market import (
     AWARDED_AT,

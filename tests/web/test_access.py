@@ -18,6 +18,9 @@ SAMPLE_PATH_VALUES = {
     "code": "HFD-DPS",
     "application_id": "1",
     "provider": "Wyeside Home Care",
+    "tender": "HFD-T1",
+    "lot": "O-A",
+    "bidder": "Wyeside Home Care",
 }
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},

@@ -40,6 +40,18 @@ class LotNotAwardable(Conflict):
     """The evaluation, as it stands, does not allow the award asked for."""
 
 
+class TenderNotImported(DomainError):
+    """A tender file refused, with every problem found; nothing of it was written."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        super().__init__(
+            f"nothing was imported: the tender file has {count} problem{'s' if count != 1 else ''}"
+            + "".join(f"\n{p}" for p in self.problems)
+        )
+
+
 class InvalidAward(DomainError):
     """The tie decision names the wrong bidders, or too many or too few, or gives no reason."""
 

@@ -36,24 +36,13 @@ from caremarket.domain.tenders import (
     Moderation,
     Tender,
     TenderBid,
+    TenderNotImported,
 )
 from caremarket.services.ports import UnitOfWork
 from caremarket.tenders.file import InvalidTenderFile, parse_tender
 
 TENDER = "tender"
 PENNY = Decimal("0.01")
-
-
-class TenderNotImported(DomainError):
-    """A tender file refused, with every problem found; nothing of it was written."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        super().__init__(
-            f"nothing was imported: the tender file has {count} problem{'s' if count != 1 else ''}"
-            + "".join(f"\n{p}" for p in self.problems)
-        )
 
 
 class TenderCodeTaken(Conflict):
