@@ -4,62 +4,26 @@ frozen once awarded, and who may see tenders at all."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-from fastapi.testclient import TestClient
 
-from caremarket.config import Settings
-from caremarket.db.engine import make_engine, make_session_factory
-from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Role
 from caremarket.domain.evaluation import model_to_data
-from caremarket.web.app import create_app
-from tests.integration.tender_market import EXAMPLE, VEHICLE, build_tender_market
+from tests.integration.tender_market import EXAMPLE, VEHICLE
 from tests.unit.test_evaluation import HAND_COMPUTED, MODEL
-from tests.web.conftest import bearer, make_market
-
-TOML = {"Content-Type": "application/toml"}
+from tests.web.conftest import bearer
+from tests.web.tender_helpers import TOML, client_on, make_tender_market, members_of
 
 
 @pytest.fixture(scope="module")
-def tender_market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[Role, str]]:
-    """The web tests' market, the worked tender's vehicle and bidders, and the example imported
-    as tender HC-2027."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('tenders') / 'caremarket.db'}"
-    settings, tokens = make_market(url)
-    engine = make_engine(url)
-    build_tender_market(SqlUnitOfWork(make_session_factory(engine)))
-    engine.dispose()
-    with TestClient(create_app(settings)) as client:
-        answer = client.post(
-            "/api/tenders/import",
-            params={"vehicle": VEHICLE},
-            content=EXAMPLE.read_bytes(),
-            headers=TOML | bearer(tokens[Role.COMMISSIONER]),
-        )
-        assert answer.status_code == 201, answer.text
-    return settings, tokens
+def tender_market(tmp_path_factory):
+    return make_tender_market(tmp_path_factory)
 
 
 @pytest.fixture
-def api(tender_market) -> Iterator[TestClient]:
-    settings, _ = tender_market
-    app = create_app(settings)
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
-
-
-def members_of(settings: Settings, lot: str) -> dict[str, str]:
-    engine = make_engine(settings.database_url)
-    uow = SqlUnitOfWork(make_session_factory(engine))
-    with uow:
-        found = uow.vehicles.get(VEHICLE).lot(lot)
-        members = {m.provider.name: m.tier.value for m in found.members}
-    engine.dispose()
-    return members
+def api(tender_market):
+    yield from client_on(tender_market[0])
 
 
 @pytest.fixture

@@ -73,6 +73,7 @@ class TenderSummary:
     code: str
     name: str
     vehicle: str
+    commissioners: tuple[str, ...]  # the vehicle's, by name
     model: dict[str, Any]
     model_description: str
     abnormally_low_below: Decimal | None
@@ -660,6 +661,7 @@ def _summary(uow: UnitOfWork, tender: Tender, vehicle: Vehicle) -> TenderSummary
         code=tender.code,
         name=tender.name,
         vehicle=vehicle.code,
+        commissioners=tuple(c.name for c in vehicle.commissioners),
         model=model_to_data(tender.model),
         model_description=tender.model.describe(),
         abnormally_low_below=tender.abnormally_low_below,

@@ -16,6 +16,7 @@ from caremarket.web.pages import (
     reports,
     requests,
     sign_in,
+    tenders,
 )
 
 router = APIRouter()
@@ -33,6 +34,7 @@ AREAS = (
     offers,
     reports,
     audit,
+    tenders,
 )
 for area in AREAS:
     router.include_router(area.router)
