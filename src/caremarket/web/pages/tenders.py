@@ -294,7 +294,7 @@ def download(request: Request, uow: UowDep, tender: str, lot: str, format: str =
     if format not in report_files.FILE_FORMATS:
         raise HTTPException(404, f"There is no {format} download: choose csv or xlsx.")
     context = _report_context(request, uow, tender, lot, explanations_as_notes=False)
-    table = context["table"]
+    table = context["report_table"]
     if table is None:
         raise HTTPException(409, context["not_ready"])
     filename = f"evaluation-{tender}-lot-{lot}.{format}"
@@ -407,7 +407,7 @@ def _report_context(
         "detail": detail,
         "tender": summary,
         "lot_url": _lot_url(tender, lot),
-        "table": None,
+        "report_table": None,
         "not_ready": None,
         "evaluation": None,
     }
@@ -428,7 +428,7 @@ def _report_context(
     )
     return context | {
         "evaluation": evaluation,
-        "table": table,
+        "report_table": table,
         "head": _head(table),
         "rows": _rows(table),
         "criteria": {c.code: c.name for c in evaluation.model.criteria},
