@@ -430,3 +430,23 @@ def test_an_awarded_lot_is_frozen(uow, imported) -> None:
     tenders.record_mark(
         uow, imported, "S", "Elm", criterion="quality", evaluator="Asha", mark=5, **BY
     )
+
+
+def test_an_import_repeating_a_lot_or_a_bidder_or_with_too_long_a_code_is_refused(
+    uow, market
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    north = text[text.index("[[lots]]") : text.index("# Lot S")]
+    repeated = text.replace(
+        'bidder = "Elm"\nhourly_rate = 27.00', 'bidder = "Alder"\nhourly_rate = 27.00'
+    )
+    with pytest.raises(TenderNotImported) as refused:
+        tenders.import_tender(
+            uow, repeated + north, vehicle=VEHICLE, code="X" * 33, source="t.toml", **BY
+        )
+    assert refused.value.problems == (
+        f"a tender's code is 1 to 32 characters, not {'X' * 33!r}",
+        "lot N: the file has it more than once; give each lot's bids under one [[lots]]",
+        "lot N: one bid per bidder; Alder has more than one",
+    )
+    assert tenders.list_tenders(uow) == []

@@ -43,6 +43,8 @@ from caremarket.tenders.file import InvalidTenderFile, parse_tender
 
 TENDER = "tender"
 PENNY = Decimal("0.01")
+CODE_LENGTH = 32  # as the tables keep codes
+NAME_LENGTH = 200  # as they keep names (evaluators' up to 254)
 
 
 class TenderCodeTaken(Conflict):
@@ -123,8 +125,8 @@ def create_tender(
 ) -> TenderSummary:
     """A tender for the vehicle's lots under `model`; bids are entered lot by lot after."""
     code, name = code.strip(), name.strip()
-    if not code or not name:
-        raise InvalidTenderEntry("a tender needs a code and a name")
+    if problems := _tender_problems(code, name, model):
+        raise InvalidTenderEntry("; ".join(problems))
     _check_threshold(abnormally_low_below)
     with uow:
         found = uow.vehicles.get(vehicle)
@@ -174,10 +176,15 @@ def import_tender(
     code = (code or read.model.code).strip()
     with uow:
         found = uow.vehicles.get(vehicle)
-        problems: list[str] = []
+        problems = _tender_problems(code, read.name, read.model)
         if uow.tenders.find(code) is not None:
             problems.append(f"there is a tender {code} already: import it under another --code")
         lots: list[tuple[Lot, Sequence[Bid]]] = []
+        codes = [tender_lot.code for tender_lot, _ in read.lots]
+        problems += [
+            f"lot {c}: the file has it more than once; give each lot's bids under one [[lots]]"
+            for c in sorted({c for c in codes if codes.count(c) > 1})
+        ]
         for tender_lot, bids in read.lots:
             lot = next((lot for lot in found.lots if lot.code == tender_lot.code), None)
             if lot is None:
@@ -188,6 +195,11 @@ def import_tender(
                 )
                 continue
             problems += _places_problems(tender_lot, TenderLot.of(lot), found.code)
+            bidders = [bid.bidder for bid in bids]
+            problems += [
+                f"lot {lot.code}: one bid per bidder; {b} has more than one"
+                for b in sorted({b for b in bidders if bidders.count(b) > 1})
+            ]
             for bid in bids:
                 problems += _bid_problems(read.model, lot.code, bid)
             lots.append((lot, bids))
@@ -239,6 +251,8 @@ def enter_bid(
     """A bid for one of the tender's lots; `provider` links it to a known provider by name."""
     bidder = bidder.strip()
     Bid(bidder, hourly_rate)  # a name, and a positive rate
+    if len(bidder) > NAME_LENGTH:
+        raise InvalidTenderEntry(f"a bidder's name is at most {NAME_LENGTH} characters")
     if hourly_rate != hourly_rate.quantize(PENNY):
         raise InvalidTenderEntry(f"{bidder}: the hourly rate must be in pounds and pence")
     with uow:
@@ -276,8 +290,10 @@ def record_mark(
 ) -> BidSummary:
     """One evaluator's own mark for a marks criterion; a mark given again replaces theirs."""
     evaluator = evaluator.strip()
-    if not evaluator:
-        raise InvalidTenderEntry("say which evaluator gave the mark")
+    if not evaluator or len(evaluator) > NAME_LENGTH:
+        raise InvalidTenderEntry(
+            f"say which evaluator gave the mark, in {NAME_LENGTH} characters at most"
+        )
     with uow:
         found, _, place = _open_lot(uow, tender, lot)
         rules.check_mark(found.model, criterion, mark, who=evaluator)
@@ -625,8 +641,28 @@ def _places(lot: TenderLot) -> str:
     )
 
 
+def _tender_problems(code: str, name: str, model: EvaluationModel) -> list[str]:
+    """What the tables cannot keep: names longer than their columns."""
+    problems = []
+    if not code or len(code) > CODE_LENGTH:
+        problems.append(f"a tender's code is 1 to {CODE_LENGTH} characters, not {code!r}")
+    if not name or len(name) > NAME_LENGTH:
+        problems.append(f"a tender's name is 1 to {NAME_LENGTH} characters")
+    problems += [
+        f"criterion {c.code!r}: a criterion's code is at most {CODE_LENGTH} characters"
+        for c in model.criteria
+        if len(c.code) > CODE_LENGTH
+    ]
+    return problems
+
+
 def _bid_problems(model: EvaluationModel, lot: str, bid: Bid) -> list[str]:
     problems = []
+    if len(bid.bidder) > NAME_LENGTH:
+        problems.append(f"lot {lot}: a bidder's name is at most {NAME_LENGTH} characters")
+    for evaluator in {who for marks in bid.marks.values() for who in marks.by_evaluator}:
+        if len(evaluator) > NAME_LENGTH:
+            problems.append(f"lot {lot}, {bid.bidder}: an evaluator's name is too long")
     for criterion, marks in bid.marks.items():
         given = dict(marks.by_evaluator)
         if marks.moderated is not None:

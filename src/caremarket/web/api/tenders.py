@@ -53,7 +53,7 @@ class BidBody(BaseModel):
 class MarkBody(BaseModel):
     criterion: str
     mark: int
-    evaluator: str | None = Field(None, description="Who gave it (default: you).")
+    evaluator: str | None = Field(None, max_length=200, description="Who gave it (default: you).")
 
 
 class ModerationBody(BaseModel):

@@ -120,7 +120,7 @@ def record_mark(
         values, "mark-criterion", context["marked"], errors, message="Select the criterion marked"
     )
     evaluator = forms.text_field(
-        values, "evaluator", errors, what="the evaluator's name", length=254
+        values, "evaluator", errors, what="the evaluator's name", length=200
     )
     mark = forms.whole_number_field(values, "mark", errors, what="the mark", low=0, high=10)
     if not errors:
