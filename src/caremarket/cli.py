@@ -404,7 +404,7 @@ def tender_report(
 ) -> None:
     """A tender's evaluation report from the database: every score, total, rank and outcome,
     and how the rank came out."""
-    from caremarket.services import tenders
+    from caremarket.services import tender_views
     from caremarket.tenders.evaluate import render_evaluations
 
     if fmt is ReportFormat.XLSX:
@@ -412,11 +412,11 @@ def tender_report(
     settings = settings_for(db)
     with users_errors():
         uow = unit_of_work(settings)
-        summary = tenders.tender_summary(uow, code)
+        summary = tender_views.tender_summary(uow, code)
         if lot is None:
-            _, evaluations = tenders.evaluate_all(uow, code)
+            _, evaluations = tender_views.evaluate_all(uow, code)
         else:
-            evaluations = (tenders.evaluate(uow, code, lot),)
+            evaluations = (tender_views.evaluate(uow, code, lot),)
     if not evaluations:
         fail(f"tender {code} has no bids yet")
     report = render_evaluations(

@@ -19,13 +19,10 @@ from caremarket.domain.tenders import (
     LotNotAwardable,
     TenderNotImported,
 )
-from caremarket.services import tenders
+from caremarket.services import tender_views, tenders
 from caremarket.services.ports import AuditFilter
-from caremarket.services.tenders import (
-    BidAlreadyEntered,
-    EvaluationNotReady,
-    TenderCodeTaken,
-)
+from caremarket.services.tender_views import EvaluationNotReady
+from caremarket.services.tenders import BidAlreadyEntered, TenderCodeTaken
 from tests.integration.tender_market import (
     AWARDED_AT,
     COMMISSIONER,
@@ -41,7 +38,7 @@ TIE_REASON = "Elm's staff already cover the rural villages"
 
 
 def table_of(uow, tender: str, lot: str) -> list[tuple]:
-    evaluation = tenders.evaluate(uow, tender, lot)
+    evaluation = tender_views.evaluate(uow, tender, lot)
     return [
         (
             row.bidder,
@@ -152,7 +149,7 @@ def test_a_tender_entered_mark_by_mark_reproduces_the_hand_computed_table(uow, m
 
 
 def test_the_model_and_every_evaluators_mark_are_kept(uow, imported) -> None:
-    summary = tenders.tender_summary(uow, imported)
+    summary = tender_views.tender_summary(uow, imported)
     assert summary.model == model_to_data(MODEL)
     assert summary.abnormally_low_below == Decimal("22.00")
     assert [(s.code, s.bids, s.status) for s in summary.lots] == [
@@ -160,7 +157,7 @@ def test_the_model_and_every_evaluators_mark_are_kept(uow, imported) -> None:
         ("S", 5, "ready to award"),
         ("R", 5, "ready to award: a tie at the cut-off to decide"),
     ]
-    detail = tenders.lot_detail(uow, imported, "N")
+    detail = tender_views.lot_detail(uow, imported, "N")
     elm = next(b for b in detail.bids if b.bidder == "Elm")
     assert elm.marks["quality"] == {"Asha": 2, "Ben": 3}
     assert elm.moderated["quality"]["mark"] == 3
@@ -198,7 +195,7 @@ def test_an_import_is_refused_with_every_problem_and_nothing_written(uow, market
         "lot X: vehicle HC-2027 has no such lot (its lots: N, S, R)",
     )
     assert "nothing was imported: the tender file has 3 problems" in str(refused.value)
-    assert tenders.list_tenders(uow) == []
+    assert tender_views.list_tenders(uow) == []
     assert actions(uow, "HC-2027") == []
 
 
@@ -296,7 +293,7 @@ def test_an_evaluators_mark_given_again_replaces_theirs(uow, open_tender) -> Non
         tenders.record_mark(
             uow, open_tender, "N", "Alder", criterion="quality", evaluator="Asha", mark=mark, **BY
         )
-    [alder] = tenders.lot_detail(uow, open_tender, "N").bids
+    [alder] = tender_views.lot_detail(uow, open_tender, "N").bids
     assert alder.marks == {"quality": {"Asha": 4}}
 
 
@@ -318,7 +315,7 @@ def test_a_low_price_is_accepted_only_below_the_threshold_and_with_a_reason(uow,
     with pytest.raises(InvalidTenderEntry, match="say why"):
         accept(uow, imported, "R", "Birch", reason="", **BY)
     accept(uow, imported, "R", "Birch", reason="a local workforce, little travel", **BY)
-    birch = tenders.evaluate(uow, imported, "R").row("Birch")
+    birch = tender_views.evaluate(uow, imported, "R").row("Birch")
     assert (birch.rank, birch.score("price").shown()) == (2, "30.00")  # scored, the lowest
 
 
@@ -333,10 +330,10 @@ def test_a_lot_with_marks_not_moderated_cannot_be_evaluated_or_awarded(uow, open
         uow, open_tender, "N", "Alder", criterion="quality", evaluator="Asha", mark=4, **BY
     )
     with pytest.raises(EvaluationNotReady, match="Quality has no moderated mark"):
-        tenders.evaluate(uow, open_tender, "N")
+        tender_views.evaluate(uow, open_tender, "N")
     with pytest.raises(EvaluationNotReady):
         tenders.award_lot(uow, open_tender, "N", by=COMMISSIONER, now=AWARDED_AT)
-    detail = tenders.lot_detail(uow, open_tender, "N")
+    detail = tender_views.lot_detail(uow, open_tender, "N")
     assert not detail.ready and "Quality has no moderated mark" in detail.not_ready_because
     assert detail.lot.status == "being evaluated"
 
@@ -353,7 +350,7 @@ def test_awarding_a_lot_admits_the_awarded_bidders_at_the_tier_given(uow, import
         "Birch": Tier.PREFERRED,
     }
     assert "lot awarded" in actions(uow, imported)
-    [status] = [s for s in tenders.tender_summary(uow, imported).lots if s.code == "N"]
+    [status] = [s for s in tender_views.tender_summary(uow, imported).lots if s.code == "N"]
     assert status.status == "awarded to Cedar, Alder, Birch"
 
 
@@ -449,4 +446,4 @@ def test_an_import_repeating_a_lot_or_a_bidder_or_with_too_long_a_code_is_refuse
         "lot N: the file has it more than once; give each lot's bids under one [[lots]]",
         "lot N: one bid per bidder; Alder has more than one",
     )
-    assert tenders.list_tenders(uow) == []
+    assert tender_views.list_tenders(uow) == []

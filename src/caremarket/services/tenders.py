@@ -1,6 +1,7 @@
 """Tenders in the database: a vehicle's tender under an evaluation model, the bids for its
-lots, each evaluator's marks, the moderated marks, gates and low prices accepted; the lot's
-evaluation; and the award, which admits the awarded bidders to the lot.
+lots, each evaluator's marks, the moderated marks, gates and low prices accepted; and the
+award, which admits the awarded bidders to the lot. Reading them, and evaluating a lot over
+what is stored, is services/tender_views.py.
 
 `domain/evaluation.py` scores and ranks, `domain/tenders.py` says what may be entered and how
 a lot is awarded; each use case here reads what it needs, records an audit entry and commits
@@ -10,7 +11,7 @@ once. Once a lot is awarded, its bids, marks and gates are frozen.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -19,14 +20,12 @@ from caremarket.domain import tenders as rules
 from caremarket.domain.access import Actor
 from caremarket.domain.audit import entry
 from caremarket.domain.calendar import LONDON
-from caremarket.domain.errors import Conflict, DomainError, NotFound
+from caremarket.domain.errors import Conflict, NotFound
 from caremarket.domain.evaluation import (
     Bid,
     EvaluationModel,
     GateResult,
-    LotEvaluation,
     TenderLot,
-    evaluate_lot,
     model_to_data,
 )
 from caremarket.domain.market import Lot, Provider, Tier, Vehicle
@@ -39,6 +38,14 @@ from caremarket.domain.tenders import (
     TenderNotImported,
 )
 from caremarket.services.ports import UnitOfWork
+from caremarket.services.tender_views import (
+    BidSummary,
+    TenderSummary,
+    bid_summary,
+    evaluated,
+    lot_of,
+    summary_of,
+)
 from caremarket.tenders.file import InvalidTenderFile, parse_tender
 
 TENDER = "tender"
@@ -53,60 +60,6 @@ class TenderCodeTaken(Conflict):
 
 class BidAlreadyEntered(Conflict):
     pass
-
-
-class EvaluationNotReady(Conflict):
-    """The lot's bids cannot be scored yet (a mark not moderated, a gate not judged)."""
-
-
-@dataclass(frozen=True)
-class LotStatus:
-    code: str
-    name: str
-    min_providers: int
-    max_providers: int | None
-    bids: int
-    status: str
-    awarded: tuple[str, ...] | None
-
-
-@dataclass(frozen=True)
-class TenderSummary:
-    code: str
-    name: str
-    vehicle: str
-    commissioners: tuple[str, ...]  # the vehicle's, by name
-    model: dict[str, Any]
-    model_description: str
-    abnormally_low_below: Decimal | None
-    created_at: datetime | None
-    created_by: str
-    lots: tuple[LotStatus, ...]
-
-
-@dataclass(frozen=True)
-class BidSummary:
-    bidder: str
-    provider: str | None
-    hourly_rate: Decimal
-    abnormally_low: bool
-    low_price_accepted: str | None
-    gates: dict[str, dict[str, Any]]  # code: {"passed": bool, "reason": str}
-    marks: dict[str, dict[str, int]]  # criterion: {evaluator: mark}
-    moderated: dict[str, dict[str, Any]]  # criterion: {"mark", "note", "agreed_by"}
-    entered_by: str
-
-
-@dataclass(frozen=True)
-class LotDetail:
-    tender: str
-    tender_name: str
-    vehicle: str
-    lot: LotStatus
-    bids: tuple[BidSummary, ...]
-    award: LotAward | None
-    ready: bool  # every bid can be scored
-    not_ready_because: str | None
 
 
 # --- creating and importing ---------------------------------------------------------------
@@ -150,7 +103,7 @@ def create_tender(
             )
         )
         uow.commit()
-        return _summary(uow, tender, found)
+        return summary_of(uow, tender, found)
 
 
 def import_tender(
@@ -231,7 +184,7 @@ def import_tender(
             )
         )
         uow.commit()
-        return _summary(uow, tender, found)
+        return summary_of(uow, tender, found)
 
 
 # --- entering bids, marks, gates ----------------------------------------------------------
@@ -273,7 +226,7 @@ def enter_bid(
             {"hourly_rate": str(hourly_rate), "provider": provider},
         )
         uow.commit()
-        return _bid_summary(_bid(uow, found, place, bidder), found)
+        return bid_summary(_bid(uow, found, place, bidder), found)
 
 
 def record_mark(
@@ -311,7 +264,7 @@ def record_mark(
             {"criterion": criterion, "evaluator": evaluator, "mark": [before, mark]},
         )
         uow.commit()
-        return _bid_summary(_bid(uow, found, place, bidder), found)
+        return bid_summary(_bid(uow, found, place, bidder), found)
 
 
 def agree_mark(
@@ -352,7 +305,7 @@ def agree_mark(
             reason=note,
         )
         uow.commit()
-        return _bid_summary(_bid(uow, found, place, bidder), found)
+        return bid_summary(_bid(uow, found, place, bidder), found)
 
 
 def record_gate(
@@ -386,7 +339,7 @@ def record_gate(
             reason=result.reason or None,
         )
         uow.commit()
-        return _bid_summary(_bid(uow, found, place, bidder), found)
+        return bid_summary(_bid(uow, found, place, bidder), found)
 
 
 def accept_low_price(
@@ -421,29 +374,10 @@ def accept_low_price(
             reason=reason,
         )
         uow.commit()
-        return _bid_summary(_bid(uow, found, place, bidder), found)
+        return bid_summary(_bid(uow, found, place, bidder), found)
 
 
 # --- evaluating and awarding --------------------------------------------------------------
-
-
-def evaluate(uow: UnitOfWork, tender: str, lot: str) -> LotEvaluation:
-    """The lot's evaluation over what is stored; EvaluationNotReady says what is missing."""
-    with uow:
-        found = uow.tenders.get(tender)
-        place = _lot(uow.vehicles.get(found.vehicle), found, lot)
-        return _evaluate(uow, found, place)
-
-
-def evaluate_all(uow: UnitOfWork, tender: str) -> tuple[Tender, tuple[LotEvaluation, ...]]:
-    """Every lot with bids, in the vehicle's order."""
-    with uow:
-        found = uow.tenders.get(tender)
-        vehicle = uow.vehicles.get(found.vehicle)
-        with_bids = {bid.lot for bid in uow.tenders.bids(found)}
-        return found, tuple(
-            _evaluate(uow, found, lot) for lot in vehicle.lots if lot.code in with_bids
-        )
 
 
 def award_lot(
@@ -462,7 +396,7 @@ def award_lot(
     caremarket knows) to the lot at `tier`. The lot's bids, marks and gates are then frozen."""
     with uow:
         found, vehicle, place = _open_lot(uow, tender, lot)
-        evaluation = _evaluate(uow, found, place)
+        evaluation = evaluated(uow, found, place)
         awarded, decision = rules.decide_award(evaluation, tie_winners=tie_winners, reason=reason)
         providers = _awarded_providers(uow, found, place, awarded)
         on = now.astimezone(LONDON).date()
@@ -491,46 +425,6 @@ def award_lot(
         return award
 
 
-# --- reading ------------------------------------------------------------------------------
-
-
-def list_tenders(uow: UnitOfWork) -> list[TenderSummary]:
-    with uow:
-        return [
-            _summary(uow, tender, uow.vehicles.get(tender.vehicle)) for tender in uow.tenders.list()
-        ]
-
-
-def tender_summary(uow: UnitOfWork, tender: str) -> TenderSummary:
-    with uow:
-        found = uow.tenders.get(tender)
-        return _summary(uow, found, uow.vehicles.get(found.vehicle))
-
-
-def lot_detail(uow: UnitOfWork, tender: str, lot: str) -> LotDetail:
-    with uow:
-        found = uow.tenders.get(tender)
-        vehicle = uow.vehicles.get(found.vehicle)
-        place = _lot(vehicle, found, lot)
-        bids = uow.tenders.bids(found, place)
-        status = _lot_status(uow, found, place, bids, uow.tenders.awards(found))
-        why = None
-        try:
-            _evaluate(uow, found, place, bids)
-        except EvaluationNotReady as error:
-            why = str(error)
-        return LotDetail(
-            found.code,
-            found.name,
-            vehicle.code,
-            status,
-            tuple(_bid_summary(bid, found) for bid in bids),
-            uow.tenders.awards(found).get(place.code),
-            why is None,
-            why,
-        )
-
-
 # --- helpers ------------------------------------------------------------------------------
 
 
@@ -538,16 +432,9 @@ def _open_lot(uow: UnitOfWork, tender: str, lot: str) -> tuple[Tender, Vehicle, 
     """The tender, its vehicle and the lot, refused if the lot is awarded (frozen)."""
     found = uow.tenders.get(tender)
     vehicle = uow.vehicles.get(found.vehicle)
-    place = _lot(vehicle, found, lot)
+    place = lot_of(vehicle, found, lot)
     rules.check_open(place.code, uow.tenders.awards(found).get(place.code))
     return found, vehicle, place
-
-
-def _lot(vehicle: Vehicle, tender: Tender, code: str) -> Lot:
-    for lot in vehicle.lots:
-        if lot.code == code:
-            return lot
-    raise NotFound(f"tender {tender.code} is for vehicle {vehicle.code}, which has no lot {code}")
 
 
 def _bid(uow: UnitOfWork, tender: Tender, lot: Lot, bidder: str) -> TenderBid:
@@ -564,21 +451,6 @@ def _provider(uow: UnitOfWork, name: str | None) -> Provider | None:
     if provider is None:
         raise InvalidTenderEntry(f"caremarket knows no provider named {name.strip()}")
     return provider
-
-
-def _evaluate(
-    uow: UnitOfWork, tender: Tender, lot: Lot, bids: Sequence[TenderBid] | None = None
-) -> LotEvaluation:
-    stored = uow.tenders.bids(tender, lot) if bids is None else bids
-    try:
-        return evaluate_lot(
-            tender.model,
-            TenderLot.of(lot),
-            [bid.bid() for bid in stored],
-            abnormally_low_below=tender.abnormally_low_below,
-        )
-    except DomainError as error:
-        raise EvaluationNotReady(f"lot {lot.code} cannot be evaluated yet: {error}") from None
 
 
 def _awarded_providers(
@@ -688,79 +560,6 @@ def _check_threshold(amount: Decimal | None) -> None:
         raise InvalidTenderEntry(
             "the abnormally low threshold is an hourly rate in pounds and pence, above £0"
         )
-
-
-def _summary(uow: UnitOfWork, tender: Tender, vehicle: Vehicle) -> TenderSummary:
-    bids = uow.tenders.bids(tender)
-    awards = uow.tenders.awards(tender)
-    return TenderSummary(
-        code=tender.code,
-        name=tender.name,
-        vehicle=vehicle.code,
-        commissioners=tuple(c.name for c in vehicle.commissioners),
-        model=model_to_data(tender.model),
-        model_description=tender.model.describe(),
-        abnormally_low_below=tender.abnormally_low_below,
-        created_at=tender.created_at,
-        created_by=tender.created_by,
-        lots=tuple(
-            _lot_status(uow, tender, lot, [b for b in bids if b.lot == lot.code], awards)
-            for lot in vehicle.lots
-        ),
-    )
-
-
-def _lot_status(
-    uow: UnitOfWork,
-    tender: Tender,
-    lot: Lot,
-    bids: Sequence[TenderBid],
-    awards: dict[str, LotAward],
-) -> LotStatus:
-    award = awards.get(lot.code)
-    if award is not None:
-        status = f"awarded to {', '.join(award.awarded) or 'nobody'}"
-    elif not bids:
-        status = "no bids"
-    else:
-        try:
-            evaluation = _evaluate(uow, tender, lot, bids)
-        except EvaluationNotReady:
-            status = "being evaluated"
-        else:
-            if not evaluation.can_be_awarded_as_designed:
-                status = "short of its minimum: cannot be awarded as designed"
-            elif evaluation.tied_at_cut_off:
-                status = "ready to award: a tie at the cut-off to decide"
-            else:
-                status = "ready to award"
-    return LotStatus(
-        lot.code,
-        lot.name,
-        lot.min_providers,
-        lot.max_providers,
-        len(bids),
-        status,
-        None if award is None else award.awarded,
-    )
-
-
-def _bid_summary(bid: TenderBid, tender: Tender) -> BidSummary:
-    threshold = tender.abnormally_low_below
-    return BidSummary(
-        bidder=bid.bidder,
-        provider=bid.provider,
-        hourly_rate=bid.hourly_rate,
-        abnormally_low=threshold is not None and bid.hourly_rate < threshold,
-        low_price_accepted=bid.low_price_accepted,
-        gates={c: {"passed": g.passed, "reason": g.reason} for c, g in bid.gates.items()},
-        marks={c: dict(m) for c, m in bid.marks.items()},
-        moderated={
-            c: {"mark": m.mark, "note": m.note, "agreed_by": m.agreed_by}
-            for c, m in bid.moderations.items()
-        },
-        entered_by=bid.entered_by,
-    )
 
 
 def _audit(

@@ -18,9 +18,9 @@ from caremarket.domain.access import POLICY_SETTERS, TENDER_READERS
 from caremarket.domain.evaluation import LotEvaluation, model_from_data, shown
 from caremarket.domain.market import Tier
 from caremarket.domain.tenders import LotAward, TenderNotImported
-from caremarket.services import tenders
+from caremarket.services import tender_views, tenders
 from caremarket.services.accounts import Principal
-from caremarket.services.tenders import BidSummary, LotDetail, TenderSummary
+from caremarket.services.tender_views import BidSummary, LotDetail, TenderSummary
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
 
@@ -83,7 +83,7 @@ class AwardBody(BaseModel):
 @router.get("")
 def list_tenders(uow: UowDep, by: Reader) -> list[TenderSummary]:
     """Every tender, newest first, with each lot's bids and status."""
-    return tenders.list_tenders(uow)
+    return tender_views.list_tenders(uow)
 
 
 @router.post("", status_code=201)
@@ -140,13 +140,13 @@ async def import_tender(
 
 @router.get("/{tender}")
 def read_tender(uow: UowDep, by: Reader, tender: str) -> TenderSummary:
-    return tenders.tender_summary(uow, tender)
+    return tender_views.tender_summary(uow, tender)
 
 
 @router.get(LOT)
 def read_lot(uow: UowDep, by: Reader, tender: str, lot: str) -> LotDetail:
     """The lot's bids: each evaluator's marks, the moderated marks, gates, low prices."""
-    return tenders.lot_detail(uow, tender, lot)
+    return tender_views.lot_detail(uow, tender, lot)
 
 
 @router.post(LOT + "/bids", status_code=201)
@@ -230,8 +230,8 @@ def accept_low_price(
 def evaluation(uow: UowDep, by: Reader, tender: str, lot: str) -> dict[str, Any]:
     """The lot's evaluation report: every score with its working, the total, rank, outcome
     and why; 409 while a mark awaits moderation or a gate its result."""
-    report = tenders.evaluate(uow, tender, lot)
-    award = tenders.lot_detail(uow, tender, lot).award
+    report = tender_views.evaluate(uow, tender, lot)
+    award = tender_views.lot_detail(uow, tender, lot).award
     return evaluation_data(report, award)
 
 

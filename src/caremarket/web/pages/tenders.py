@@ -17,10 +17,10 @@ from caremarket.domain.evaluation import Kind, model_from_data
 from caremarket.domain.market import Tier
 from caremarket.reports import render as formats
 from caremarket.reports.evaluation import lot_table
-from caremarket.services import tenders
+from caremarket.services import tender_views, tenders
 from caremarket.services.accounts import Principal
 from caremarket.services.ports import UnitOfWork
-from caremarket.services.tenders import EvaluationNotReady
+from caremarket.services.tender_views import EvaluationNotReady
 from caremarket.web import report_files
 from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.csrf import csrf_protected
@@ -42,13 +42,15 @@ TIERS = {tier.value: tier.value.capitalize() for tier in Tier if tier is not Tie
 @router.get("", response_class=HTMLResponse, dependencies=READ)
 def list_tenders(request: Request, uow: UowDep) -> HTMLResponse:
     return render(
-        request, "tenders/list.html", {"title": "Tenders", "tenders": tenders.list_tenders(uow)}
+        request,
+        "tenders/list.html",
+        {"title": "Tenders", "tenders": tender_views.list_tenders(uow)},
     )
 
 
 @router.get("/{tender}", response_class=HTMLResponse, dependencies=READ)
 def tender_page(request: Request, uow: UowDep, tender: str) -> HTMLResponse:
-    summary = tenders.tender_summary(uow, tender)
+    summary = tender_views.tender_summary(uow, tender)
     model = model_from_data(summary.model)
     return render(
         request,
@@ -361,8 +363,8 @@ async def award_lot(
 
 
 def _lot_context(uow: UnitOfWork, by: Principal, tender: str, lot: str) -> dict[str, Any]:
-    detail = tenders.lot_detail(uow, tender, lot)
-    summary = tenders.tender_summary(uow, tender)
+    detail = tender_views.lot_detail(uow, tender, lot)
+    summary = tender_views.tender_summary(uow, tender)
     model = model_from_data(summary.model)
     return {
         "title": f"Lot {detail.lot.code}, {detail.lot.name}: tender {detail.tender}",
@@ -400,8 +402,8 @@ def _bid_context(
 def _report_context(
     request: Request, uow: UnitOfWork, tender: str, lot: str, *, explanations_as_notes: bool = True
 ) -> dict[str, Any]:
-    detail = tenders.lot_detail(uow, tender, lot)
-    summary = tenders.tender_summary(uow, tender)
+    detail = tender_views.lot_detail(uow, tender, lot)
+    summary = tender_views.tender_summary(uow, tender)
     context: dict[str, Any] = {
         "title": f"Evaluation of lot {lot}: tender {tender}",
         "detail": detail,
@@ -412,7 +414,7 @@ def _report_context(
         "evaluation": None,
     }
     try:
-        evaluation = tenders.evaluate(uow, tender, lot)
+        evaluation = tender_views.evaluate(uow, tender, lot)
     except EvaluationNotReady as error:
         return context | {"not_ready": forms.sentence(str(error))}
     on = (
