@@ -41,6 +41,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
 app.add_typer(policy_app, name="policy")
+tender_app = typer.Typer(
+    help="Tenders in the database: import one, report its evaluation.", no_args_is_help=True
+)
+app.add_typer(tender_app, name="tender")
 
 err = Console(stderr=True)
 
@@ -353,6 +357,76 @@ def evaluate(
         needs_a_file(out)
     with users_errors():
         report = evaluation_report(file, fmt.value, today=datetime.now(UTC).date())
+    write_report(report, out)
+
+
+@tender_app.command("import")
+def tender_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, readable=True, help="The tender file (docs/evaluation.md)."
+        ),
+    ],
+    vehicle: Annotated[str, typer.Option("--vehicle", "-v", help="The vehicle it is for.")],
+    code: Annotated[
+        str | None, typer.Option(help="The tender's code (default: the model's code).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import a tender file into a vehicle: every problem is reported, and nothing is written
+    unless all of it is valid."""
+    from caremarket.services import tenders
+
+    with users_errors():
+        imported = tenders.import_tender(
+            unit_of_work(settings_for(db)),
+            file.read_text(encoding="utf-8"),
+            vehicle=vehicle,
+            code=code,
+            source=file.name,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+        )
+    typer.echo(f"Imported tender {imported.code} ({imported.name}) for vehicle {vehicle}:")
+    for lot in imported.lots:
+        if lot.bids:
+            typer.echo(f"  lot {lot.code}: {lot.bids} bids, {lot.status}")
+
+
+@tender_app.command("report")
+def tender_report(
+    code: Annotated[str, typer.Argument(help="The tender's code.")],
+    lot: Annotated[str | None, typer.Option(help="Only this lot (default: every lot).")] = None,
+    fmt: FormatOption = ReportFormat.TABLE,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """A tender's evaluation report from the database: every score, total, rank and outcome,
+    and how the rank came out."""
+    from caremarket.services import tender_views
+    from caremarket.tenders.evaluate import render_evaluations
+
+    if fmt is ReportFormat.XLSX:
+        needs_a_file(out)
+    settings = settings_for(db)
+    with users_errors():
+        uow = unit_of_work(settings)
+        summary = tender_views.tender_summary(uow, code)
+        if lot is None:
+            _, evaluations = tender_views.evaluate_all(uow, code)
+        else:
+            evaluations = (tender_views.evaluate(uow, code, lot),)
+    if not evaluations:
+        fail(f"tender {code} has no bids yet")
+    report = render_evaluations(
+        summary.name,
+        summary.model_description,
+        evaluations,
+        fmt.value,
+        commissioner=", ".join(summary.commissioners) or summary.vehicle,
+        on=datetime.now(settings.zone).date(),
+    )
     write_report(report, out)
 
 

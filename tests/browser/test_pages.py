@@ -15,12 +15,36 @@ from tests.browser.conftest import Visitor
 pytestmark = pytest.mark.browser
 
 AREAS = {
-    Role.ADMIN: ["Home", "Market", "Care packages", "Brokerage", "Reports", "Audit trail"],
-    Role.COMMISSIONER: ["Home", "Market", "Care packages", "Brokerage", "Reports", "Audit trail"],
+    Role.ADMIN: [
+        "Home",
+        "Market",
+        "Care packages",
+        "Brokerage",
+        "Tenders",
+        "Reports",
+        "Audit trail",
+    ],
+    Role.COMMISSIONER: [
+        "Home",
+        "Market",
+        "Care packages",
+        "Brokerage",
+        "Tenders",
+        "Reports",
+        "Audit trail",
+    ],
     Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Reports"],
     Role.FINANCE: ["Home", "Market", "Care packages", "Reports"],
     Role.PROVIDER: ["Home", "Market", "Care packages"],
-    Role.AUDITOR: ["Home", "Market", "Care packages", "Brokerage", "Reports", "Audit trail"],
+    Role.AUDITOR: [
+        "Home",
+        "Market",
+        "Care packages",
+        "Brokerage",
+        "Tenders",
+        "Reports",
+        "Audit trail",
+    ],
 }
 LOOKER = Actor("browser-tests", Role.AUDITOR)
 MARKET_PAGES = [

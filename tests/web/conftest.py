@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,9 +24,10 @@ from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.audit import entry
 from caremarket.domain.contracts import Term
+from caremarket.domain.evaluation import Criterion, EvaluationModel, Kind
 from caremarket.domain.market import Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import CarePackage, PackageStatus
-from caremarket.services import accounts, brokerage, contracts
+from caremarket.services import accounts, brokerage, contracts, tenders
 from caremarket.services.contracts import ContractAward
 from caremarket.web.app import create_app
 from tests.builders import a_care_package, a_lot, a_provider, a_rate_card, a_zone
@@ -72,6 +74,7 @@ def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
             entry(SETUP, now, "package imported", ("care package", "PKG-0001"), {"hours": "14"})
         )
         uow.commit()
+    add_a_tender(uow, now)
     tokens = {}
     for role in Role:
         provider = "Wyeside Home Care" if role is Role.PROVIDER else None
@@ -101,6 +104,52 @@ def a_contract_award(provider: str) -> ContractAward:
         term=Term.of_years(date(2017, 4, 1), 3, 1, 1),
         rate_card="2017/18",
         awarded_on=date(2017, 3, 1),
+    )
+
+
+def add_a_tender(uow: SqlUnitOfWork, now: datetime) -> None:
+    """Tender HFD-T1 for the vehicle's lot O-A: Wyeside Home Care's bid, marked and moderated."""
+    model = EvaluationModel(
+        "HFD-Q70",
+        "Quality 70, price 30",
+        (
+            Criterion("quality", "Quality", Kind.MARKS, 70, scale=10),
+            Criterion("price", "Price", Kind.PRICE_RELATIVE, 30),
+        ),
+    )
+    tenders.create_tender(
+        uow, "HFD-DPS", code="HFD-T1", name="Home care", model=model, by=SETUP, now=now
+    )
+    tenders.enter_bid(
+        uow,
+        "HFD-T1",
+        "O-A",
+        bidder="Wyeside Home Care",
+        hourly_rate=Decimal("18.50"),
+        by=SETUP,
+        now=now,
+    )
+    tenders.record_mark(
+        uow,
+        "HFD-T1",
+        "O-A",
+        "Wyeside Home Care",
+        criterion="quality",
+        evaluator="Asha",
+        mark=7,
+        by=SETUP,
+        now=now,
+    )
+    tenders.agree_mark(
+        uow,
+        "HFD-T1",
+        "O-A",
+        "Wyeside Home Care",
+        criterion="quality",
+        mark=7,
+        note="as Asha marked it",
+        by=SETUP,
+        now=now,
     )
 
 

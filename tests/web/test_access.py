@@ -19,6 +19,9 @@ SAMPLE_PATH_VALUES = {
     "application_id": "1",
     "provider": "Wyeside Home Care",
     "contract": "HFD-DPS-O-A-1",
+    "tender": "HFD-T1",
+    "lot": "O-A",
+    "bidder": "Wyeside Home Care",
 }
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},

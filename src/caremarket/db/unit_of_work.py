@@ -17,6 +17,7 @@ from caremarket.db.repositories import (
     SqlRepository,
     SqlVehicleRepository,
 )
+from caremarket.db.tenders import SqlTenders
 from caremarket.domain.access import ApiToken, User
 from caremarket.domain.changes import ChangeProposal
 from caremarket.domain.discharge import Bridging
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.applications = SqlApplications(session)
         self.terms = SqlTerms(session)
         self.contracts = SqlContracts(session)
+        self.tenders = SqlTenders(session)
         return self
 
     def __exit__(

@@ -17,6 +17,7 @@ from caremarket.web.pages import (
     reports,
     requests,
     sign_in,
+    tenders,
 )
 
 router = APIRouter()
@@ -35,6 +36,7 @@ AREAS = (
     offers,
     reports,
     audit,
+    tenders,
 )
 for area in AREAS:
     router.include_router(area.router)
