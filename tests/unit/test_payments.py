@@ -459,7 +459,9 @@ def test_funders_parts_add_up_to_the_line_exactly(pennies, cuts):
 
 def test_times_are_compared_in_real_time_across_the_change_of_clocks():
     # 29 October 2017: clocks go back at 02:00; a visit 01:30 BST to 01:10 GMT lasted 40 minutes
-    start = datetime(2017, 10, 29, 0, 30, tzinfo=UTC)
+    # (Python subtracts two times of the same zone by their clocks: -20 minutes)
+    start = datetime(2017, 10, 29, 1, 30, tzinfo=LONDON)
+    end = datetime(2017, 10, 29, 1, 10, fold=1, tzinfo=LONDON)  # the second 01:10
     record = VisitRecord(
         "V-9",
         start,
@@ -467,6 +469,8 @@ def test_times_are_compared_in_real_time_across_the_change_of_clocks():
         VisitStatus.COMPLETED,
         package_reference="PKG-0001",
         actual_start_at=start,
-        actual_end_at=datetime(2017, 10, 29, 1, 10, fold=1, tzinfo=LONDON),  # the second 01:10
+        actual_end_at=end,
+        cancelled_at=start.astimezone(UTC) - timedelta(hours=2),
     )
     assert record.duration == timedelta(minutes=40)
+    assert record.notice == timedelta(hours=2)

@@ -35,7 +35,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from caremarket.domain.calendar import LONDON
@@ -92,14 +92,20 @@ class VisitRecord:
         """Actual end less actual start (negative when checked out before checking in)."""
         if self.actual_start_at is None or self.actual_end_at is None:
             return None
-        return self.actual_end_at - self.actual_start_at
+        return _elapsed(self.actual_start_at, self.actual_end_at)
 
     @property
     def notice(self) -> timedelta | None:
         """How long before the planned start the person cancelled."""
         if self.cancelled_at is None:
             return None
-        return self.planned_start_at - self.cancelled_at
+        return _elapsed(self.cancelled_at, self.planned_start_at)
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time between two moments: in UTC, as Python subtracts two times of one zone by
+    their clocks (an hour out across a change of the clocks)."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
 
 
 # Versions -------------------------------------------------------------------------------------
@@ -368,9 +374,11 @@ def _overlaps(records: Sequence[VisitRecord]) -> list[tuple[int, int, str]]:
     by_carer: dict[str, list[tuple[datetime, datetime, int]]] = defaultdict(list)
     for index, record in enumerate(records):
         start, end = record.actual_start_at, record.actual_end_at
-        if record.status is VisitStatus.COMPLETED and start and end and start < end:
-            for carer in set(record.carer_ids):
-                by_carer[carer].append((start, end, index))
+        if record.status is VisitStatus.COMPLETED and start and end:
+            start, end = start.astimezone(UTC), end.astimezone(UTC)
+            if start < end:
+                for carer in set(record.carer_ids):
+                    by_carer[carer].append((start, end, index))
     found = []
     for carer, visits in sorted(by_carer.items()):
         open_visits: list[tuple[datetime, datetime, int]] = []

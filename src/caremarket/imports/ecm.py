@@ -1,0 +1,707 @@
+"""Electronic call monitoring (ECM) files: one row per visit, read through a column-mapping
+profile, so another system's export is read as it comes.
+
+A profile maps caremarket's fields (below) to the file's own column headings, and says how
+its cells are written: date, time and date-and-time formats, its words for a visit's status
+and for how it was verified, the columns it carries that caremarket reads past, and, for
+files that give each additional carer a row of their own, the column marking those rows.
+Two profiles ship with caremarket: ``caremarket`` (the documented layout, docs/formats.md) and
+``abacus`` (the Access Abacus Provider Portal "CSV service delivery file"). Others are data:
+a TOML file read by `profile_from_toml`.
+
+Fields: `visit_id` (or `visit_id_from`, the fields that make one up), `package_reference`
+and/or `person_reference`, `planned_start` (or `planned_date` and `planned_time`),
+`planned_minutes` (or `planned_duration`), `status`, `actual_start` (or `actual_time`, on
+the visit's date), `actual_end` (or `actual_duration`), `carers_planned`, `carers_present`
+(or `secondary`), `cancelled_at`, `verification`, `notes`, `carer_ids`, `service`,
+`contract`, `provider`, `claimed`, and for the file: `file_reference`, `week_ending`.
+
+Times are London time unless written with an offset. An actual end written as a clock time
+that comes twice (the hour the clocks go back) is the later one when the earlier would end
+before the start. An actual start given as a time only is taken on the visit's date, or the
+day before or after where that is nearer the planned start (a visit planned at 23:50 that
+began at 00:05).
+
+Every bad row is reported with its line, field and reason, and none of them is accepted.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+from caremarket.domain.calendar import LONDON
+from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
+from caremarket.imports.csvfile import Columns, Row, Source, Table, normalise_header, read_table
+from caremarket.imports.fields import parse_amount, parse_count, parse_list
+from caremarket.imports.problems import Problems
+
+T = TypeVar("T")
+
+FIELDS = (
+    "visit_id",
+    "package_reference",
+    "person_reference",
+    "planned_start",
+    "planned_date",
+    "planned_time",
+    "planned_minutes",
+    "planned_duration",
+    "status",
+    "actual_start",
+    "actual_time",
+    "actual_end",
+    "actual_duration",
+    "carers_planned",
+    "carers_present",
+    "secondary",
+    "cancelled_at",
+    "verification",
+    "notes",
+    "carer_ids",
+    "service",
+    "contract",
+    "provider",
+    "claimed",
+    "file_reference",
+    "week_ending",
+)
+_ALTERNATIVES = (  # each profile maps one of each
+    ("visit_id", "visit_id_from"),
+    ("package_reference", "person_reference"),
+    ("planned_start", "planned_date"),
+    ("planned_minutes", "planned_duration"),
+    ("actual_start", "actual_time"),
+    ("actual_end", "actual_duration"),
+)
+MAX_CARERS = 4
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+TIME_FORMATS = ("%H:%M", "%H:%M:%S")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+)
+YES = ("yes", "y", "true", "1")
+NO = ("no", "n", "false", "0", "")
+
+
+class InvalidProfile(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    columns: Mapping[str, str]  # caremarket's field -> the file's column heading
+    optional: frozenset[str] = frozenset()  # fields whose column may be missing
+    read_past: tuple[str, ...] = ()  # columns known and not read (no warning)
+    visit_id_from: tuple[str, ...] = ()  # fields that make up a visit ID where there is none
+    date_formats: tuple[str, ...] = DATE_FORMATS
+    time_formats: tuple[str, ...] = TIME_FORMATS
+    datetime_formats: tuple[str, ...] = DATETIME_FORMATS
+    statuses: Mapping[str, VisitStatus] = field(default_factory=dict)  # their word -> ours
+    verifications: Mapping[str, Verification] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.columns) - set(FIELDS))
+        if unknown:
+            raise InvalidProfile(
+                f"profile {self.name}: {', '.join(unknown)} is not a field caremarket reads"
+            )
+        for first, second in _ALTERNATIVES:
+            has_first = first in self.columns or (first == "visit_id" and self.visit_id_from)
+            if not has_first and second not in self.columns:
+                raise InvalidProfile(f"profile {self.name} maps neither {first} nor {second}")
+        if "planned_date" in self.columns and "planned_time" not in self.columns:
+            raise InvalidProfile(f"profile {self.name}: planned_date needs planned_time")
+        for name in self.visit_id_from:
+            if name not in self.columns:
+                raise InvalidProfile(f"profile {self.name}: visit_id_from names unmapped {name}")
+
+    def column(self, name: str) -> str | None:
+        heading = self.columns.get(name)
+        return normalise_header(heading) if heading else None
+
+    def file_columns(self) -> Columns:
+        required = tuple(
+            normalise_header(h) for f, h in self.columns.items() if f not in self.optional
+        )
+        optional = tuple(normalise_header(h) for f, h in self.columns.items() if f in self.optional)
+        ignored = tuple(normalise_header(h) for h in self.read_past)
+        return Columns(required, optional, ignored)
+
+
+CAREMARKET = Profile(
+    name="caremarket",
+    columns={
+        name: name
+        for name in (
+            "visit_id",
+            "package_reference",
+            "person_reference",
+            "planned_start",
+            "planned_minutes",
+            "status",
+            "actual_start",
+            "actual_end",
+            "carers_planned",
+            "carers_present",
+            "cancelled_at",
+            "verification",
+            "notes",
+            "carer_ids",
+            "service",
+            "contract",
+            "claimed",
+        )
+    },
+    optional=frozenset(
+        {
+            "person_reference",
+            "carers_planned",
+            "carers_present",
+            "cancelled_at",
+            "verification",
+            "notes",
+            "carer_ids",
+            "service",
+            "contract",
+            "claimed",
+        }
+    ),
+)
+
+ABACUS = Profile(
+    name="abacus",
+    columns={
+        "file_reference": "FileReference",
+        "provider": "ProviderRef",
+        "contract": "ContractNumber",
+        "person_reference": "ServiceUserRef",
+        "week_ending": "WeekEnding",
+        "claimed": "PaymentClaimed",
+        "service": "ServiceType",
+        "planned_date": "VisitDate",
+        "planned_time": "StartTimeClaimed",
+        "planned_duration": "DurationClaimed",
+        "actual_time": "ActualStartTime",
+        "actual_duration": "ActualDuration",
+        "secondary": "SecondaryVisit",
+        "carers_planned": "NumberOfCarers",
+    },
+    optional=frozenset({"claimed", "carers_planned"}),
+    # ServiceUserDetails holds the person's name: caremarket never keeps it.
+    read_past=("Description", "Created", "ServiceUserDetails", "OurRef", "ServiceUserContribution"),
+    visit_id_from=("contract", "person_reference", "planned_date", "planned_time"),
+    date_formats=("%d/%m/%Y",),
+    time_formats=("%H:%M:%S", "%H:%M"),
+)
+
+PROFILES = {profile.name: profile for profile in (CAREMARKET, ABACUS)}
+
+
+@dataclass(frozen=True)
+class EcmRow:
+    line: int
+    record: VisitRecord
+
+
+@dataclass(frozen=True)
+class EcmFile:
+    profile: str
+    rows: list[EcmRow]
+    file_reference: str | None = None
+    week_ending: date | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def records(self) -> list[VisitRecord]:
+        return [row.record for row in self.rows]
+
+
+def read_ecm_file(source: Source, profile: Profile = CAREMARKET) -> EcmFile:
+    """Every visit of an ECM file, checked; refused (ImportRejected) with every bad row."""
+    table = read_table(source, profile.file_columns())
+    problems = Problems()
+    ecm_file = parse_ecm(table, problems, profile)
+    problems.raise_if_any(ecm_file.warnings)
+    return ecm_file
+
+
+def parse_ecm(table: Table, problems: Problems, profile: Profile = CAREMARKET) -> EcmFile:
+    """The visits of a table read through a profile; bad rows left out and noted."""
+    reader = _RowReader(profile, problems)
+    parsed = [(row, fields_) for row in table.rows if (fields_ := reader.read(row)) is not None]
+    file_reference = _one_value(parsed, profile, problems, "file_reference")
+    week_ending = _one_value(parsed, profile, problems, "week_ending")
+    warnings = list(table.warnings)
+    rows = _carers_by_rows(parsed, profile, problems) if "secondary" in profile.columns else None
+    if rows is None:
+        rows = [EcmRow(row.line, values.record) for row, values in parsed]
+    rows = _without_repeats(rows, profile, problems, warnings)
+    return EcmFile(profile.name, rows, file_reference, week_ending, tuple(warnings))
+
+
+def profile_from_toml(text: str) -> Profile:
+    """A profile written as TOML (see docs/formats.md); wrong keys or values are refused."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidProfile(f"the profile is not valid TOML: {error}") from None
+    return profile_from_mapping(data)
+
+
+def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
+    known = {
+        "name",
+        "columns",
+        "optional",
+        "read_past",
+        "visit_id_from",
+        "formats",
+        "statuses",
+        "verifications",
+    }
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InvalidProfile(f"unknown profile key {', '.join(unknown)}")
+    if not isinstance(data.get("name"), str) or not isinstance(data.get("columns"), dict):
+        raise InvalidProfile("a profile has a name and a [columns] table")
+    formats = dict(data.get("formats", {}))
+    bad_formats = sorted(set(formats) - {"date", "time", "datetime"})
+    if bad_formats:
+        raise InvalidProfile(f"unknown format {', '.join(bad_formats)}: use date, time, datetime")
+    try:
+        statuses = {k.lower(): VisitStatus(v) for k, v in data.get("statuses", {}).items()}
+        verifications = {
+            k.lower(): Verification(v) for k, v in data.get("verifications", {}).items()
+        }
+    except ValueError as error:
+        raise InvalidProfile(f"profile {data['name']}: {error}") from None
+    return Profile(
+        name=data["name"],
+        columns={str(k): str(v) for k, v in data["columns"].items()},
+        optional=frozenset(data.get("optional", ())),
+        read_past=tuple(data.get("read_past", ())),
+        visit_id_from=tuple(data.get("visit_id_from", ())),
+        date_formats=_formats(formats.get("date"), DATE_FORMATS),
+        time_formats=_formats(formats.get("time"), TIME_FORMATS),
+        datetime_formats=_formats(formats.get("datetime"), DATETIME_FORMATS),
+        statuses=statuses,
+        verifications=verifications,
+    )
+
+
+def _formats(given: str | list[str] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    if given is None:
+        return default
+    return (given,) if isinstance(given, str) else tuple(given)
+
+
+# Reading a row --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Values:
+    record: VisitRecord
+    secondary: bool
+    file_reference: str | None
+    week_ending: date | None
+
+
+class _RowReader:
+    def __init__(self, profile: Profile, problems: Problems) -> None:
+        self.profile = profile
+        self.problems = problems
+
+    def read(self, row: Row) -> _Values | None:
+        before = len(self.problems)
+        cell = self._cell
+        profile = self.profile
+        planned_start = self._planned_start(row)
+        planned_minutes = (
+            cell(row, "planned_minutes", _minutes)
+            if "planned_minutes" in profile.columns
+            else cell(row, "planned_duration", _whole_minutes)
+        )
+        status = (
+            cell(row, "status", self._status)
+            if "status" in profile.columns
+            else VisitStatus.COMPLETED
+        )
+        package = cell(row, "package_reference", str, required=False)
+        person = cell(row, "person_reference", str, required=False)
+        if not package and not person:
+            column = profile.columns.get("package_reference") or profile.columns["person_reference"]
+            self.problems.add(row.line, column, "", "a visit names its package or its person")
+        carers_planned = cell(row, "carers_planned", _carers, required=False)
+        carers_present = cell(row, "carers_present", _carers_present, required=False)
+        carer_ids = cell(row, "carer_ids", parse_list, required=False) or ()
+        secondary = bool(cell(row, "secondary", _yes_no, required=False))
+        cancelled_at = cell(row, "cancelled_at", self._moment, required=False)
+        actual_start = actual_end = None
+        if status is VisitStatus.COMPLETED and planned_start is not None:
+            actual_start = self._actual_start(row, planned_start)
+            if actual_start is not None:
+                actual_end = self._actual_end(row, actual_start)
+        values: dict[str, Any] = {
+            "verification": cell(row, "verification", self._verification, required=False)
+            or Verification.ECM,
+            "notes": cell(row, "notes", str, required=False) or "",
+            "service": cell(row, "service", str, required=False),
+            "contract": cell(row, "contract", str, required=False),
+            "claimed": cell(row, "claimed", parse_amount, required=False),
+        }
+        file_reference = cell(row, "file_reference", str, required=False)
+        week_ending = cell(row, "week_ending", self._date, required=False)
+        if carer_ids and carers_present is not None and len(carer_ids) != carers_present:
+            self.problems.add(
+                row.line,
+                self._heading("carer_ids"),
+                row.get(profile.column("carer_ids") or ""),
+                f"{len(carer_ids)} carer IDs for {carers_present} carers present",
+            )
+        if status is VisitStatus.COMPLETED and carers_present == 0:
+            self.problems.add(
+                row.line,
+                self._heading("carers_present"),
+                "0",
+                "a completed visit had at least one carer present",
+            )
+        if week_ending and planned_start and not _in_week(planned_start, week_ending):
+            self.problems.add(
+                row.line,
+                self._heading(
+                    "planned_date" if "planned_date" in profile.columns else "planned_start"
+                ),
+                row.get(profile.column("planned_date") or profile.column("planned_start") or ""),
+                f"the visit is not in the week ending {week_ending:%d/%m/%Y}",
+            )
+        visit_id = self._visit_id(row, planned_start, values["contract"], person)
+        if len(self.problems) > before or not (planned_start and planned_minutes and status):
+            return None
+        if carers_present is None:
+            completed = status is VisitStatus.COMPLETED
+            carers_present = len(carer_ids) if carer_ids else int(completed)
+        record = VisitRecord(
+            visit_id=visit_id,
+            planned_start_at=planned_start,
+            planned_minutes=planned_minutes,
+            status=status,
+            package_reference=package or None,
+            person_reference=person or None,
+            actual_start_at=actual_start,
+            actual_end_at=actual_end,
+            carers_planned=carers_planned,
+            carers_present=carers_present,
+            cancelled_at=cancelled_at,
+            carer_ids=tuple(carer_ids),
+            **values,
+        )
+        return _Values(record, secondary, file_reference, week_ending)
+
+    # the parts of a row
+
+    def _planned_start(self, row: Row) -> datetime | None:
+        if "planned_start" in self.profile.columns:
+            return self._cell(row, "planned_start", self._moment)
+        day = self._cell(row, "planned_date", self._date)
+        clock = self._cell(row, "planned_time", self._time)
+        if day is None or clock is None:
+            return None
+        return datetime.combine(day, clock, tzinfo=LONDON)
+
+    def _actual_start(self, row: Row, planned_start: datetime) -> datetime | None:
+        if "actual_start" in self.profile.columns:
+            return self._completed_cell(row, "actual_start", self._moment)
+        clock = self._completed_cell(row, "actual_time", self._time)
+        if clock is None:
+            return None
+        local = planned_start.astimezone(LONDON)
+        candidates = [
+            datetime.combine(local.date() + timedelta(days=d), clock, tzinfo=LONDON)
+            for d in (0, -1, 1)
+        ]
+        return min(candidates, key=lambda c: abs(c - planned_start))
+
+    def _actual_end(self, row: Row, actual_start: datetime) -> datetime | None:
+        if "actual_end" in self.profile.columns:
+            end = self._completed_cell(row, "actual_end", self._moment)
+            start_utc = actual_start.astimezone(UTC)
+            if end is not None and end.tzinfo is LONDON and end.astimezone(UTC) < start_utc:
+                later = end.replace(fold=1)  # the second time the clock shows it
+                if later.astimezone(UTC) >= start_utc:
+                    return later
+            return end
+        duration = self._completed_cell(row, "actual_duration", _duration)
+        if duration is None:
+            return None
+        return _add_real_time(actual_start, duration)
+
+    def _visit_id(
+        self, row: Row, planned_start: datetime | None, contract: str | None, person: str | None
+    ) -> str:
+        if "visit_id" in self.profile.columns:
+            return self._cell(row, "visit_id", str) or ""
+        if planned_start is None:
+            return ""
+        local = planned_start.astimezone(LONDON)
+        parts = {
+            "contract": contract or "",
+            "person_reference": person or "",
+            "package_reference": row.get(self.profile.column("package_reference") or ""),
+            "planned_date": f"{local:%Y-%m-%d}",
+            "planned_time": f"{local:%H:%M}",
+        }
+        return "/".join(
+            parts.get(name, row.get(self.profile.column(name) or ""))
+            for name in (self.profile.visit_id_from)
+        )
+
+    # cells
+
+    def _heading(self, name: str) -> str:
+        return self.profile.columns.get(name, name)
+
+    def _cell(
+        self, row: Row, name: str, parse: Callable[[str], T], *, required: bool = True
+    ) -> T | None:
+        column = self.profile.column(name)
+        if column is None:
+            return None
+        text = row.get(column)
+        if not text:
+            if required:
+                self.problems.add(
+                    row.line, self._heading(name), "", f"{self._heading(name)} is required"
+                )
+            return None
+        try:
+            return parse(text)
+        except ValueError as error:
+            self.problems.add(row.line, self._heading(name), text, str(error))
+            return None
+
+    def _completed_cell(self, row: Row, name: str, parse: Callable[[str], T]) -> T | None:
+        column = self.profile.column(name)
+        if column is not None and not row.get(column):
+            self.problems.add(
+                row.line,
+                self._heading(name),
+                "",
+                f"a completed visit needs its {self._heading(name)}",
+            )
+            return None
+        return self._cell(row, name, parse)
+
+    def _status(self, text: str) -> VisitStatus:
+        word = " ".join(text.split()).lower()
+        if word in self.profile.statuses:
+            return self.profile.statuses[word]
+        for status in VisitStatus:
+            if status.value == word:
+                return status
+        allowed = ", ".join([*self.profile.statuses, *(s.value for s in VisitStatus)])
+        raise ValueError(f"{text!r} is not a status: write {allowed}")
+
+    def _verification(self, text: str) -> Verification:
+        word = " ".join(text.split()).lower()
+        if word in self.profile.verifications:
+            return self.profile.verifications[word]
+        for method in Verification:
+            if method.value == word:
+                return method
+        allowed = ", ".join([*self.profile.verifications, *(v.value for v in Verification)])
+        raise ValueError(f"{text!r} is not a way of verifying a visit: write {allowed}")
+
+    def _date(self, text: str) -> date:
+        for form in self.profile.date_formats:
+            try:
+                return datetime.strptime(text, form).date()
+            except ValueError:
+                continue
+        raise ValueError(f"{text!r} is not a date: write {_shown(self.profile.date_formats)}")
+
+    def _time(self, text: str) -> time:
+        for form in self.profile.time_formats:
+            try:
+                return datetime.strptime(text, form).time()
+            except ValueError:
+                continue
+        raise ValueError(f"{text!r} is not a time: write {_shown(self.profile.time_formats)}")
+
+    def _moment(self, text: str) -> datetime:
+        for form in self.profile.datetime_formats:
+            try:
+                return datetime.strptime(text, form).replace(tzinfo=LONDON)
+            except ValueError:
+                continue
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"{text!r} is not a date and time: write {_shown(self.profile.datetime_formats)}"
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def _add_real_time(start: datetime, duration: timedelta) -> datetime:
+    """The moment `duration` of elapsed time after `start`, in London time."""
+    return (start.astimezone(UTC) + duration).astimezone(LONDON)
+
+
+def _in_week(moment: datetime, week_ending: date) -> bool:
+    day = moment.astimezone(LONDON).date()
+    return week_ending - timedelta(days=6) <= day <= week_ending
+
+
+def _minutes(text: str) -> int:
+    minutes = parse_count(text)
+    if not 1 <= minutes <= 24 * 60:
+        raise ValueError(f"a visit is planned for 1 to 1440 minutes, not {minutes}")
+    return minutes
+
+
+def _whole_minutes(text: str) -> int:
+    duration = _duration(text)
+    if duration % timedelta(minutes=1):
+        raise ValueError(f"{text!r}: a planned duration is in whole minutes")
+    return _minutes(str(duration // timedelta(minutes=1)))
+
+
+def _duration(text: str) -> timedelta:
+    """'00:30:00', '0:30' or '30' (minutes)."""
+    if text.isdigit():
+        return timedelta(minutes=int(text))
+    parts = text.split(":")
+    if (
+        len(parts) in (2, 3)
+        and all(p.isdigit() for p in parts)
+        and all(int(p) < 60 for p in parts[1:])
+    ):
+        hours, minutes, *seconds = (int(p) for p in parts)
+        return timedelta(hours=hours, minutes=minutes, seconds=seconds[0] if seconds else 0)
+    raise ValueError(f"{text!r} is not a duration: write HH:MM:SS, HH:MM or minutes")
+
+
+def _carers(text: str) -> int:
+    count = parse_count(text)
+    if not 1 <= count <= MAX_CARERS:
+        raise ValueError(f"a visit needs 1 to {MAX_CARERS} carers, not {count}")
+    return count
+
+
+def _carers_present(text: str) -> int:
+    count = parse_count(text)
+    if count > MAX_CARERS * 2:
+        raise ValueError(f"{count} carers at one visit is not plausible")
+    return count
+
+
+def _yes_no(text: str) -> bool:
+    word = text.strip().lower()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise ValueError(f"{text!r} is not True or False")
+
+
+def _shown(formats: Sequence[str]) -> str:
+    words = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "HH", "%M": "MM", "%S": "SS"}
+    shown = []
+    for form in formats:
+        for code, word in words.items():
+            form = form.replace(code, word)
+        shown.append(form)
+    return " or ".join(shown)
+
+
+# Across rows ----------------------------------------------------------------------------------
+
+
+def _one_value(
+    parsed: list[tuple[Row, _Values]], profile: Profile, problems: Problems, name: str
+) -> Any:
+    """A file-level value (its reference, its week) that every row must give alike."""
+    first: tuple[int, Any] | None = None
+    for row, values in parsed:
+        value = getattr(values, name)
+        if value is None:
+            continue
+        if first is None:
+            first = (row.line, value)
+        elif value != first[1]:
+            problems.add(
+                row.line,
+                profile.columns[name],
+                str(value),
+                f"a file has one {profile.columns[name]}: line {first[0]} gives {first[1]}",
+            )
+    return first[1] if first else None
+
+
+def _carers_by_rows(
+    parsed: list[tuple[Row, _Values]], profile: Profile, problems: Problems
+) -> list[EcmRow]:
+    """Files that give each additional carer a row: the rows of one visit made one record,
+    its carers present counted, its times the first carer's."""
+    primaries: dict[str, tuple[Row, VisitRecord, int]] = {}
+    extra: dict[str, list[Row]] = {}
+    for row, values in parsed:
+        key = values.record.visit_id
+        if values.secondary:
+            extra.setdefault(key, []).append(row)
+        elif key in primaries:
+            problems.add(
+                row.line,
+                profile.columns.get("planned_time", "visit"),
+                "",
+                f"the visit {key} is also on line {primaries[key][0].line}",
+            )
+        else:
+            primaries[key] = (row, values.record, 1)
+    for key, rows in extra.items():
+        if key not in primaries:
+            for row in rows:
+                problems.add(
+                    row.line,
+                    profile.columns["secondary"],
+                    row.get(profile.column("secondary") or ""),
+                    f"an additional carer's row for visit {key}, which has no first carer's row",
+                )
+    return [
+        EcmRow(row.line, replace(record, carers_present=1 + len(extra.get(key, []))))
+        for key, (row, record, _) in primaries.items()
+    ]
+
+
+def _without_repeats(
+    rows: list[EcmRow], profile: Profile, problems: Problems, warnings: list[str]
+) -> list[EcmRow]:
+    """The same visit twice: once if the rows agree, a problem if they differ."""
+    first: dict[str, EcmRow] = {}
+    kept = []
+    for row in rows:
+        earlier = first.get(row.record.visit_id)
+        if earlier is None:
+            first[row.record.visit_id] = row
+            kept.append(row)
+        elif earlier.record == row.record:
+            warnings.append(
+                f"line {row.line} repeats visit {row.record.visit_id} of line {earlier.line}:"
+                " read once"
+            )
+        else:
+            problems.add(
+                row.line,
+                profile.columns.get("visit_id", "visit_id"),
+                row.record.visit_id,
+                f"visit {row.record.visit_id} is also on line {earlier.line}, differently",
+            )
+    return kept
