@@ -305,6 +305,13 @@ def test_another_systems_export_is_read_through_a_profile_without_editing_it():
     assert (no_access.status, no_access.carers_present) == (VisitStatus.MISSED, 0)
 
 
+def test_the_profile_shown_in_the_formats_guide_is_the_one_tested_here():
+    guide = (EXAMPLES.parent / "formats.md").read_text(encoding="utf-8")
+    section = guide.split("### A profile for another system")[1]
+    shown = section.split("```toml\n")[1].split("```")[0]
+    assert profile_from_toml(shown) == profile_from_toml(CARETRACK)
+
+
 @pytest.mark.parametrize(
     "text",
     [
