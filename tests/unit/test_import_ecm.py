@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.ecm import Verification, VisitStatus
@@ -17,6 +19,7 @@ from caremarket.imports.ecm import (
     ABACUS,
     CAREMARKET,
     InvalidProfile,
+    _parse_first,
     profile_from_toml,
     read_ecm_file,
 )
@@ -325,3 +328,29 @@ def test_the_profile_shown_in_the_formats_guide_is_the_one_tested_here():
 def test_a_profile_that_cannot_be_followed_is_refused(text):
     with pytest.raises(InvalidProfile):
         profile_from_toml(text)
+
+
+@given(
+    moment=st.datetimes(datetime(1990, 1, 1), datetime(2060, 12, 31)),
+    form=st.sampled_from(
+        ["%Y-%m-%d", "%d/%m/%Y", "%H:%M", "%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M:%S"]
+    ),
+)
+def test_the_quick_reading_of_usual_formats_agrees_with_strptime(moment, form):
+    text = moment.strftime(form)
+    assert _parse_first(text, [form]) == datetime.strptime(text, form)
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("2017-13-01", "%Y-%m-%d"),
+        ("31/02/2017", "%d/%m/%Y"),
+        ("24:00", "%H:%M"),
+        ("08:60:00", "%H:%M:%S"),
+        ("2017-07-03T08:00", "%Y-%m-%d %H:%M"),
+        ("+7/07/2017", "%d/%m/%Y"),
+    ],
+)
+def test_the_quick_reading_refuses_what_strptime_refuses(text, form):
+    assert _parse_first(text, [form]) is None

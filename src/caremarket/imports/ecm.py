@@ -124,8 +124,16 @@ class Profile:
                 raise InvalidProfile(f"profile {self.name}: visit_id_from names unmapped {name}")
 
     def column(self, name: str) -> str | None:
-        heading = self.columns.get(name)
-        return normalise_header(heading) if heading else None
+        """The file's column for a field, as the header reader names it."""
+        return self._normalised.get(name)
+
+    @property
+    def _normalised(self) -> dict[str, str]:
+        cached = self.__dict__.get("_columns_normalised")
+        if cached is None:
+            cached = {f: normalise_header(h) for f, h in self.columns.items()}
+            object.__setattr__(self, "_columns_normalised", cached)
+        return cached
 
     def file_columns(self) -> Columns:
         required = tuple(
@@ -520,27 +528,21 @@ class _RowReader:
         raise ValueError(f"{text!r} is not a way of verifying a visit: write {allowed}")
 
     def _date(self, text: str) -> date:
-        for form in self.profile.date_formats:
-            try:
-                return datetime.strptime(text, form).date()
-            except ValueError:
-                continue
-        raise ValueError(f"{text!r} is not a date: write {_shown(self.profile.date_formats)}")
+        parsed = _parse_first(text, self.profile.date_formats)
+        if parsed is None:
+            raise ValueError(f"{text!r} is not a date: write {_shown(self.profile.date_formats)}")
+        return parsed.date()
 
     def _time(self, text: str) -> time:
-        for form in self.profile.time_formats:
-            try:
-                return datetime.strptime(text, form).time()
-            except ValueError:
-                continue
-        raise ValueError(f"{text!r} is not a time: write {_shown(self.profile.time_formats)}")
+        parsed = _parse_first(text, self.profile.time_formats)
+        if parsed is None:
+            raise ValueError(f"{text!r} is not a time: write {_shown(self.profile.time_formats)}")
+        return parsed.time()
 
     def _moment(self, text: str) -> datetime:
-        for form in self.profile.datetime_formats:
-            try:
-                return datetime.strptime(text, form).replace(tzinfo=LONDON)
-            except ValueError:
-                continue
+        parsed = _parse_first(text, self.profile.datetime_formats)
+        if parsed is not None:
+            return parsed.replace(tzinfo=LONDON)
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
@@ -548,6 +550,68 @@ class _RowReader:
                 f"{text!r} is not a date and time: write {_shown(self.profile.datetime_formats)}"
             ) from None
         return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def _parse_first(text: str, formats: Sequence[str]) -> datetime | None:
+    """The text read by the first format that fits it; None if none does."""
+    for form in formats:
+        fast = _FAST_FORMATS.get(form)
+        if fast is not None and len(text) == fast[0]:
+            iso = fast[1](text)
+            if iso is not None:
+                try:
+                    return datetime.fromisoformat(iso)
+                except ValueError:
+                    continue
+        try:
+            return datetime.strptime(text, form)
+        except ValueError:
+            continue
+    return None
+
+
+def _digits(text: str, *spans: tuple[int, int]) -> bool:
+    return all(text[a:b].isdigit() for a, b in spans)
+
+
+def _iso_day(text: str) -> str | None:  # YYYY-MM-DD
+    return text if text[4] == text[7] == "-" and _digits(text, (0, 4), (5, 7), (8, 10)) else None
+
+
+def _uk_day(text: str) -> str | None:  # DD/MM/YYYY
+    if text[2] == text[5] == "/" and _digits(text, (0, 2), (3, 5), (6, 10)):
+        return f"{text[6:10]}-{text[3:5]}-{text[0:2]}"
+    return None
+
+
+def _clock(text: str) -> str | None:  # HH:MM or HH:MM:SS
+    spans = ((0, 2), (3, 5), (6, 8))[: (len(text) + 1) // 3]
+    if all(text[b] == ":" for _, b in spans[:-1]) and _digits(text, *spans):
+        return f"1900-01-01T{text}"  # as strptime dates a time
+    return None
+
+
+def _iso_moment(text: str) -> str | None:  # YYYY-MM-DD HH:MM[:SS]
+    day, clock = _iso_day(text[:10]), _clock(text[11:])
+    return f"{day}T{text[11:]}" if day and clock and text[10] == " " else None
+
+
+def _uk_moment(text: str) -> str | None:  # DD/MM/YYYY HH:MM[:SS]
+    day, clock = _uk_day(text[:10]), _clock(text[11:])
+    return f"{day}T{text[11:]}" if day and clock and text[10] == " " else None
+
+
+# The usual formats read without strptime, which is slow: (length, to ISO 8601 or None).
+_FAST_FORMATS: dict[str, tuple[int, Callable[[str], str | None]]] = {
+    "%Y-%m-%d": (10, _iso_day),
+    "%d/%m/%Y": (10, _uk_day),
+    "%H:%M": (5, _clock),
+    "%H:%M:%S": (8, _clock),
+    "%Y-%m-%d %H:%M": (16, _iso_moment),
+    "%Y-%m-%d %H:%M:%S": (19, _iso_moment),
+    "%d/%m/%Y %H:%M": (16, _uk_moment),
+    "%d/%m/%Y %H:%M:%S": (19, _uk_moment),
+}
 
 
 def _add_real_time(start: datetime, duration: timedelta) -> datetime:
