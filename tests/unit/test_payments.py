@@ -25,6 +25,7 @@ from caremarket.domain.payments import (
     round_to_unit,
     rules_from_mapping,
     split_by_funding,
+    split_week,
     visit_rate,
 )
 from caremarket.domain.rates import RateBasis
@@ -345,6 +346,35 @@ def test_a_split_of_an_unrounded_amount_is_refused():
         split_by_funding(Decimal("6.5833"), [FundingShare("A", Decimal(100))])
 
 
+def test_the_persons_weekly_contribution_is_met_first_and_the_rest_shared():
+    # a week of 14 hours at 15.80 is 221.20; the person is assessed to pay 45.50 a week
+    funding = [FundingShare("HFD", Decimal(80)), FundingShare("ELRCCG", Decimal(20))]
+    parts = split_week(Decimal("221.20"), funding, contribution=Decimal("45.50"))
+    assert [(p.funder, p.amount) for p in parts] == [
+        ("PERSON", Decimal("45.50")),
+        ("HFD", Decimal("140.56")),
+        ("ELRCCG", Decimal("35.14")),
+    ]
+
+
+def test_a_contribution_above_the_weeks_cost_is_only_the_weeks_cost():
+    funding = [FundingShare("HFD", Decimal(100))]
+    parts = split_week(Decimal("30.00"), funding, contribution=Decimal("45.50"))
+    assert [(p.funder, p.amount) for p in parts] == [
+        ("PERSON", Decimal("30.00")),
+        ("HFD", Decimal("0.00")),
+    ]
+
+
+def test_a_contribution_and_a_persons_share_make_one_part_for_the_person():
+    funding = [FundingShare("HFD", Decimal(80)), FundingShare("PERSON", Decimal(20))]
+    parts = split_week(Decimal("110.00"), funding, contribution=Decimal("10.00"))
+    assert [(p.funder, p.amount) for p in parts] == [
+        ("PERSON", Decimal("30.00")),
+        ("HFD", Decimal("80.00")),
+    ]
+
+
 # Rules as data --------------------------------------------------------------------------------
 
 
@@ -438,6 +468,21 @@ def test_payment_never_falls_as_a_visit_lasts_longer(rules, planned, extension, 
         payable_minutes(shorter, planned, rules, extension)[0]
         <= payable_minutes(longer, planned, rules, extension)[0]
     )
+
+
+@given(
+    pennies=st.integers(0, 1_000_000),
+    contribution=st.integers(0, 100_000),
+    council=st.integers(1, 100),
+)
+def test_a_weeks_parts_with_a_contribution_add_up_to_the_week(pennies, contribution, council):
+    funding = [FundingShare("HFD", Decimal(council))]
+    if council < 100:
+        funding.append(FundingShare("PERSON", Decimal(100 - council)))
+    amount = Decimal(pennies) / 100
+    parts = split_week(amount, funding, contribution=Decimal(contribution) / 100)
+    assert sum((p.amount for p in parts), Decimal(0)) == amount
+    assert all(p.amount >= 0 for p in parts)
 
 
 @given(

@@ -31,7 +31,8 @@ The rules and their defaults (`PaymentRules()`):
 A line's amount is worked exactly and rounded half-up to the penny once (`to_pennies`). Its
 split between funders (`split_by_funding`) then shares out those pennies exactly: each
 funder's part is rounded down to the penny and the pennies left go one by one to the parts that
-lost most (the first listed on a tie), so the parts always add up to the line.
+lost most (the first listed on a tie), so the parts always add up to the line. A person's
+assessed weekly contribution is met first from the week's payable (`split_week`).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from caremarket.domain.ecm import (
 from caremarket.domain.errors import DomainError
 from caremarket.domain.market import ServiceType, Zone
 from caremarket.domain.money import PENNY, to_pennies
-from caremarket.domain.packages import FundingShare
+from caremarket.domain.packages import PERSONAL_CONTRIBUTION, FundingShare
 from caremarket.domain.rates import RateBasis, RateCard
 from caremarket.domain.schedules import PlannedVisit
 
@@ -430,7 +431,7 @@ def _times(count: int) -> str:
 @dataclass(frozen=True)
 class FunderPart:
     funder: str
-    share: Decimal  # percent
+    share: Decimal | None  # percent; None for the person's part with a weekly contribution
     amount: Decimal
 
 
@@ -450,3 +451,23 @@ def split_by_funding(amount: Decimal, funding: Iterable[FundingShare]) -> tuple[
     return tuple(
         FunderPart(s.funder, s.share, sign * part) for s, part in zip(shares, floored, strict=True)
     )
+
+
+def split_week(
+    amount: Decimal, funding: Sequence[FundingShare], *, contribution: Decimal = Decimal(0)
+) -> tuple[FunderPart, ...]:
+    """A package's payable for one week split between its funders, with the person's
+    assessed weekly contribution: the person pays that first (never more than the week
+    costs), and the rest is shared by the funding's percentages (`split_by_funding`). Where
+    the funding also gives the person a share, the person's part is both together."""
+    if contribution < 0 or contribution != contribution.quantize(PENNY):
+        raise ValueError(f"an assessed contribution is pounds and pence, not {contribution}")
+    if amount <= 0 or contribution == 0:
+        return split_by_funding(amount, funding)
+    paid_by_person = min(contribution, amount)
+    parts = list(split_by_funding(amount - paid_by_person, funding))
+    theirs = next((p for p in parts if p.funder == PERSONAL_CONTRIBUTION), None)
+    person = FunderPart(
+        PERSONAL_CONTRIBUTION, None, paid_by_person + (theirs.amount if theirs else 0)
+    )
+    return (person, *(p for p in parts if p.funder != PERSONAL_CONTRIBUTION))
