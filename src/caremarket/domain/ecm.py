@@ -37,9 +37,12 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.schedules import PlannedVisit
+
+ZERO = timedelta(0)
 
 
 class VisitStatus(enum.StrEnum):
@@ -82,12 +85,12 @@ class VisitRecord:
     contract: str | None = None
     claimed: Decimal | None = None  # what the provider claims for it, if it says
 
-    @property
+    @cached_property
     def day(self) -> date:
         """The day of the planned start, in London: the day the visit belongs to."""
         return self.planned_start_at.astimezone(LONDON).date()
 
-    @property
+    @cached_property
     def duration(self) -> timedelta | None:
         """Actual end less actual start (negative when checked out before checking in)."""
         if self.actual_start_at is None or self.actual_end_at is None:
@@ -105,6 +108,8 @@ class VisitRecord:
 def _elapsed(start: datetime, end: datetime) -> timedelta:
     """Real time between two moments: in UTC, as Python subtracts two times of one zone by
     their clocks (an hour out across a change of the clocks)."""
+    if start.tzinfo is end.tzinfo:  # quicker than converting both
+        return (end - start) - (end.utcoffset() or ZERO) + (start.utcoffset() or ZERO)
     return end.astimezone(UTC) - start.astimezone(UTC)
 
 
@@ -177,8 +182,11 @@ def match(records: Iterable[VisitRecord], planned: Iterable[PlannedVisit]) -> li
     found: dict[int, PlannedVisit] = {}
     taken: set[int] = set()
     for key, indexes in records_on.items():
+        day_planned = planned_on.get(key, [])
         for tier in _TIERS:
-            _match_tier(records, indexes, planned_on.get(key, []), tier, found, taken)
+            _match_tier(records, indexes, day_planned, tier, found, taken)
+            if all(i in found for i in indexes) or all(id(v) in taken for v in day_planned):
+                break
     return [Match(record, found.get(i)) for i, record in enumerate(records)]
 
 
