@@ -183,6 +183,25 @@ def test_a_carer_at_two_overlapping_visits_holds_both():
     assert checked[0].flags[-1].message == "carer C-7 is also at visit V-2 at the same time"
 
 
+def test_an_overlap_with_a_visit_received_earlier_is_found_and_flags_the_new_one():
+    earlier = a_record("V-1", carer_ids=("C-7",), actual_start_at=at(8), actual_end_at=at(8, 30))
+    new = a_record(
+        "V-2",
+        package_reference="PKG-0002",
+        carer_ids=("C-7",),
+        actual_start_at=at(8, 20),
+        actual_end_at=at(8, 50),
+    )
+    [checked] = check(match([new], planned_week()), earlier=[earlier])
+    assert [f.message for f in checked.flags if f.code is FlagCode.OVERLAP] == [
+        "carer C-7 is also at visit V-1 at the same time"
+    ]
+    # a new version of the same visit is not an overlap with its earlier self
+    again = replace(earlier, notes="corrected")
+    [checked] = check(match([again], planned_week()), earlier=[earlier])
+    assert FlagCode.OVERLAP not in flags_of(checked)
+
+
 def test_visits_without_carer_ids_are_not_checked_for_overlaps():
     planned = planned_week("2x30 Mon")
     records = [a_record("V-1"), a_record("V-2", planned_start_at=at(8, 10))]

@@ -3,8 +3,9 @@ other systems' exports; every bad row reported, none accepted."""
 
 from __future__ import annotations
 
+import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,13 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caremarket.domain.calendar import LONDON
-from caremarket.domain.ecm import Verification, VisitStatus
+from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
 from caremarket.domain.errors import ImportRejected
 from caremarket.imports.ecm import (
     ABACUS,
     CAREMARKET,
     InvalidProfile,
     _parse_first,
+    caremarket_row,
     profile_from_toml,
     read_ecm_file,
 )
@@ -354,3 +356,63 @@ def test_the_quick_reading_of_usual_formats_agrees_with_strptime(moment, form):
 )
 def test_the_quick_reading_refuses_what_strptime_refuses(text, form):
     assert _parse_first(text, [form]) is None
+
+
+ids = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=12)
+
+
+def shown_by_a_clock(moment: datetime) -> bool:
+    """Not in the hour skipped when the clocks go forward."""
+    back = moment.astimezone(UTC).astimezone(LONDON)
+    return back.replace(tzinfo=None) == moment.replace(tzinfo=None)
+
+
+moments = (
+    st.datetimes(datetime(2017, 1, 1), datetime(2030, 12, 31), timezones=st.just(LONDON))
+    .map(lambda m: m.replace(microsecond=0))
+    .filter(shown_by_a_clock)
+)
+
+
+def after(moment: datetime, seconds: int) -> datetime:
+    """Real time after a moment (adding to a London time counts by the clock)."""
+    return (moment.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(LONDON)
+
+
+@st.composite
+def visit_records(draw):
+    status = draw(st.sampled_from(list(VisitStatus)))
+    start = draw(moments)
+    completed = status is VisitStatus.COMPLETED
+    actual = draw(moments) if completed else None
+    carer_ids = tuple(draw(st.lists(ids, max_size=3))) if completed else ()
+    return VisitRecord(
+        visit_id=draw(ids),
+        planned_start_at=start,
+        planned_minutes=draw(st.integers(1, 1440)),
+        status=status,
+        package_reference=draw(st.one_of(st.none(), ids)) or "PKG-1",
+        person_reference=draw(st.one_of(st.none(), ids)),
+        actual_start_at=actual,
+        actual_end_at=after(actual, draw(st.integers(0, 36_000))) if actual else None,
+        carers_planned=draw(st.one_of(st.none(), st.integers(1, 4))),
+        carers_present=len(carer_ids) or int(completed),
+        cancelled_at=draw(moments) if status is VisitStatus.CANCELLED else None,
+        verification=draw(st.sampled_from(list(Verification))),
+        notes=draw(st.text(alphabet="abc ,;'\"", max_size=20)).strip(),
+        carer_ids=carer_ids,
+        service=draw(st.one_of(st.none(), ids)),
+        contract=draw(st.one_of(st.none(), ids)),
+        claimed=draw(st.one_of(st.none(), st.integers(0, 10_000).map(lambda p: Decimal(p) / 100))),
+    )
+
+
+@given(record=visit_records())
+def test_a_record_written_in_the_caremarket_layout_reads_back_the_same(record):
+    stream = io.StringIO()
+    writer = csv.DictWriter(stream, fieldnames=list(caremarket_row(record)))
+    writer.writeheader()
+    writer.writerow(caremarket_row(record))
+    [read_back] = read(stream.getvalue()).records
+    assert read_back == record
+    assert read_back.duration == record.duration

@@ -296,19 +296,30 @@ class Checked:
         return any(f.holds for f in self.flags)
 
 
-def check(matches: Sequence[Match], limits: CheckLimits = CheckLimits()) -> list[Checked]:
-    """Every match with the flags the checks raise on it, in the same order."""
+def check(
+    matches: Sequence[Match],
+    limits: CheckLimits = CheckLimits(),
+    *,
+    earlier: Sequence[VisitRecord] = (),
+) -> list[Checked]:
+    """Every match with the flags the checks raise on it, in the same order. `earlier` are
+    visits already received (from other files) that a carer's overlaps are looked for in too;
+    they are not flagged here, having been checked when they came."""
     flags: list[list[Flag]] = [_own_flags(m, limits) for m in matches]
-    for first, second, carer in _overlaps([m.record for m in matches]):
+    new_ids = {m.record.visit_id for m in matches}
+    records = [m.record for m in matches]
+    records += [r for r in earlier if r.visit_id not in new_ids]
+    for first, second, carer in _overlaps(records):
         for this, other in ((first, second), (second, first)):
-            flags[this].append(
-                Flag(
-                    FlagCode.OVERLAP,
-                    f"carer {carer} is also at visit {matches[other].record.visit_id}"
-                    " at the same time",
-                    holds=True,
+            if this < len(matches):
+                flags[this].append(
+                    Flag(
+                        FlagCode.OVERLAP,
+                        f"carer {carer} is also at visit {records[other].visit_id}"
+                        " at the same time",
+                        holds=True,
+                    )
                 )
-            )
     return [Checked(m, tuple(f)) for m, f in zip(matches, flags, strict=True)]
 
 

@@ -213,6 +213,34 @@ ABACUS = Profile(
 PROFILES = {profile.name: profile for profile in (CAREMARKET, ABACUS)}
 
 
+def caremarket_row(record: VisitRecord) -> dict[str, str]:
+    """A visit written in the caremarket layout (for generated files and the examples):
+    reading the row back gives the same record."""
+
+    def moment(value: datetime | None) -> str:
+        return value.astimezone(LONDON).isoformat(timespec="seconds") if value else ""
+
+    return {
+        "visit_id": record.visit_id,
+        "package_reference": record.package_reference or "",
+        "person_reference": record.person_reference or "",
+        "planned_start": moment(record.planned_start_at),
+        "planned_minutes": str(record.planned_minutes),
+        "status": record.status.value,
+        "actual_start": moment(record.actual_start_at),
+        "actual_end": moment(record.actual_end_at),
+        "carers_planned": str(record.carers_planned or ""),
+        "carers_present": str(record.carers_present),
+        "cancelled_at": moment(record.cancelled_at),
+        "verification": record.verification.value,
+        "notes": record.notes,
+        "carer_ids": "; ".join(record.carer_ids),
+        "service": record.service or "",
+        "contract": record.contract or "",
+        "claimed": f"{record.claimed:.2f}" if record.claimed is not None else "",
+    }
+
+
 @dataclass(frozen=True)
 class EcmRow:
     line: int
@@ -549,7 +577,7 @@ class _RowReader:
             raise ValueError(
                 f"{text!r} is not a date and time: write {_shown(self.profile.datetime_formats)}"
             ) from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+        return moment.astimezone(LONDON) if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
 def _parse_first(text: str, formats: Sequence[str]) -> datetime | None:
