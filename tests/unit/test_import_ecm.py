@@ -77,7 +77,7 @@ def problems_of(text: str, profile=CAREMARKET) -> list[tuple[int, str, str]]:
 
 
 def test_the_example_file_in_the_caremarket_layout_is_read_visit_by_visit():
-    ecm = read_ecm_file(EXAMPLES / "ecm-visits.csv")
+    ecm = read_ecm_file(EXAMPLES / "ecm" / "visits.csv")
     records = {r.visit_id: r for r in ecm.records}
     assert len(records) == 6
     first = records["MC-50001"]
@@ -186,7 +186,7 @@ def test_times_with_an_offset_are_kept_as_written():
 
 
 def test_the_abacus_example_file_is_read_with_its_additional_carers_rows_joined():
-    ecm = read_ecm_file(EXAMPLES / "ecm-abacus.csv", ABACUS)
+    ecm = read_ecm_file(EXAMPLES / "ecm" / "abacus.csv", ABACUS)
     assert (ecm.file_reference, ecm.week_ending) == ("MCC000123", date(2017, 7, 9))
     assert [r.visit_id for r in ecm.records] == [
         "HTLAH-O-B/P-0002/2017-07-03/08:00",
@@ -210,7 +210,7 @@ def test_the_abacus_example_file_is_read_with_its_additional_carers_rows_joined(
 
 
 def test_the_persons_name_in_an_abacus_file_is_never_kept():
-    ecm = read_ecm_file(EXAMPLES / "ecm-abacus.csv", ABACUS)
+    ecm = read_ecm_file(EXAMPLES / "ecm" / "abacus.csv", ABACUS)
     assert all("withheld" not in str(record) for record in ecm.records)
 
 

@@ -11,7 +11,14 @@ from pathlib import Path
 from caremarket.domain.ecm import FlagCode, check, match
 from caremarket.domain.packages import FundingShare, Person
 from caremarket.domain.patterns import parse_pattern
-from caremarket.domain.payments import Decided, PaymentRules, Rate, pay_visit, split_by_funding
+from caremarket.domain.payments import (
+    Decided,
+    PaymentRules,
+    Rate,
+    pay_visit,
+    split_by_funding,
+    totals,
+)
 from caremarket.domain.schedules import DateRange, schedule_of
 from caremarket.imports.ecm import ABACUS, read_ecm_file
 from tests.builders import a_care_package, a_commissioner
@@ -29,7 +36,7 @@ def test_the_example_ecm_file_is_paid_visit_by_visit_with_its_working():
     )
     monday = date(2017, 7, 3)
     planned = schedule_of(package).visits(DateRange(monday, monday + timedelta(days=6)))
-    records = read_ecm_file(EXAMPLES / "ecm-visits.csv").records
+    records = read_ecm_file(EXAMPLES / "ecm" / "visits.csv").records
     checked = check(match(records, planned))
     lines = {
         c.match.record.visit_id: pay_visit(
@@ -58,6 +65,19 @@ def test_the_example_ecm_file_is_paid_visit_by_visit_with_its_working():
     assert [f.code for f in lines["MC-50006"].flags] == [FlagCode.MANUAL]
     assert not any(line.held for line in lines.values())
     assert sum(line.amount for line in lines.values()) == Decimal("51.35")
+    summed = totals(lines.values())
+    assert (summed.lines, summed.paid, summed.held_lines, summed.held) == (
+        6,
+        Decimal("51.35"),
+        0,
+        Decimal("0.00"),
+    )
+    assert summed.by_rule == (
+        (Decided.PLANNED_WITHIN_TOLERANCE, 3, Decimal("31.60")),
+        (Decided.ACTUAL_ROUNDED, 1, Decimal("7.90")),
+        (Decided.MISSED, 1, Decimal("0.00")),
+        (Decided.SHORT_NOTICE_CANCELLATION, 1, Decimal("11.85")),
+    )
 
     by_funder: dict[str, Decimal] = {}
     for line in lines.values():
@@ -77,7 +97,7 @@ def test_the_abacus_example_is_matched_through_the_person_and_paid():
         start_on=date(2017, 7, 3),
     )
     planned = schedule_of(package).visits(DateRange(date(2017, 7, 3), date(2017, 7, 9)))
-    records = read_ecm_file(EXAMPLES / "ecm-abacus.csv", ABACUS).records
+    records = read_ecm_file(EXAMPLES / "ecm" / "abacus.csv", ABACUS).records
     checked = check(match(records, planned))
     assert all(c.match.planned is not None and not c.flags for c in checked)
     amounts = [

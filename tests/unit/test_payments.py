@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caremarket.domain.calendar import LONDON
-from caremarket.domain.ecm import FlagCode, VisitRecord, VisitStatus
+from caremarket.domain.ecm import Flag, FlagCode, VisitRecord, VisitStatus
 from caremarket.domain.market import ServiceKind
 from caremarket.domain.packages import FundingShare
 from caremarket.domain.payments import (
@@ -26,6 +26,7 @@ from caremarket.domain.payments import (
     rules_from_mapping,
     split_by_funding,
     split_week,
+    totals,
     visit_rate,
 )
 from caremarket.domain.rates import RateBasis
@@ -288,6 +289,26 @@ def test_a_record_checked_out_before_checking_in_is_not_paid_and_is_held():
         Decimal("0.00"),
         True,
     )
+
+
+def test_held_lines_are_added_up_apart_from_those_paid():
+    paid = pay(30)
+    held = pay_visit(a_record(timedelta(minutes=-5)), planned(), rules=RULES, rate=HEREFORDSHIRE)
+    unplanned = pay_visit(
+        a_record(),
+        None,
+        rules=RULES,
+        rate=HEREFORDSHIRE,
+        flags=[Flag(FlagCode.NOT_PLANNED, "no visit planned", holds=True)],
+    )
+    summed = totals([paid, held, unplanned])
+    assert (summed.lines, summed.paid, summed.held_lines, summed.held) == (
+        3,
+        Decimal("7.90"),
+        2,
+        Decimal("7.90"),
+    )
+    assert summed.claimed == Decimal("15.80")
 
 
 def test_a_visit_without_a_planned_counterpart_is_priced_on_its_own_record():

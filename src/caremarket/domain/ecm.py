@@ -136,7 +136,8 @@ class Receipt:
 
 
 def receive(records: Iterable[VisitRecord], held: Mapping[str, RecordVersion]) -> list[Receipt]:
-    """What each incoming record is against the latest versions held, by visit ID.
+    """What each incoming record is against the latest versions held, by visit ID (visit IDs
+    are the provider's: `held` holds one provider's visits).
 
     The same visit twice in one batch counts once; a later different copy is a further
     version."""

@@ -279,6 +279,39 @@ def pay_visit(
     )
 
 
+@dataclass(frozen=True)
+class Totals:
+    """Lines added up: what is paid, and what is held for queries, apart."""
+
+    lines: int
+    paid: Decimal
+    held_lines: int
+    held: Decimal
+    by_rule: tuple[tuple[Decided, int, Decimal], ...]  # each rule: lines and amount paid
+
+    @property
+    def claimed(self) -> Decimal:
+        return self.paid + self.held
+
+
+def totals(lines: Iterable[PaymentLine]) -> Totals:
+    """The sums of lines already in pennies: exact, with no further rounding."""
+    paid = held = Decimal("0.00")
+    count = held_count = 0
+    by_rule: dict[Decided, tuple[int, Decimal]] = {}
+    for line in lines:
+        count += 1
+        if line.held:
+            held_count += 1
+            held += line.amount
+            continue
+        paid += line.amount
+        n, amount = by_rule.get(line.decided, (0, Decimal("0.00")))
+        by_rule[line.decided] = (n + 1, amount + line.amount)
+    ordered = tuple((rule, *by_rule[rule]) for rule in Decided if rule in by_rule)
+    return Totals(count, paid, held_count, held, ordered)
+
+
 def payable_minutes(
     duration: timedelta,
     planned: int,
