@@ -68,9 +68,13 @@ def abacus_row(
 
 
 def problems_of(text: str, profile=CAREMARKET) -> list[tuple[int, str, str]]:
-    with pytest.raises(ImportRejected) as refused:
-        read(text, profile)
-    return [(p.line, p.column, p.reason) for p in refused.value.problems]
+    """What is wrong with a file; checking that no row reported is among the visits read."""
+    try:
+        ecm = read(text, profile)
+    except ImportRejected as refused:  # the file as a whole: its header
+        return [(p.line, p.column, p.reason) for p in refused.problems]
+    assert not {p.line for p in ecm.problems} & {row.line for row in ecm.rows}
+    return [(p.line, p.column, p.reason) for p in ecm.problems]
 
 
 # The caremarket layout ------------------------------------------------------------------------
@@ -112,7 +116,7 @@ def test_a_file_without_a_required_column_is_refused_at_once():
     assert "planned_start" in problems[0][2]
 
 
-def test_every_bad_row_is_reported_with_its_line_field_and_reason_and_none_accepted():
+def test_every_bad_row_is_reported_with_its_line_field_and_reason_and_the_good_kept():
     text = (
         HEADER
         + GOOD.format(n=1)
@@ -124,6 +128,7 @@ def test_every_bad_row_is_reported_with_its_line_field_and_reason_and_none_accep
         + "by post,,\n"
         + GOOD.format(n=7)
     )
+    assert [r.visit_id for r in read(text).records] == ["V-1", "V-7"]  # nothing valid is lost
     problems = problems_of(text)
     assert sorted((line, column) for line, column, _ in problems) == [
         (3, "planned_start"),
@@ -147,8 +152,9 @@ def test_a_file_with_three_bad_rows_among_ten_thousand_reports_exactly_those_thr
     rows[17 - 2] = bad_lines[17]
     rows[5000 - 2] = rows[5000 - 2].replace(",45,", ",-45,")
     rows[9999 - 2] = rows[9999 - 2].replace(",app,", ",carrier pigeon,")
-    problems = problems_of(HEADER + "".join(rows))
-    assert sorted({line for line, _, _ in problems}) == [17, 5000, 9999]
+    ecm = read(HEADER + "".join(rows))
+    assert sorted({p.line for p in ecm.problems}) == [17, 5000, 9999]
+    assert len(ecm.records) == 9_997
 
 
 def test_the_same_visit_twice_alike_is_read_once_and_differently_is_a_problem():
@@ -157,7 +163,10 @@ def test_the_same_visit_twice_alike_is_read_once_and_differently_is_a_problem():
     assert twice.warnings == ("line 3 repeats visit V-1 of line 2: read once",)
     changed = GOOD.format(n=1).replace("08:44", "08:40")
     problems = problems_of(HEADER + GOOD.format(n=1) + changed)
-    assert problems == [(3, "visit_id", "visit V-1 is also on line 2, differently")]
+    assert problems == [
+        (2, "visit_id", "visit V-1 is on lines 2, 3, differently"),
+        (3, "visit_id", "visit V-1 is on lines 2, 3, differently"),
+    ]
 
 
 def test_carer_ids_must_agree_with_the_carers_present():
@@ -231,6 +240,27 @@ def test_an_additional_carers_row_without_the_first_carers_row_is_a_problem():
             " which has no first carer's row",
         )
     ]
+
+
+def test_a_visit_with_a_bad_additional_carers_row_is_left_out_whole():
+    text = (
+        ABACUS_HEADER
+        + abacus_row(start="09:00:00", duration="00:30:00", carers="2")
+        + abacus_row(
+            start="09:00:00",
+            duration="00:30:00",
+            carers="2",
+            secondary="True",
+            actual_duration="half an hour",
+        )
+        + abacus_row()
+    )
+    ecm = read(text, ABACUS)
+    assert [r.visit_id for r in ecm.records] == ["HTLAH-O-B/P-0002/2017-07-03/08:00"]
+    assert [(p.line, p.column) for p in ecm.problems] == [(2, ""), (3, "ActualDuration")]
+    assert ecm.problems[0].reason == (
+        "visit HTLAH-O-B/P-0002/2017-07-03/09:00 is left out: line 3, another row of it, is wrong"
+    )
 
 
 def test_a_visit_outside_the_week_ending_is_a_problem():

@@ -22,7 +22,10 @@ before the start. An actual start given as a time only is taken on the visit's d
 day before or after where that is nearer the planned start (a visit planned at 23:50 that
 began at 00:05).
 
-Every bad row is reported with its line, field and reason, and none of them is accepted.
+Every bad row is reported with its line, field and reason, and none of them is accepted:
+a visit any of whose rows is wrong is left out whole (its other rows reported too). The good
+visits are kept, so nothing valid is lost; whether to store them while some rows are wrong is
+the caller's choice.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import Any, TypeVar
 
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
+from caremarket.domain.errors import RowProblem
 from caremarket.imports.csvfile import Columns, Row, Source, Table, normalise_header, read_table
 from caremarket.imports.fields import parse_amount, parse_count, parse_list
 from caremarket.imports.problems import Problems
@@ -249,11 +253,15 @@ class EcmRow:
 
 @dataclass(frozen=True)
 class EcmFile:
+    """The good visits of a file, and what is wrong with the rest: bad rows are left out,
+    each reported, and the good ones kept (nothing valid is lost)."""
+
     profile: str
     rows: list[EcmRow]
     file_reference: str | None = None
     week_ending: date | None = None
     warnings: tuple[str, ...] = ()
+    problems: tuple[RowProblem, ...] = ()
 
     @property
     def records(self) -> list[VisitRecord]:
@@ -261,12 +269,12 @@ class EcmFile:
 
 
 def read_ecm_file(source: Source, profile: Profile = CAREMARKET) -> EcmFile:
-    """Every visit of an ECM file, checked; refused (ImportRejected) with every bad row."""
+    """Every good visit of an ECM file, and every bad row with its line, field and reason.
+
+    A file that cannot be read at all (empty, or without a column the profile needs) is
+    refused at once (ImportRejected)."""
     table = read_table(source, profile.file_columns())
-    problems = Problems()
-    ecm_file = parse_ecm(table, problems, profile)
-    problems.raise_if_any(ecm_file.warnings)
-    return ecm_file
+    return parse_ecm(table, Problems(), profile)
 
 
 def parse_ecm(table: Table, problems: Problems, profile: Profile = CAREMARKET) -> EcmFile:
@@ -276,11 +284,15 @@ def parse_ecm(table: Table, problems: Problems, profile: Profile = CAREMARKET) -
     file_reference = _one_value(parsed, profile, problems, "file_reference")
     week_ending = _one_value(parsed, profile, problems, "week_ending")
     warnings = list(table.warnings)
-    rows = _carers_by_rows(parsed, profile, problems) if "secondary" in profile.columns else None
-    if rows is None:
-        rows = [EcmRow(row.line, values.record) for row, values in parsed]
-    rows = _without_repeats(rows, profile, problems, warnings)
-    return EcmFile(profile.name, rows, file_reference, week_ending, tuple(warnings))
+    visits = _visits(table.rows, parsed, profile, problems, warnings)
+    return EcmFile(
+        profile.name,
+        visits,
+        file_reference,
+        week_ending,
+        tuple(warnings),
+        tuple(sorted(problems.found, key=lambda p: p.line)),
+    )
 
 
 def profile_from_toml(text: str) -> Profile:
@@ -738,62 +750,89 @@ def _one_value(
     return first[1] if first else None
 
 
-def _carers_by_rows(
-    parsed: list[tuple[Row, _Values]], profile: Profile, problems: Problems
+def _visits(
+    rows: list[Row],
+    parsed: list[tuple[Row, _Values]],
+    profile: Profile,
+    problems: Problems,
+    warnings: list[str],
 ) -> list[EcmRow]:
-    """Files that give each additional carer a row: the rows of one visit made one record,
-    its carers present counted, its times the first carer's."""
-    primaries: dict[str, tuple[Row, VisitRecord, int]] = {}
-    extra: dict[str, list[Row]] = {}
+    """The file's visits: the rows of each visit (one, or one a carer) made one record; a
+    visit any row of which is wrong left out, and each of its rows reported."""
+    key_of = {row.line: _raw_key(row, profile) for row in rows}
+    groups: dict[tuple[str, ...], list[tuple[Row, _Values]]] = {}
     for row, values in parsed:
-        key = values.record.visit_id
-        if values.secondary:
-            extra.setdefault(key, []).append(row)
-        elif key in primaries:
-            problems.add(
-                row.line,
-                profile.columns.get("planned_time", "visit"),
-                "",
-                f"the visit {key} is also on line {primaries[key][0].line}",
-            )
-        else:
-            primaries[key] = (row, values.record, 1)
-    for key, rows in extra.items():
-        if key not in primaries:
-            for row in rows:
+        groups.setdefault(key_of[row.line], []).append((row, values))
+    visits: list[tuple[tuple[str, ...], EcmRow]] = []
+    for key, members in groups.items():
+        firsts = _distinct([m for m in members if not m[1].secondary], warnings)
+        extras = [m for m in members if m[1].secondary]
+        visit_id = members[0][1].record.visit_id
+        if len(firsts) > 1:
+            lines = ", ".join(str(row.line) for row, _ in firsts)
+            for row, _ in firsts:
+                problems.add(
+                    row.line,
+                    _visit_heading(profile),
+                    visit_id,
+                    f"visit {visit_id} is on lines {lines}, differently",
+                )
+        elif not firsts:
+            for row, _ in extras:
                 problems.add(
                     row.line,
                     profile.columns["secondary"],
                     row.get(profile.column("secondary") or ""),
-                    f"an additional carer's row for visit {key}, which has no first carer's row",
+                    f"an additional carer's row for visit {visit_id},"
+                    " which has no first carer's row",
                 )
-    return [
-        EcmRow(row.line, replace(record, carers_present=1 + len(extra.get(key, []))))
-        for key, (row, record, _) in primaries.items()
-    ]
-
-
-def _without_repeats(
-    rows: list[EcmRow], profile: Profile, problems: Problems, warnings: list[str]
-) -> list[EcmRow]:
-    """The same visit twice: once if the rows agree, a problem if they differ."""
-    first: dict[str, EcmRow] = {}
+        else:
+            row, values = firsts[0]
+            record = values.record
+            if "secondary" in profile.columns:
+                record = replace(record, carers_present=1 + len(extras))
+            visits.append((key, EcmRow(row.line, record)))
+    wrong_lines = {p.line for p in problems.found}
+    wrong_keys = {key_of[line]: line for line in sorted(wrong_lines) if line in key_of}
     kept = []
-    for row in rows:
-        earlier = first.get(row.record.visit_id)
-        if earlier is None:
-            first[row.record.visit_id] = row
-            kept.append(row)
-        elif earlier.record == row.record:
+    for key, visit in visits:
+        if key not in wrong_keys:
+            kept.append(visit)
+            continue
+        for row, _ in groups[key]:
+            if row.line not in wrong_lines:
+                problems.add(
+                    row.line,
+                    "",
+                    "",
+                    f"visit {visit.record.visit_id} is left out: line {wrong_keys[key]},"
+                    " another row of it, is wrong",
+                )
+    return kept
+
+
+def _raw_key(row: Row, profile: Profile) -> tuple[str, ...]:
+    """What makes rows one visit, as written: its ID, or the cells a profile makes one of."""
+    names = ("visit_id",) if "visit_id" in profile.columns else profile.visit_id_from
+    return tuple(row.get(profile.column(name) or "") for name in names)
+
+
+def _distinct(members: list[tuple[Row, _Values]], warnings: list[str]) -> list[tuple[Row, _Values]]:
+    """Rows for the same visit: those alike kept once, with a warning."""
+    distinct: list[tuple[Row, _Values]] = []
+    for row, values in members:
+        same = next((d for d in distinct if d[1].record == values.record), None)
+        if same is None:
+            distinct.append((row, values))
+        else:
             warnings.append(
-                f"line {row.line} repeats visit {row.record.visit_id} of line {earlier.line}:"
+                f"line {row.line} repeats visit {values.record.visit_id} of line {same[0].line}:"
                 " read once"
             )
-        else:
-            problems.add(
-                row.line,
-                profile.columns.get("visit_id", "visit_id"),
-                row.record.visit_id,
-                f"visit {row.record.visit_id} is also on line {earlier.line}, differently",
-            )
-    return kept
+    return distinct
+
+
+def _visit_heading(profile: Profile) -> str:
+    if "visit_id" in profile.columns:
+        return profile.columns["visit_id"]
+    return ", ".join(profile.columns[name] for name in profile.visit_id_from)
