@@ -16,15 +16,9 @@ from hypothesis import strategies as st
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
 from caremarket.domain.errors import ImportRejected
-from caremarket.imports.ecm import (
-    ABACUS,
-    CAREMARKET,
-    InvalidProfile,
-    _parse_first,
-    caremarket_row,
-    profile_from_toml,
-    read_ecm_file,
-)
+from caremarket.imports.ecm import caremarket_row, read_ecm_file
+from caremarket.imports.ecm_profiles import ABACUS, CAREMARKET, InvalidProfile, profile_from_toml
+from caremarket.imports.times import parse_with_formats
 
 EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
 HEADER = (
@@ -370,7 +364,7 @@ def test_a_profile_that_cannot_be_followed_is_refused(text):
 )
 def test_the_quick_reading_of_usual_formats_agrees_with_strptime(moment, form):
     text = moment.strftime(form)
-    assert _parse_first(text, [form]) == datetime.strptime(text, form)
+    assert parse_with_formats(text, [form]) == datetime.strptime(text, form)
 
 
 @pytest.mark.parametrize(
@@ -385,7 +379,7 @@ def test_the_quick_reading_of_usual_formats_agrees_with_strptime(moment, form):
     ],
 )
 def test_the_quick_reading_refuses_what_strptime_refuses(text, form):
-    assert _parse_first(text, [form]) is None
+    assert parse_with_formats(text, [form]) is None
 
 
 ids = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=12)

@@ -20,7 +20,8 @@ from caremarket.domain.payments import (
     totals,
 )
 from caremarket.domain.schedules import DateRange, schedule_of
-from caremarket.imports.ecm import ABACUS, read_ecm_file
+from caremarket.imports.ecm import read_ecm_file
+from caremarket.imports.ecm_profiles import ABACUS
 from tests.builders import a_care_package, a_commissioner
 
 EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"

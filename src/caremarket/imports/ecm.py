@@ -1,20 +1,6 @@
-"""Electronic call monitoring (ECM) files: one row per visit, read through a column-mapping
-profile, so another system's export is read as it comes.
-
-A profile maps caremarket's fields (below) to the file's own column headings, and says how
-its cells are written: date, time and date-and-time formats, its words for a visit's status
-and for how it was verified, the columns it carries that caremarket reads past, and, for
-files that give each additional carer a row of their own, the column marking those rows.
-Two profiles ship with caremarket: ``caremarket`` (the documented layout, docs/formats.md) and
-``abacus`` (the Access Abacus Provider Portal "CSV service delivery file"). Others are data:
-a TOML file read by `profile_from_toml`.
-
-Fields: `visit_id` (or `visit_id_from`, the fields that make one up), `package_reference`
-and/or `person_reference`, `planned_start` (or `planned_date` and `planned_time`),
-`planned_minutes` (or `planned_duration`), `status`, `actual_start` (or `actual_time`, on
-the visit's date), `actual_end` (or `actual_duration`), `carers_planned`, `carers_present`
-(or `secondary`), `cancelled_at`, `verification`, `notes`, `carer_ids`, `service`,
-`contract`, `provider`, `claimed`, and for the file: `file_reference`, `week_ending`.
+"""Electronic call monitoring (ECM) files: one row per visit (or one per carer), read through
+a column-mapping profile (`caremarket.imports.ecm_profiles`), so another system's export is
+read as it comes.
 
 Times are London time unless written with an offset. An actual end written as a clock time
 that comes twice (the hour the clocks go back) is the later one when the earlier would end
@@ -30,191 +16,24 @@ the caller's choice.
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
 from caremarket.domain.errors import RowProblem
-from caremarket.imports.csvfile import Columns, Row, Source, Table, normalise_header, read_table
+from caremarket.imports.csvfile import Row, Source, Table, read_table
+from caremarket.imports.ecm_profiles import CAREMARKET, Profile
 from caremarket.imports.fields import parse_amount, parse_count, parse_list
 from caremarket.imports.problems import Problems
+from caremarket.imports.times import describe_formats, parse_duration, parse_with_formats
 
 T = TypeVar("T")
-
-FIELDS = (
-    "visit_id",
-    "package_reference",
-    "person_reference",
-    "planned_start",
-    "planned_date",
-    "planned_time",
-    "planned_minutes",
-    "planned_duration",
-    "status",
-    "actual_start",
-    "actual_time",
-    "actual_end",
-    "actual_duration",
-    "carers_planned",
-    "carers_present",
-    "secondary",
-    "cancelled_at",
-    "verification",
-    "notes",
-    "carer_ids",
-    "service",
-    "contract",
-    "provider",
-    "claimed",
-    "file_reference",
-    "week_ending",
-)
-_ALTERNATIVES = (  # each profile maps one of each
-    ("visit_id", "visit_id_from"),
-    ("package_reference", "person_reference"),
-    ("planned_start", "planned_date"),
-    ("planned_minutes", "planned_duration"),
-    ("actual_start", "actual_time"),
-    ("actual_end", "actual_duration"),
-)
 MAX_CARERS = 4
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-TIME_FORMATS = ("%H:%M", "%H:%M:%S")
-DATETIME_FORMATS = (
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-)
 YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0", "")
-
-
-class InvalidProfile(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    columns: Mapping[str, str]  # caremarket's field -> the file's column heading
-    optional: frozenset[str] = frozenset()  # fields whose column may be missing
-    read_past: tuple[str, ...] = ()  # columns known and not read (no warning)
-    visit_id_from: tuple[str, ...] = ()  # fields that make up a visit ID where there is none
-    date_formats: tuple[str, ...] = DATE_FORMATS
-    time_formats: tuple[str, ...] = TIME_FORMATS
-    datetime_formats: tuple[str, ...] = DATETIME_FORMATS
-    statuses: Mapping[str, VisitStatus] = field(default_factory=dict)  # their word -> ours
-    verifications: Mapping[str, Verification] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        unknown = sorted(set(self.columns) - set(FIELDS))
-        if unknown:
-            raise InvalidProfile(
-                f"profile {self.name}: {', '.join(unknown)} is not a field caremarket reads"
-            )
-        for first, second in _ALTERNATIVES:
-            has_first = first in self.columns or (first == "visit_id" and self.visit_id_from)
-            if not has_first and second not in self.columns:
-                raise InvalidProfile(f"profile {self.name} maps neither {first} nor {second}")
-        if "planned_date" in self.columns and "planned_time" not in self.columns:
-            raise InvalidProfile(f"profile {self.name}: planned_date needs planned_time")
-        for name in self.visit_id_from:
-            if name not in self.columns:
-                raise InvalidProfile(f"profile {self.name}: visit_id_from names unmapped {name}")
-
-    def column(self, name: str) -> str | None:
-        """The file's column for a field, as the header reader names it."""
-        return self._normalised.get(name)
-
-    @property
-    def _normalised(self) -> dict[str, str]:
-        cached = self.__dict__.get("_columns_normalised")
-        if cached is None:
-            cached = {f: normalise_header(h) for f, h in self.columns.items()}
-            object.__setattr__(self, "_columns_normalised", cached)
-        return cached
-
-    def file_columns(self) -> Columns:
-        required = tuple(
-            normalise_header(h) for f, h in self.columns.items() if f not in self.optional
-        )
-        optional = tuple(normalise_header(h) for f, h in self.columns.items() if f in self.optional)
-        ignored = tuple(normalise_header(h) for h in self.read_past)
-        return Columns(required, optional, ignored)
-
-
-CAREMARKET = Profile(
-    name="caremarket",
-    columns={
-        name: name
-        for name in (
-            "visit_id",
-            "package_reference",
-            "person_reference",
-            "planned_start",
-            "planned_minutes",
-            "status",
-            "actual_start",
-            "actual_end",
-            "carers_planned",
-            "carers_present",
-            "cancelled_at",
-            "verification",
-            "notes",
-            "carer_ids",
-            "service",
-            "contract",
-            "claimed",
-        )
-    },
-    optional=frozenset(
-        {
-            "person_reference",
-            "carers_planned",
-            "carers_present",
-            "cancelled_at",
-            "verification",
-            "notes",
-            "carer_ids",
-            "service",
-            "contract",
-            "claimed",
-        }
-    ),
-)
-
-ABACUS = Profile(
-    name="abacus",
-    columns={
-        "file_reference": "FileReference",
-        "provider": "ProviderRef",
-        "contract": "ContractNumber",
-        "person_reference": "ServiceUserRef",
-        "week_ending": "WeekEnding",
-        "claimed": "PaymentClaimed",
-        "service": "ServiceType",
-        "planned_date": "VisitDate",
-        "planned_time": "StartTimeClaimed",
-        "planned_duration": "DurationClaimed",
-        "actual_time": "ActualStartTime",
-        "actual_duration": "ActualDuration",
-        "secondary": "SecondaryVisit",
-        "carers_planned": "NumberOfCarers",
-    },
-    optional=frozenset({"claimed", "carers_planned"}),
-    # ServiceUserDetails holds the person's name: caremarket never keeps it.
-    read_past=("Description", "Created", "ServiceUserDetails", "OurRef", "ServiceUserContribution"),
-    visit_id_from=("contract", "person_reference", "planned_date", "planned_time"),
-    date_formats=("%d/%m/%Y",),
-    time_formats=("%H:%M:%S", "%H:%M"),
-)
-
-PROFILES = {profile.name: profile for profile in (CAREMARKET, ABACUS)}
 
 
 def caremarket_row(record: VisitRecord) -> dict[str, str]:
@@ -293,62 +112,6 @@ def parse_ecm(table: Table, problems: Problems, profile: Profile = CAREMARKET) -
         tuple(warnings),
         tuple(sorted(problems.found, key=lambda p: p.line)),
     )
-
-
-def profile_from_toml(text: str) -> Profile:
-    """A profile written as TOML (see docs/formats.md); wrong keys or values are refused."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InvalidProfile(f"the profile is not valid TOML: {error}") from None
-    return profile_from_mapping(data)
-
-
-def profile_from_mapping(data: Mapping[str, Any]) -> Profile:
-    known = {
-        "name",
-        "columns",
-        "optional",
-        "read_past",
-        "visit_id_from",
-        "formats",
-        "statuses",
-        "verifications",
-    }
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise InvalidProfile(f"unknown profile key {', '.join(unknown)}")
-    if not isinstance(data.get("name"), str) or not isinstance(data.get("columns"), dict):
-        raise InvalidProfile("a profile has a name and a [columns] table")
-    formats = dict(data.get("formats", {}))
-    bad_formats = sorted(set(formats) - {"date", "time", "datetime"})
-    if bad_formats:
-        raise InvalidProfile(f"unknown format {', '.join(bad_formats)}: use date, time, datetime")
-    try:
-        statuses = {k.lower(): VisitStatus(v) for k, v in data.get("statuses", {}).items()}
-        verifications = {
-            k.lower(): Verification(v) for k, v in data.get("verifications", {}).items()
-        }
-    except ValueError as error:
-        raise InvalidProfile(f"profile {data['name']}: {error}") from None
-    return Profile(
-        name=data["name"],
-        columns={str(k): str(v) for k, v in data["columns"].items()},
-        optional=frozenset(data.get("optional", ())),
-        read_past=tuple(data.get("read_past", ())),
-        visit_id_from=tuple(data.get("visit_id_from", ())),
-        date_formats=_formats(formats.get("date"), DATE_FORMATS),
-        time_formats=_formats(formats.get("time"), TIME_FORMATS),
-        datetime_formats=_formats(formats.get("datetime"), DATETIME_FORMATS),
-        statuses=statuses,
-        verifications=verifications,
-    )
-
-
-def _formats(given: str | list[str] | None, default: tuple[str, ...]) -> tuple[str, ...]:
-    if given is None:
-        return default
-    return (given,) if isinstance(given, str) else tuple(given)
 
 
 # Reading a row --------------------------------------------------------------------------------
@@ -486,7 +249,7 @@ class _RowReader:
                 if later.astimezone(UTC) >= start_utc:
                     return later
             return end
-        duration = self._completed_cell(row, "actual_duration", _duration)
+        duration = self._completed_cell(row, "actual_duration", parse_duration)
         if duration is None:
             return None
         return _add_real_time(actual_start, duration)
@@ -568,90 +331,31 @@ class _RowReader:
         raise ValueError(f"{text!r} is not a way of verifying a visit: write {allowed}")
 
     def _date(self, text: str) -> date:
-        parsed = _parse_first(text, self.profile.date_formats)
+        parsed = parse_with_formats(text, self.profile.date_formats)
         if parsed is None:
-            raise ValueError(f"{text!r} is not a date: write {_shown(self.profile.date_formats)}")
+            raise ValueError(
+                f"{text!r} is not a date: write {describe_formats(self.profile.date_formats)}"
+            )
         return parsed.date()
 
     def _time(self, text: str) -> time:
-        parsed = _parse_first(text, self.profile.time_formats)
+        parsed = parse_with_formats(text, self.profile.time_formats)
         if parsed is None:
-            raise ValueError(f"{text!r} is not a time: write {_shown(self.profile.time_formats)}")
+            raise ValueError(
+                f"{text!r} is not a time: write {describe_formats(self.profile.time_formats)}"
+            )
         return parsed.time()
 
     def _moment(self, text: str) -> datetime:
-        parsed = _parse_first(text, self.profile.datetime_formats)
+        parsed = parse_with_formats(text, self.profile.datetime_formats)
         if parsed is not None:
             return parsed.replace(tzinfo=LONDON)
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(
-                f"{text!r} is not a date and time: write {_shown(self.profile.datetime_formats)}"
-            ) from None
+            written = describe_formats(self.profile.datetime_formats)
+            raise ValueError(f"{text!r} is not a date and time: write {written}") from None
         return moment.astimezone(LONDON) if moment.tzinfo else moment.replace(tzinfo=LONDON)
-
-
-def _parse_first(text: str, formats: Sequence[str]) -> datetime | None:
-    """The text read by the first format that fits it; None if none does."""
-    for form in formats:
-        fast = _FAST_FORMATS.get(form)
-        if fast is not None and len(text) == fast[0]:
-            iso = fast[1](text)
-            if iso is not None:
-                try:
-                    return datetime.fromisoformat(iso)
-                except ValueError:
-                    continue
-        try:
-            return datetime.strptime(text, form)
-        except ValueError:
-            continue
-    return None
-
-
-def _digits(text: str, *spans: tuple[int, int]) -> bool:
-    return all(text[a:b].isdigit() for a, b in spans)
-
-
-def _iso_day(text: str) -> str | None:  # YYYY-MM-DD
-    return text if text[4] == text[7] == "-" and _digits(text, (0, 4), (5, 7), (8, 10)) else None
-
-
-def _uk_day(text: str) -> str | None:  # DD/MM/YYYY
-    if text[2] == text[5] == "/" and _digits(text, (0, 2), (3, 5), (6, 10)):
-        return f"{text[6:10]}-{text[3:5]}-{text[0:2]}"
-    return None
-
-
-def _clock(text: str) -> str | None:  # HH:MM or HH:MM:SS
-    spans = ((0, 2), (3, 5), (6, 8))[: (len(text) + 1) // 3]
-    if all(text[b] == ":" for _, b in spans[:-1]) and _digits(text, *spans):
-        return f"1900-01-01T{text}"  # as strptime dates a time
-    return None
-
-
-def _iso_moment(text: str) -> str | None:  # YYYY-MM-DD HH:MM[:SS]
-    day, clock = _iso_day(text[:10]), _clock(text[11:])
-    return f"{day}T{text[11:]}" if day and clock and text[10] == " " else None
-
-
-def _uk_moment(text: str) -> str | None:  # DD/MM/YYYY HH:MM[:SS]
-    day, clock = _uk_day(text[:10]), _clock(text[11:])
-    return f"{day}T{text[11:]}" if day and clock and text[10] == " " else None
-
-
-# The usual formats read without strptime, which is slow: (length, to ISO 8601 or None).
-_FAST_FORMATS: dict[str, tuple[int, Callable[[str], str | None]]] = {
-    "%Y-%m-%d": (10, _iso_day),
-    "%d/%m/%Y": (10, _uk_day),
-    "%H:%M": (5, _clock),
-    "%H:%M:%S": (8, _clock),
-    "%Y-%m-%d %H:%M": (16, _iso_moment),
-    "%Y-%m-%d %H:%M:%S": (19, _iso_moment),
-    "%d/%m/%Y %H:%M": (16, _uk_moment),
-    "%d/%m/%Y %H:%M:%S": (19, _uk_moment),
-}
 
 
 def _add_real_time(start: datetime, duration: timedelta) -> datetime:
@@ -672,25 +376,10 @@ def _minutes(text: str) -> int:
 
 
 def _whole_minutes(text: str) -> int:
-    duration = _duration(text)
+    duration = parse_duration(text)
     if duration % timedelta(minutes=1):
         raise ValueError(f"{text!r}: a planned duration is in whole minutes")
     return _minutes(str(duration // timedelta(minutes=1)))
-
-
-def _duration(text: str) -> timedelta:
-    """'00:30:00', '0:30' or '30' (minutes)."""
-    if text.isdigit():
-        return timedelta(minutes=int(text))
-    parts = text.split(":")
-    if (
-        len(parts) in (2, 3)
-        and all(p.isdigit() for p in parts)
-        and all(int(p) < 60 for p in parts[1:])
-    ):
-        hours, minutes, *seconds = (int(p) for p in parts)
-        return timedelta(hours=hours, minutes=minutes, seconds=seconds[0] if seconds else 0)
-    raise ValueError(f"{text!r} is not a duration: write HH:MM:SS, HH:MM or minutes")
 
 
 def _carers(text: str) -> int:
@@ -714,16 +403,6 @@ def _yes_no(text: str) -> bool:
     if word in NO:
         return False
     raise ValueError(f"{text!r} is not True or False")
-
-
-def _shown(formats: Sequence[str]) -> str:
-    words = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "HH", "%M": "MM", "%S": "SS"}
-    shown = []
-    for form in formats:
-        for code, word in words.items():
-            form = form.replace(code, word)
-        shown.append(form)
-    return " or ".join(shown)
 
 
 # Across rows ----------------------------------------------------------------------------------
