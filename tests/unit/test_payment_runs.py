@@ -18,8 +18,6 @@ from caremarket.domain.payment_runs import (
     CurrentRecord,
     InvalidRun,
     PackageTerms,
-    Query,
-    Resolution,
     RunLine,
     expand_pools,
     funder_totals,
@@ -29,7 +27,8 @@ from caremarket.domain.payment_runs import (
 from caremarket.domain.payments import Decided, PaymentRules
 from caremarket.domain.rates import RateCard
 from caremarket.domain.schedules import DateRange, schedule_of
-from tests.builders import a_care_package, a_commissioner, a_rate_card, a_service
+from caremarket.domain.visit_queries import Resolution, VisitQuery
+from tests.builders import A_MOMENT, a_care_package, a_commissioner, a_rate_card, a_service
 
 WEEK = DateRange(date(2018, 3, 26), date(2018, 4, 1))  # Monday to Sunday; Good Friday the 30th
 GOOD_FRIDAY = date(2018, 3, 30)
@@ -75,7 +74,7 @@ def a_visit(
     visit_id: str | None = None,
     planned_minutes: int = 30,
     record_id: int | None = None,
-    queries: tuple[Query, ...] = (),
+    queries: tuple[VisitQuery, ...] = (),
     **kw,
 ) -> CurrentRecord:
     start = datetime.combine(day, time(7, 30), tzinfo=LONDON)
@@ -183,7 +182,7 @@ def test_an_overlap_holds_both_visits_apart_from_what_is_paid():
 
 def test_a_query_raised_by_the_import_holds_until_resolved_pay_or_do_not_pay():
     package = a_package()
-    query = Query("manual", "confirmed by hand", holds=True, id=1)
+    query = VisitQuery(1, "manual", "confirmed by hand", True, A_MOMENT, id=1)
     monday, tuesday, wednesday = (WEEK.first + timedelta(days=n) for n in range(3))
     records = [
         a_visit(package, monday, queries=(query,)),
@@ -258,7 +257,7 @@ def test_nothing_is_paid_twice_when_a_paid_visit_has_not_changed():
 
 def test_a_held_visit_resolved_after_approval_is_paid_in_full_by_a_later_run():
     package = a_package()
-    query = Query("overlap", "carer C7 is also at another visit", holds=True, id=9)
+    query = VisitQuery(1, "overlap", "carer C7 is also at another visit", True, A_MOMENT, id=9)
     held = approved(run([package], [a_visit(package, WEEK.first, record_id=1, queries=(query,))]))
     assert held[0].held
     resolved = a_visit(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from caremarket.db.brokerage import SqlNotifications, SqlSourcings
 from caremarket.db.contracts import SqlContracts, SqlTerms
 from caremarket.db.delivery import SqlVisits
+from caremarket.db.payments import SqlInvoices, SqlPaymentRules, SqlPaymentRuns
 from caremarket.db.procurement import SqlAdmissions, SqlApplications
 from caremarket.db.repositories import (
     SqlAuditTrail,
@@ -61,6 +62,9 @@ class SqlUnitOfWork:
         self.contracts = SqlContracts(session)
         self.tenders = SqlTenders(session)
         self.visits = SqlVisits(session)
+        self.payment_rules = SqlPaymentRules(session)
+        self.payment_runs = SqlPaymentRuns(session)
+        self.invoices = SqlInvoices(session)
         return self
 
     def __exit__(

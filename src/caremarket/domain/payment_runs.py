@@ -26,7 +26,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from caremarket.domain.contracts import Contract
@@ -45,6 +45,7 @@ from caremarket.domain.payments import (
 )
 from caremarket.domain.rates import RateBasis, RateCard
 from caremarket.domain.schedules import DateRange, PlannedVisit
+from caremarket.domain.visit_queries import Resolution, VisitQuery
 
 ZERO = Decimal("0.00")
 NOT_PAID_ON_QUERY = "query resolved: not paid"
@@ -53,11 +54,6 @@ NOT_PAID_ON_QUERY = "query resolved: not paid"
 class RunStatus(enum.StrEnum):
     DRAFT = "draft"
     APPROVED = "approved"
-
-
-class Resolution(enum.StrEnum):
-    PAY = "pay"
-    DO_NOT_PAY = "do not pay"
 
 
 class RunApproved(Conflict):
@@ -91,29 +87,13 @@ def period_of(first: date, last: date) -> tuple[DateRange, Frequency]:
 
 
 @dataclass(frozen=True)
-class Query:
-    """A question on a visit record that may hold it from payment until resolved."""
-
-    code: str
-    message: str
-    holds: bool
-    resolution: Resolution | None = None
-    note: str | None = None
-    id: int | None = None
-
-    @property
-    def open(self) -> bool:
-        return self.resolution is None
-
-
-@dataclass(frozen=True)
 class CurrentRecord:
     """The current version of a visit record, as stored, with its provider and queries."""
 
     record: VisitRecord
     provider: str
     record_id: int | None = None
-    queries: tuple[Query, ...] = ()
+    queries: tuple[VisitQuery, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -429,3 +409,41 @@ def _totals(provider: str, lines: list[RunLine]) -> ProviderTotals:
 
 def _pounds(amount: Decimal) -> str:
     return format_pounds(amount, pence=True)
+
+
+@dataclass
+class PaymentRun:
+    """A commissioner's run for a period: a draft, re-made as often as needed, until approved,
+    then final."""
+
+    reference: str
+    commissioner: str  # its code
+    period: DateRange
+    created_at: datetime
+    created_by: str
+    status: RunStatus = RunStatus.DRAFT
+    approved_at: datetime | None = None
+    approved_by: str | None = None
+    id: int | None = None
+
+    @property
+    def frequency(self) -> Frequency:
+        return period_of(self.period.first, self.period.last)[1]
+
+    def check_draft(self) -> None:
+        if self.status is RunStatus.APPROVED:
+            raise RunApproved(
+                f"payment run {self.reference} was approved by {self.approved_by}:"
+                " it cannot change; a correction is an adjustment in a later run"
+            )
+
+    def approve(self, *, by: str, at: datetime) -> None:
+        self.check_draft()
+        self.status, self.approved_by, self.approved_at = RunStatus.APPROVED, by, at
+
+    def overlaps(self, period: DateRange) -> bool:
+        return self.period.first <= period.last and period.first <= self.period.last
+
+
+def run_reference(commissioner: str, period: DateRange) -> str:
+    return f"{commissioner}-{period.first:%Y-%m-%d}"

@@ -15,8 +15,11 @@ from caremarket.domain.evaluation import GateResult
 from caremarket.domain.market import Commissioner, Lot, Provider, Vehicle, Zone
 from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage, PackageStatus
+from caremarket.domain.payment_runs import PaymentRun, RunLine
+from caremarket.domain.payments import PaymentRules
 from caremarket.domain.policies import SourcingPolicy
 from caremarket.domain.procurement import AdmissionRules, Application, ApplicationStatus
+from caremarket.domain.reconciliation import Invoice
 from caremarket.domain.schedules import DateRange
 from caremarket.domain.sourcing import Sourcing
 from caremarket.domain.tenders import LotAward, Moderation, Tender, TenderBid
@@ -327,6 +330,37 @@ class VisitBook(Protocol):
         """The newest received first, and how many in all."""
 
 
+class PaymentRuleBook(Protocol):
+    """Payment rule sets by name (db/payments.py)."""
+
+    def find(self, name: str) -> PaymentRules | None: ...
+    def set(self, rules: PaymentRules, *, at: datetime, by: str) -> None: ...
+    def list(self) -> list[tuple[PaymentRules, datetime, str]]: ...
+
+
+class PaymentRunBook(Protocol):
+    """Payment runs and their lines (db/payments.py)."""
+
+    def add(self, run: PaymentRun) -> None: ...
+    def save(self, run: PaymentRun) -> None: ...
+    def find(self, reference: str) -> PaymentRun | None: ...
+    def get(self, reference: str) -> PaymentRun: ...
+    def list(
+        self, *, commissioner: str | None = None, provider_id: int | None = None
+    ) -> list[PaymentRun]: ...
+    def overlapping(self, commissioner: str, period: DateRange) -> list[PaymentRun]: ...
+    def replace_lines(self, run: PaymentRun, lines: Sequence[RunLine]) -> None: ...
+    def lines(self, run: PaymentRun, *, provider_id: int | None = None) -> list[RunLine]: ...
+    def approved_lines_to_review(self, commissioner: str) -> list[RunLine]: ...
+
+
+class InvoiceBook(Protocol):
+    def find(self, provider_id: int, reference: str) -> Invoice | None: ...
+    def add(
+        self, invoice: Invoice, *, provider_id: int, run_id: int | None, at: datetime, by: str
+    ) -> int: ...
+
+
 class Mailer(Protocol):
     """Sends one e-mail (an outside system: SMTP)."""
 
@@ -358,6 +392,9 @@ class UnitOfWork(Protocol):
     contracts: ContractRepository
     tenders: TenderBook
     visits: VisitBook
+    payment_rules: PaymentRuleBook
+    payment_runs: PaymentRunBook
+    invoices: InvoiceBook
 
     def __enter__(self) -> Self: ...
     def __exit__(
