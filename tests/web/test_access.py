@@ -22,6 +22,8 @@ SAMPLE_PATH_VALUES = {
     "tender": "HFD-T1",
     "lot": "O-A",
     "bidder": "Wyeside Home Care",
+    "run": "HFD-2017-07-03",
+    "query_id": "1",
 }
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},

@@ -8,6 +8,7 @@ from caremarket.web.api import (
     care,
     contracts,
     market,
+    payments,
     procurement,
     reports,
     tenders,
@@ -22,3 +23,4 @@ router.include_router(care.router)
 router.include_router(procurement.router)
 router.include_router(contracts.router)
 router.include_router(tenders.router)
+router.include_router(payments.router)
