@@ -12,6 +12,7 @@ from caremarket.web.pages import (
     market,
     offers,
     packages,
+    payments,
     placing,
     policies,
     reports,
@@ -37,6 +38,7 @@ AREAS = (
     reports,
     audit,
     tenders,
+    payments,
 )
 for area in AREAS:
     router.include_router(area.router)

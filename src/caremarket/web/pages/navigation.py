@@ -10,6 +10,7 @@ from caremarket.domain.access import (
     EVERYONE,
     MARKET_READERS,
     PACKAGE_READERS,
+    PAYMENT_READERS,
     REPORT_READERS,
     TENDER_READERS,
     Role,
@@ -29,6 +30,7 @@ AREAS = (
     Area("Care packages", "/packages", PACKAGE_READERS),
     Area("Brokerage", "/brokerage", BROKERAGE_READERS),
     Area("Tenders", "/tenders", TENDER_READERS),
+    Area("Payments", "/payments", PAYMENT_READERS),
     Area("Reports", "/reports", REPORT_READERS),
     Area("Audit trail", "/audit", AUDIT_READERS),
 )
