@@ -27,7 +27,7 @@ from caremarket.domain.contracts import Term
 from caremarket.domain.evaluation import Criterion, EvaluationModel, Kind
 from caremarket.domain.market import Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import CarePackage, PackageStatus
-from caremarket.services import accounts, brokerage, contracts, tenders
+from caremarket.services import accounts, brokerage, contracts, ecm, tenders
 from caremarket.services.contracts import ContractAward
 from caremarket.web.app import create_app
 from tests.builders import a_care_package, a_lot, a_provider, a_rate_card, a_zone
@@ -75,6 +75,7 @@ def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
         )
         uow.commit()
     add_a_tender(uow, now)
+    add_ecm_visits(uow, now)
     tokens = {}
     for role in Role:
         provider = "Wyeside Home Care" if role is Role.PROVIDER else None
@@ -151,6 +152,21 @@ def add_a_tender(uow: SqlUnitOfWork, now: datetime) -> None:
         by=SETUP,
         now=now,
     )
+
+
+def add_ecm_visits(uow: SqlUnitOfWork, now: datetime) -> None:
+    """ECM file 1: Wyeside's visit to PKG-0001, confirmed by hand (a query, not holding)."""
+    visit = {
+        "visit_id": "WY-1",
+        "package_reference": "PKG-0001",
+        "planned_start": "2017-07-03 07:30",
+        "planned_minutes": "30",
+        "status": "completed",
+        "actual_start": "2017-07-03 07:31",
+        "actual_end": "2017-07-03 08:01",
+        "verification": "manual",
+    }
+    ecm.push_visits(uow, [visit], provider="Wyeside Home Care", by=SETUP, now=now)
 
 
 def make_brokerage_market(

@@ -22,6 +22,7 @@ SAMPLE_PATH_VALUES = {
     "tender": "HFD-T1",
     "lot": "O-A",
     "bidder": "Wyeside Home Care",
+    "file_id": "1",
 }
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},

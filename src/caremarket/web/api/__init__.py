@@ -7,6 +7,7 @@ from caremarket.web.api import (
     brokerage,
     care,
     contracts,
+    ecm,
     market,
     procurement,
     reports,
@@ -22,3 +23,4 @@ router.include_router(care.router)
 router.include_router(procurement.router)
 router.include_router(contracts.router)
 router.include_router(tenders.router)
+router.include_router(ecm.router)
