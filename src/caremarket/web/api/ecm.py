@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from pydantic import BaseModel, Field
 
-from caremarket.domain.access import Role
+from caremarket.domain.access import ECM_READERS, ECM_SENDERS, VISIT_QUERY_READERS
 from caremarket.services import ecm
 from caremarket.services.accounts import Principal
 from caremarket.services.ecm import EcmSummary
@@ -21,12 +21,9 @@ from caremarket.web.deps import UowDep
 
 router = APIRouter(tags=["ecm"])
 
-ECM_SENDERS = frozenset({Role.PROVIDER})  # a provider's own system or staff
-ECM_READERS = frozenset({Role.PROVIDER, Role.FINANCE, Role.COMMISSIONER, Role.ADMIN, Role.AUDITOR})
-QUERY_READERS = frozenset({Role.FINANCE, Role.ADMIN, Role.AUDITOR})
 Sender = Annotated[Principal, allow(*ECM_SENDERS)]
 Reader = Annotated[Principal, allow(*ECM_READERS)]
-Finance = Annotated[Principal, allow(*QUERY_READERS)]
+Finance = Annotated[Principal, allow(*VISIT_QUERY_READERS)]
 MOST_RECORDS = 50_000  # a batch; larger deliveries come as files or several batches
 
 

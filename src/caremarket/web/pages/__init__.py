@@ -8,6 +8,7 @@ from caremarket.web.pages import (
     capacity,
     contracts,
     delivering,
+    ecm,
     home,
     market,
     offers,
@@ -37,6 +38,7 @@ AREAS = (
     reports,
     audit,
     tenders,
+    ecm,
 )
 for area in AREAS:
     router.include_router(area.router)
