@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -20,7 +20,7 @@ from caremarket.db import migrate
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
-from caremarket.domain.errors import DomainError
+from caremarket.domain.errors import DomainError, ImportRejected
 from caremarket.tenders.file import InvalidTenderFile
 
 app = typer.Typer(
@@ -50,6 +50,11 @@ payments_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(payments_app, name="payments")
+ecm_app = typer.Typer(
+    help="Electronic call monitoring: import providers' visit files (docs/payments.md).",
+    no_args_is_help=True,
+)
+app.add_typer(ecm_app, name="ecm")
 
 err = Console(stderr=True)
 
@@ -267,6 +272,118 @@ def import_packages(
 def import_postcodes(file: FileArgument, db: DbOption = None) -> None:
     """Postcodes with coordinates (OS Code-Point Open layout) for the gazetteer."""
     run_import("postcodes", file, db)
+
+
+# ECM files and pricing them ------------------------------------------------------------------
+
+ProfileOption = Annotated[
+    str,
+    typer.Option(
+        "--profile", "-p", help="caremarket, abacus, or a TOML profile file (docs/formats.md)."
+    ),
+]
+
+
+def ecm_profile(profile: str) -> Any:
+    from caremarket.imports.ecm_profiles import InvalidProfile
+    from caremarket.services.ecm import profile_named
+
+    path = Path(profile)
+    try:
+        if path.suffix.lower() == ".toml":
+            if not path.is_file():
+                fail(f"there is no profile file {profile}")
+            return profile_named(path.stem, path.read_text(encoding="utf-8"))
+        return profile_named(profile)
+    except (InvalidProfile, DomainError, ValueError) as error:
+        fail(str(error))
+
+
+def show_problems(problems: Any, what: str) -> None:
+    if problems:
+        err.print(f"[bold yellow]{len(problems)} bad row(s) in {what}, none of them imported:[/]")
+        for problem in problems:
+            err.print(f"  {problem}", highlight=False, soft_wrap=True)
+
+
+@ecm_app.command("import")
+def ecm_import(
+    file: FileArgument,
+    provider: Annotated[str, typer.Option("--provider", help="The provider's name.")],
+    profile: ProfileOption = "caremarket",
+    db: DbOption = None,
+) -> None:
+    """Import a provider's ECM visit file: every bad row reported, the good visits stored."""
+    from caremarket.services.ecm import import_ecm_file
+
+    chosen = ecm_profile(profile)
+    with users_errors():
+        uow = unit_of_work(settings_for(db))
+        try:
+            summary = import_ecm_file(
+                uow,
+                file.read_bytes(),
+                provider=provider,
+                profile=chosen,
+                filename=file.name,
+                by=command_line_actor(),
+                now=datetime.now(UTC),
+            )
+        except ImportRejected as rejected:
+            show_problems(rejected.problems, file.name)
+            fail(f"nothing was imported from {file.name}")
+    for warning in summary.warnings:
+        err.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    show_problems(summary.problems, file.name)
+    typer.echo(
+        f"{file.name}: {summary.rows} rows; visits {summary.visits_new} new,"
+        f" {summary.visits_changed} changed, {summary.visits_unchanged} unchanged;"
+        f" {len(summary.problems)} problem(s); {len(summary.queries)} queries raised"
+        f" ({summary.held} holding a visit)"
+    )
+    for code, count in summary.queries_by_code():
+        typer.echo(f"  {code}: {count}")
+    if summary.problems:
+        raise typer.Exit(code=2)
+
+
+@payments_app.command("price")
+def payments_price(
+    rules: Annotated[
+        Path, typer.Option("--rules", exists=True, dir_okay=False, help="Payment rules (TOML).")
+    ],
+    rates: Annotated[
+        Path, typer.Option("--rates", exists=True, dir_okay=False, help="Rates (CSV).")
+    ],
+    visits: Annotated[
+        Path, typer.Option("--visits", exists=True, dir_okay=False, help="An ECM visit file.")
+    ],
+    profile: ProfileOption = "caremarket",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write every line to this CSV file.")
+    ] = None,
+) -> None:
+    """Price an ECM file without a database: every line and the rule that decided it, totals."""
+    from caremarket.services.pricing import describe_totals, lines_csv, price_files
+
+    chosen = ecm_profile(profile)
+    try:
+        pricing = price_files(rules.read_text(encoding="utf-8"), rates, visits, chosen)
+    except ImportRejected as rejected:
+        show_problems(rejected.problems, "the rates file")
+        fail("nothing was priced")
+    except DomainError as error:
+        fail(str(error))
+    for warning in pricing.warnings:
+        err.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    show_problems(pricing.problems, visits.name)
+    text = lines_csv(pricing)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+    for line in describe_totals(pricing):
+        (err.print(line, highlight=False, soft_wrap=True) if out is None else typer.echo(line))
 
 
 class ReportFormat(StrEnum):

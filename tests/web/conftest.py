@@ -30,7 +30,7 @@ from caremarket.domain.evaluation import Criterion, EvaluationModel, Kind
 from caremarket.domain.market import Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.visit_queries import VisitQuery
-from caremarket.services import accounts, brokerage, contracts, payments, tenders
+from caremarket.services import accounts, brokerage, contracts, ecm, payments, tenders
 from caremarket.services.contracts import ContractAward
 from caremarket.services.ports import KeptVisit
 from caremarket.web.app import create_app
@@ -79,6 +79,7 @@ def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
         )
         uow.commit()
     add_a_tender(uow, now)
+    add_ecm_visits(uow, now)
     add_a_payment_run(uow, now)
     tokens = {}
     for role in Role:
@@ -158,13 +159,28 @@ def add_a_tender(uow: SqlUnitOfWork, now: datetime) -> None:
     )
 
 
-PAYMENT_RUN = "HFD-2017-07-03"
+def add_ecm_visits(uow: SqlUnitOfWork, now: datetime) -> None:
+    """ECM file 1: Wyeside's visit to PKG-0001, confirmed by hand (a query, not holding)."""
+    visit = {
+        "visit_id": "WY-1",
+        "package_reference": "PKG-0001",
+        "planned_start": "2017-07-03 07:30",
+        "planned_minutes": "30",
+        "status": "completed",
+        "actual_start": "2017-07-03 07:31",
+        "actual_end": "2017-07-03 08:01",
+        "verification": "manual",
+    }
+    ecm.push_visits(uow, [visit], provider="Wyeside Home Care", by=SETUP, now=now)
+
+
+PAYMENT_RUN = "HFD-2017-07-10"
 
 
 def add_a_payment_run(uow: SqlUnitOfWork, now: datetime) -> None:
-    """Payment run HFD-2017-07-03 (a draft) for the week from Monday 3 July 2017: Wyeside's
-    07:30 visit to PKG-0001 paid, its 11:15 visit held by query 1 (confirmed by hand)."""
-    monday = date(2017, 7, 3)
+    """Payment run HFD-2017-07-10 (a draft) for the week from Monday 10 July 2017: Wyeside's
+    07:30 visit to PKG-0001 paid, its 11:15 visit held by a query (confirmed by hand)."""
+    monday = date(2017, 7, 10)
     with uow:
         package = uow.packages.get("PKG-0001")
         kept = []

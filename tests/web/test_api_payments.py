@@ -1,8 +1,8 @@
 """The payments API: rule sets, runs made and approved, remittances, the export, queries
 resolved and invoices reconciled, with who may do what.
 
-A database of its own: the market of conftest.py with draft run HFD-2017-07-03 (Wyeside Home
-Care's visit WHC-1 paid £7.90, WHC-2 held by query 1).
+A database of its own: the market of conftest.py with draft run HFD-2017-07-10 (Wyeside Home
+Care's visit WHC-1 paid £7.90, WHC-2 held by a query).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def test_finance_resolves_the_query_remakes_approves_and_the_run_is_final(api, a
         "provider": "Wyeside Home Care",
         "reference": "INV-9",
         "csv": "visit_id,package_reference,date,minutes,amount\n"
-        "WHC-1,PKG-0001,2017-07-03,30,7.90\nWHC-3,PKG-0001,2017-07-03,30,7.90\n",
+        "WHC-1,PKG-0001,2017-07-10,30,7.90\nWHC-3,PKG-0001,2017-07-10,30,7.90\n",
     }
     answer = api.post(f"{RUN}/invoices", json=invoice, headers=as_role(Role.FINANCE))
     assert answer.status_code == 200, answer.text
@@ -118,14 +118,14 @@ def test_finance_resolves_the_query_remakes_approves_and_the_run_is_final(api, a
 
 
 def test_a_run_of_the_wrong_length_or_over_another_is_refused(api, as_role) -> None:
-    body = {"commissioner": "HFD", "period_start": "2017-07-03", "period_end": "2017-07-12"}
+    body = {"commissioner": "HFD", "period_start": "2017-07-10", "period_end": "2017-07-19"}
     answer = api.post("/api/payment-runs", json=body, headers=as_role(Role.FINANCE))
     assert answer.status_code == 422 and "a week or four weeks" in answer.text
-    body["period_end"] = "2017-07-09"
+    body["period_end"] = "2017-07-16"
     assert (
         api.post("/api/payment-runs", json=body, headers=as_role(Role.FINANCE)).status_code == 409
     )
-    body |= {"period_start": "2017-07-10", "period_end": "2017-08-06"}
+    body |= {"period_start": "2017-07-17", "period_end": "2017-08-13"}
     assert api.post("/api/payment-runs", json=body, headers=as_role(Role.BROKER)).status_code == 403
     made = api.post("/api/payment-runs", json=body, headers=as_role(Role.FINANCE))
-    assert made.status_code == 201 and made.json()["reference"] == "HFD-2017-07-10"
+    assert made.status_code == 201 and made.json()["reference"] == "HFD-2017-07-17"

@@ -2,12 +2,13 @@
 provider, held queries apart and totals by funder; queries resolved; approval; a provider's
 remittance (its own only); an invoice uploaded with its reconciliation report.
 
-A database of its own: the market of conftest.py with draft run HFD-2017-07-03 (Wyeside Home
-Care's WHC-1 paid £7.90, WHC-2 held by query 1).
+A database of its own: the market of conftest.py with draft run HFD-2017-07-10 (Wyeside Home
+Care's WHC-1 paid £7.90, WHC-2 held by a query).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -82,9 +83,11 @@ def test_finance_resolves_the_query_makes_the_run_again_and_approves_it(web) -> 
     sign_in(web, Role.FINANCE)
     queries = web.get("/payments/queries")
     assert "Visit WHC-2 of Wyeside Home Care" in queries.text
-    missing = post(web, "/payments/queries/1")
+    [query] = re.findall(r'action="/payments/queries/(\d+)"', queries.text)
+    missing = post(web, f"/payments/queries/{query}")
     assert missing.status_code == 400 and "Select whether to pay the visit" in missing.text
-    done = post(web, "/payments/queries/1", **{"resolution-1": "pay", "note-1": "timesheet"})
+    answer = {f"resolution-{query}": "pay", f"note-{query}": "timesheet"}
+    done = post(web, f"/payments/queries/{query}", **answer)
     assert done.status_code == 303
     assert "None open" in web.get("/payments/queries").text
     assert post(web, f"{RUN}/refresh").status_code == 303
@@ -99,8 +102,8 @@ def test_an_invoice_uploaded_shows_what_differs_with_totals(web) -> None:
     sign_in(web, Role.FINANCE)
     invoice = (
         "visit_id,package_reference,date,minutes,amount\n"
-        "WHC-1,PKG-0001,2017-07-03,45,11.85\n"
-        "WHC-9,PKG-0001,2017-07-04,30,7.90\n"
+        "WHC-1,PKG-0001,2017-07-10,45,11.85\n"
+        "WHC-9,PKG-0001,2017-07-11,30,7.90\n"
     )
     answer = web.post(
         f"{RUN}/invoice",

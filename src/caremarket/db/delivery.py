@@ -187,8 +187,21 @@ class SqlVisits:
         held_only: bool = False,
     ) -> list[QueryListing]:
         """Queries not yet resolved on current versions, the oldest raised first."""
-        self.session.flush()
-        query = (
+        query = self._listing().where(Q.resolution.is_(None), V.current.is_(True))
+        if provider_id is not None:
+            query = query.where(V.provider_id == provider_id)
+        if commissioner_id is not None:
+            query = query.where(P.commissioner_id == commissioner_id)
+        if held_only:
+            query = query.where(Q.holds.is_(True))
+        return self._listed(query)
+
+    def file_queries(self, file_id: int) -> list[QueryListing]:
+        """The queries raised on the versions a file brought (open or resolved)."""
+        return self._listed(self._listing().where(V.file_id == file_id))
+
+    def _listing(self) -> Any:
+        return (
             select(
                 t.visit_queries,
                 V.provider_id,
@@ -203,15 +216,11 @@ class SqlVisits:
             .join(t.visit_records, V.id == Q.record_id)
             .join(t.providers, t.providers.c.id == V.provider_id)
             .outerjoin(t.care_packages, P.id == V.package_id)
-            .where(Q.resolution.is_(None), V.current.is_(True))
             .order_by(Q.raised_at, Q.id)
         )
-        if provider_id is not None:
-            query = query.where(V.provider_id == provider_id)
-        if commissioner_id is not None:
-            query = query.where(P.commissioner_id == commissioner_id)
-        if held_only:
-            query = query.where(Q.holds.is_(True))
+
+    def _listed(self, query: Any) -> list[QueryListing]:
+        self.session.flush()
         return [
             QueryListing(
                 query=_query(row),

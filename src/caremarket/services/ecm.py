@@ -162,6 +162,18 @@ def get_ecm_file(uow: UnitOfWork, file_id: int, *, provider_id: int | None = Non
     return found
 
 
+def file_report(
+    uow: UnitOfWork, file_id: int, *, provider_id: int | None = None
+) -> tuple[EcmFileEntry, list[QueryListing]]:
+    """A file as received, with the queries raised on what it brought; a provider's user
+    sees only its own files (others are not found)."""
+    with uow:
+        found = uow.visits.get_file(file_id)
+        if provider_id is not None and found.provider_id != provider_id:
+            raise NotFound(f"there is no ECM file {file_id}")
+        return found, uow.visits.file_queries(file_id)
+
+
 def open_queries(
     uow: UnitOfWork, *, provider_id: int | None = None, held_only: bool = False
 ) -> list[QueryListing]:

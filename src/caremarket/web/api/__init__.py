@@ -7,6 +7,7 @@ from caremarket.web.api import (
     brokerage,
     care,
     contracts,
+    ecm,
     market,
     payments,
     procurement,
@@ -24,3 +25,4 @@ router.include_router(procurement.router)
 router.include_router(contracts.router)
 router.include_router(tenders.router)
 router.include_router(payments.router)
+router.include_router(ecm.router)

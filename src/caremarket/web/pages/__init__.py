@@ -8,6 +8,7 @@ from caremarket.web.pages import (
     capacity,
     contracts,
     delivering,
+    ecm,
     home,
     market,
     offers,
@@ -39,6 +40,7 @@ AREAS = (
     audit,
     tenders,
     payments,
+    ecm,
 )
 for area in AREAS:
     router.include_router(area.router)

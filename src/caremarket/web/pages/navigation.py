@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from caremarket.domain.access import (
     AUDIT_READERS,
     BROKERAGE_READERS,
+    ECM_READERS,
     EVERYONE,
     MARKET_READERS,
     PACKAGE_READERS,
@@ -30,6 +31,7 @@ AREAS = (
     Area("Care packages", "/packages", PACKAGE_READERS),
     Area("Brokerage", "/brokerage", BROKERAGE_READERS),
     Area("Tenders", "/tenders", TENDER_READERS),
+    Area("ECM files", "/ecm", ECM_READERS),
     Area("Payments", "/payments", PAYMENT_READERS),
     Area("Reports", "/reports", REPORT_READERS),
     Area("Audit trail", "/audit", AUDIT_READERS),
