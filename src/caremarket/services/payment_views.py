@@ -1,6 +1,6 @@
-"""Reading payment runs: the list, a run's detail, a provider's remittance, the finance
-export and the queries to resolve. A provider sees only its own lines and runs; to anyone
-else a run they may not see does not exist."""
+"""Reading payment runs: the list, a run's detail, a provider's remittance and the finance
+export (the queries to resolve are `services.ecm.open_queries`). A provider sees only its
+own lines and runs; to anyone else a run they may not see does not exist."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from caremarket.domain.payment_runs import (
 )
 from caremarket.reports.payments import export_table, remittance_table
 from caremarket.reports.tables import Table
-from caremarket.services.ports import QueryListing, UnitOfWork
+from caremarket.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,6 @@ def finance_export(uow: UnitOfWork, reference: str, *, viewer: Actor) -> Table:
         run, lines = _run_and_lines(uow, reference, viewer)
         owner = uow.commissioners.get(run.commissioner)
         return export_table(run, lines, commissioner=owner.name)
-
-
-def queries_to_resolve(uow: UnitOfWork, *, viewer: Actor) -> list[QueryListing]:
-    with uow:
-        return uow.visits.open_queries(provider_id=_own(viewer), held_only=True)
 
 
 def _run_and_lines(

@@ -1,5 +1,6 @@
 """Payments: payment rule sets by name, payment runs (made, made again, approved, read),
-remittances, the finance export, visit queries resolved and invoices reconciled. Finance
+remittances, the finance export, visit queries resolved (they are listed by GET
+/api/ecm/queries) and invoices reconciled. Finance
 officers and administrators write; a provider reads its own runs and remittances only."""
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from caremarket.reports import render
 from caremarket.services import payment_views, payments
 from caremarket.services.accounts import Principal
 from caremarket.services.payment_views import RunDetail, RunSummary
-from caremarket.services.ports import QueryListing
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
 
@@ -125,11 +125,6 @@ def reconcile_invoice(uow: UowDep, by: Payer, run: str, body: InvoiceBody) -> Re
         by=by.actor,
         now=datetime.now(UTC),
     )
-
-
-@router.get("/visit-queries")
-def queries_to_resolve(uow: UowDep, by: LedgerReader) -> list[QueryListing]:
-    return payment_views.queries_to_resolve(uow, viewer=by.actor)
 
 
 @router.post("/visit-queries/{query_id}/resolution", status_code=204)

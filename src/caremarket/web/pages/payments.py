@@ -14,11 +14,17 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from caremarket.domain.access import LEDGER_READERS, PAYERS, PAYMENT_READERS, Role
+from caremarket.domain.access import (
+    LEDGER_READERS,
+    PAYERS,
+    PAYMENT_READERS,
+    VISIT_QUERY_READERS,
+    Role,
+)
 from caremarket.domain.errors import DomainError, ImportRejected, NotFound
 from caremarket.domain.visit_queries import Resolution
 from caremarket.reports import render as reports_render
-from caremarket.services import market, payment_views, payments
+from caremarket.services import ecm, market, payment_views, payments
 from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.csrf import csrf_protected
 from caremarket.web.deps import UowDep
@@ -186,7 +192,7 @@ async def reconcile_invoice(
     return _invoice_page(request, detail, values, {}, result)
 
 
-@router.get("/queries", response_class=HTMLResponse, dependencies=LEDGER)
+@router.get("/queries", response_class=HTMLResponse, dependencies=[allow(*VISIT_QUERY_READERS)])
 def queries(request: Request, uow: UowDep, by: PrincipalDep) -> HTMLResponse:
     return _queries_page(request, uow, by, {}, {})
 
@@ -233,7 +239,7 @@ def _runs_page(
         "title": "Payments",
         "runs": payment_views.list_runs(uow, viewer=by.actor),
         "may_write": by.actor.role in PAYERS,
-        "may_resolve": by.actor.role in LEDGER_READERS,
+        "may_resolve": by.actor.role in VISIT_QUERY_READERS,
         "provider_view": by.actor.role is Role.PROVIDER,
         "commissioners": [(c.code, c.name) for c in market.list_commissioners(uow)],
         "values": values,
@@ -275,7 +281,7 @@ def _queries_page(
 ) -> HTMLResponse:
     context = {
         "title": "Visit queries to resolve",
-        "queries": payment_views.queries_to_resolve(uow, viewer=by.actor),
+        "queries": ecm.open_queries(uow, held_only=True),
         "resolutions": RESOLUTIONS,
         "may_write": by.actor.role in PAYERS,
         "values": values,
