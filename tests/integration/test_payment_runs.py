@@ -13,17 +13,22 @@ import pytest
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.calendar import LONDON
+from caremarket.domain.contracts import Term
 from caremarket.domain.ecm import VisitRecord, VisitStatus
+from caremarket.domain.errors import NotFound
+from caremarket.domain.market import Tier, Vehicle, VehicleKind
 from caremarket.domain.patterns import parse_pattern
 from caremarket.domain.payment_runs import RunApproved, RunsOverlap
 from caremarket.domain.reconciliation import Difference
 from caremarket.domain.visit_queries import Resolution, VisitQuery
-from caremarket.services import payments
+from caremarket.services import contracts, payments
+from caremarket.services.contracts import ContractAward
 from caremarket.services.ports import KeptVisit
 from tests.builders import (
     A_MOMENT,
     a_care_package,
     a_commissioner,
+    a_lot,
     a_provider,
     a_rate_card,
     a_service,
@@ -79,6 +84,30 @@ def keep(uow: SqlUnitOfWork, ids: dict[str, int], *records: VisitRecord, version
         )
         uow.commit()
     return found
+
+
+def a_contract(uow: SqlUnitOfWork, *, payment_rules: str):
+    """Wyeside Home Care's contract for lot O-A, which PKG-0001 is now in, naming its rules."""
+    with uow:
+        package = uow.packages.get("PKG-0001")
+        lot = a_lot(zones=[package.zone])
+        lot.admit(package.provider, Tier.LEAD)
+        commissioners = [package.commissioner]
+        uow.vehicles.add(Vehicle("HFD-DPS", "Home care", VehicleKind.DPS, commissioners, [lot]))
+        uow.flush()
+        package.lot = lot
+        uow.commit()
+    award = ContractAward(
+        vehicle="HFD-DPS",
+        lot="O-A",
+        provider="Wyeside Home Care",
+        commissioner="HFD",
+        term=Term.of_years(date(2017, 4, 1), 3),
+        rate_card="2017/18",
+        awarded_on=date(2017, 3, 1),
+        payment_rules=payment_rules,
+    )
+    return contracts.award_contract(uow, award, by=FINANCE, now=A_MOMENT)
 
 
 def lines_of(uow: SqlUnitOfWork, reference: str):
@@ -182,3 +211,50 @@ def test_an_invoice_is_reconciled_with_the_run(uow: SqlUnitOfWork, kept) -> None
         Decimal("15.80"),
     )
     assert [d.difference for d in result.differences] == [Difference.MISSING, Difference.EXTRA]
+
+
+def test_a_contracts_named_rules_pay_easter_monday_enhanced_at_its_uplifted_rate(
+    uow: SqlUnitOfWork, kept
+) -> None:
+    # The contract names "HFD 2018": time and a half on bank holidays (England and Wales's,
+    # as none are listed). Its rates rise 2.5% from Easter Monday, 2 April 2018:
+    # 15.80 × 1.025 = 16.195, 16.20 an hour; 30 minutes × 1.5 = 12.15. The day before: 7.90.
+    payments.set_payment_rules(
+        uow, {"name": "HFD 2018", "bank_holiday_multiplier": 1.5}, by=FINANCE, now=A_MOMENT
+    )
+    contract = a_contract(uow, payment_rules="HFD 2018")
+    contracts.uplift_contract(
+        uow,
+        contract.reference,
+        percent=Decimal("2.5"),
+        effective_from=date(2018, 4, 2),
+        agreed_on=date(2018, 3, 1),
+        reason="National Living Wage",
+        by=FINANCE,
+        now=A_MOMENT,
+    )
+    keep(uow, kept, a_record(date(2018, 4, 1)), a_record(date(2018, 4, 2)))
+    run = payments.create_run(uow, "HFD", *WEEK, by=FINANCE, now=A_MOMENT)
+    later = payments.create_run(uow, "HFD", *NEXT_WEEK, by=FINANCE, now=A_MOMENT)
+    [sunday] = lines_of(uow, run.reference)
+    [easter_monday] = lines_of(uow, later.reference)
+    assert (sunday.rate, sunday.enhancement, sunday.amount) == (
+        Decimal("15.80"),
+        1,
+        Decimal("7.90"),
+    )
+    assert (easter_monday.rate, easter_monday.enhancement, easter_monday.amount) == (
+        Decimal("16.20"),
+        Decimal("1.5"),
+        Decimal("12.15"),
+    )
+    assert "bank holiday, 2 April 2018" in easter_monday.working
+
+
+def test_a_contract_naming_rules_never_kept_stops_the_run_saying_so(
+    uow: SqlUnitOfWork, kept
+) -> None:
+    a_contract(uow, payment_rules="never set")
+    keep(uow, kept, a_record(WEEK[0]))
+    with pytest.raises(NotFound, match="there are no payment rules 'never set'"):
+        payments.create_run(uow, "HFD", *WEEK, by=FINANCE, now=A_MOMENT)
