@@ -258,3 +258,13 @@ def test_a_contract_naming_rules_never_kept_stops_the_run_saying_so(
     keep(uow, kept, a_record(WEEK[0]))
     with pytest.raises(NotFound, match="there are no payment rules 'never set'"):
         payments.create_run(uow, "HFD", *WEEK, by=FINANCE, now=A_MOMENT)
+
+
+def test_a_visit_named_by_its_person_is_paid_under_the_package_the_import_matched(
+    uow: SqlUnitOfWork, kept
+) -> None:
+    record = a_record(WEEK[0], package_reference=None, person_reference="P-0001")
+    keep(uow, kept, record)
+    run = payments.create_run(uow, "HFD", *WEEK, by=FINANCE, now=A_MOMENT)
+    [line] = lines_of(uow, run.reference)
+    assert (line.package_reference, line.amount, line.held) == ("PKG-0001", Decimal("7.90"), False)

@@ -199,16 +199,27 @@ def _lines(uow: UnitOfWork, owner: Commissioner, period: DateRange) -> list[RunL
     )
     providers = {p.id: p.name for p in uow.providers.list()}
     queries = uow.visits.queries_of(k.id for k in kept if k.id is not None)
-    records = [
-        CurrentRecord(k.record, providers[k.provider_id], k.id, tuple(queries.get(k.id, ())))
-        for k in kept
-    ]
-    references = {k.record.package_reference for k in kept if k.record.package_reference}
-    packages = [p for p in uow.packages.find_each(references).values() if p.commissioner is owner]
+    owned = list(uow.packages.list(commissioner=owner))
+    by_id = {p.id: p for p in owned}
+    by_reference = {p.reference: p for p in owned}
+    records: list[CurrentRecord] = []
+    packages: dict[str, CarePackage] = {}
+    for k in kept:
+        package = by_id.get(k.package_id) or by_reference.get(k.record.package_reference or "")
+        if package is None:
+            continue  # not this commissioner's to pay
+        packages[package.reference] = package
+        # The package the import matched, where the provider's system named only the person.
+        record = k.record
+        if record.package_reference != package.reference:
+            record = replace(record, package_reference=package.reference)
+        records.append(
+            CurrentRecord(record, providers[k.provider_id], k.id, tuple(queries.get(k.id, ())))
+        )
     days = [k.record.day for k in kept] + [period.first]
     planned_for = DateRange(min(days), max(period.last, *days))
-    planned = [v for p in packages for v in schedule_of(p).visits(planned_for)]
-    terms = _terms(uow, owner, packages)
+    planned = [v for p in packages.values() for v in schedule_of(p).visits(planned_for)]
+    terms = _terms(uow, owner, packages.values())
     pools = {
         p.code: tuple(FundingShare(s.commissioner.code, s.share) for s in p.shares)
         for p in uow.partnerships.list()
