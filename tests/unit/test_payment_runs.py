@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.ecm import VisitRecord, VisitStatus
@@ -24,7 +26,7 @@ from caremarket.domain.payment_runs import (
     period_of,
     run_payments,
 )
-from caremarket.domain.payments import Decided, PaymentRules
+from caremarket.domain.payments import Decided, PaymentRules, split_by_funding
 from caremarket.domain.rates import RateCard
 from caremarket.domain.schedules import DateRange, schedule_of
 from caremarket.domain.visit_queries import Resolution, VisitQuery
@@ -276,3 +278,21 @@ def test_a_visit_not_planned_is_held():
     [line] = run([package], [a_visit(package, tuesday)]).lines
     assert line.held
     assert any("planned" in q for q in line.queries)
+
+
+@given(
+    pence=st.integers(min_value=-100_000, max_value=100_000),
+    pooled=st.integers(min_value=1, max_value=100),
+    council=st.integers(min_value=1, max_value=99),
+)
+def test_a_pooled_split_always_adds_up_to_the_line(pence: int, pooled: int, council: int) -> None:
+    amount = Decimal(pence) / 100
+    funding = [FundingShare("POOL", Decimal(pooled))]
+    if pooled < 100:
+        funding.append(FundingShare("PERSON", Decimal(100 - pooled)))
+    pools = {
+        "POOL": (FundingShare("WBC", Decimal(council)), FundingShare("CCG", Decimal(100 - council)))
+    }
+    parts = split_by_funding(amount, expand_pools(funding, pools))
+    assert sum((p.amount for p in parts), Decimal(0)) == amount
+    assert all(p.amount == p.amount.quantize(Decimal("0.01")) for p in parts)
