@@ -230,6 +230,7 @@ def _receive(
             )
         )
         fresh = [r for r in receipts if r.received is not Received.UNCHANGED]
+        checked = _checked(uow, provider, fresh, packages)  # against what was held before
         package_ids = {v: p.id for v, p in packages.items()}
         ids = uow.visits.add(
             [
@@ -244,7 +245,6 @@ def _receive(
                 for r in fresh
             ]
         )
-        checked = _checked(uow, provider, fresh, packages)
         queries = [
             query_for(record_id, flag, at=now)
             for record_id, c in zip(ids, checked, strict=True)
