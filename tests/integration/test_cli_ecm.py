@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from caremarket.cli import app
 from tests.integration.test_cli_imports import EXAMPLES, IN_ORDER
+from tests.unit.test_import_ecm import CARETRACK
 
 ECM = EXAMPLES / "ecm"
 MARCHES = "Marches Community Care"
@@ -46,6 +47,31 @@ def test_a_providers_file_is_imported_once_and_its_queries_listed(tmp_path: Path
     )  # fmt: skip
     assert elsewhere.exit_code == 2  # every row is refused: PKG-1002 is not Wyeside's
     assert elsewhere.output.count("not Wyeside Home Care's") == 6
+
+
+def test_another_systems_export_is_imported_through_a_toml_profile(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'caremarket.db'}"
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
+    for kind in IN_ORDER:
+        imported = runner.invoke(app, ["import", kind, str(EXAMPLES / f"{kind}.csv"), "--db", db])
+        assert imported.exit_code == 0, imported.output
+    profile = tmp_path / "caretrack.toml"
+    profile.write_text(CARETRACK, encoding="utf-8")
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Visit No,Client Package,Sched Date,Sched Time,Length,Outcome,Logged In,Logged Out,"
+        "Staff,Method,Branch\n"
+        "CT-1,PKG-1002,03.07.2017,08:00,45,Visited,03.07.2017 08:01,03.07.2017 08:46,1,Mobile,"
+        "Hereford\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app,
+        ["ecm", "import", str(export), "--provider", MARCHES, "--profile", str(profile),
+         "--db", db],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("export.csv: 1 rows; visits 1 new")
 
 
 def test_an_unknown_profile_is_refused_by_name(tmp_path: Path) -> None:

@@ -73,6 +73,7 @@ def test_a_provider_token_pushes_its_own_visits_and_each_bad_record_is_listed(ap
             a_visit("P-1"),
             a_visit("P-2", status="delivered"),
             a_visit("P-3", package="PKG-0002"),  # Other Care's
+            {"visit_id": "P-5", "package_reference": "PKG-0001"},  # nothing else
             a_visit(
                 "P-4",
                 planned_start="2017-07-04T11:15:00+01:00",
@@ -85,10 +86,13 @@ def test_a_provider_token_pushes_its_own_visits_and_each_bad_record_is_listed(ap
     answer = api.post("/api/ecm/visits", json=batch, headers=as_role(Role.PROVIDER))
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert (body["rows"], body["visits_new"]) == (4, 2)
+    assert (body["rows"], body["visits_new"]) == (5, 2)
     assert [(b["index"], b["field"]) for b in body["bad"]] == [
         (1, "status"),
         (2, "package_reference"),
+        (3, "planned_start"),
+        (3, "planned_minutes"),
+        (3, "status"),
     ]
     assert body["bad"][1]["reason"] == "package PKG-0002 is not Wyeside Home Care's"
     assert body["queries"] == [{"visit_id": "P-4", "code": "manual", "holds": False}]

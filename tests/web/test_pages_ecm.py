@@ -97,6 +97,9 @@ def test_a_form_without_a_file_or_layout_says_what_to_do(web) -> None:
     unreadable = upload(web, b"nothing,useful\n1,2\n")
     assert unreadable.status_code == 400
     assert "The file cannot be read" in unreadable.text
+    not_text = upload(web, "naïve".encode("latin-1"))
+    assert not_text.status_code == 400
+    assert "not text in UTF-8" in not_text.text
 
 
 def test_a_provider_sees_its_own_files_and_finance_everyones(web) -> None:
@@ -105,6 +108,9 @@ def test_a_provider_sees_its_own_files_and_finance_everyones(web) -> None:
     assert "Other Care" not in mine
     theirs = web.get("/ecm/files/2")
     assert theirs.status_code == 404
+
+    batch = web.get("/ecm/files/1").text  # pushed through the API, with its query
+    assert "Batch sent through the API" in batch and "WY-1" in batch
 
     sign_in(web, Role.FINANCE)
     everyone = web.get("/ecm").text

@@ -74,10 +74,13 @@ class SqlVisits:
             _row(v, current=last[v.provider_id, v.record.visit_id] == i)
             for i, v in enumerate(visits)
         ]
-        ids = self.session.scalars(
-            insert(t.visit_records).returning(V.id, sort_by_parameter_order=True), rows
-        ).all()
-        return list(ids)
+        # ids matched back by visit and version: asking the database to keep the order of
+        # the rows would make SQLite insert them one statement at a time
+        returned = self.session.execute(
+            insert(t.visit_records).returning(V.id, V.provider_id, V.visit_id, V.version), rows
+        )
+        ids = {(r.provider_id, r.visit_id, r.version): r.id for r in returned}
+        return [ids[v.provider_id, v.record.visit_id, v.version] for v in visits]
 
     def held(self, provider_id: int, visit_ids: Iterable[str]) -> dict[str, KeptVisit]:
         """The current version of each of the provider's visits named, by visit ID."""

@@ -69,6 +69,10 @@ class DuplicateEcmFile(Conflict):
     pass
 
 
+class UnreadableEcmFile(DomainError):
+    pass
+
+
 @dataclass(frozen=True)
 class EcmSummary:
     """What a file (or a pushed batch) held and what became of it."""
@@ -120,7 +124,10 @@ def import_ecm_file(
 ) -> EcmSummary:
     """Import one ECM file for a provider (its name). Refused whole (ImportRejected) only when
     it cannot be read at all; DuplicateEcmFile when it was imported already."""
-    text = content.decode("utf-8-sig")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableEcmFile("the file is not text in UTF-8: save it as CSV (UTF-8)") from None
     read = read_ecm_file(io.StringIO(text), profile)
     reference = read.file_reference or hashlib.sha256(content).hexdigest()
     rows = _data_rows(text)
@@ -230,6 +237,7 @@ def _receive(
             )
         )
         fresh = [r for r in receipts if r.received is not Received.UNCHANGED]
+        checked = _checked(uow, provider, fresh, packages)  # against what was held before
         package_ids = {v: p.id for v, p in packages.items()}
         ids = uow.visits.add(
             [
@@ -239,12 +247,11 @@ def _receive(
                     version=r.version.version,
                     received_at=now,
                     package_id=package_ids.get(r.version.record.visit_id),
-                    file_id=None if read.profile == API_PROFILE else file_id,
+                    file_id=file_id,
                 )
                 for r in fresh
             ]
         )
-        checked = _checked(uow, provider, fresh, packages)
         queries = [
             query_for(record_id, flag, at=now)
             for record_id, c in zip(ids, checked, strict=True)

@@ -248,7 +248,7 @@ class KeptVisit:
     version: int  # 1 for the first
     received_at: datetime
     package_id: int | None = None  # the package it was matched to
-    file_id: int | None = None  # None: pushed through the API
+    file_id: int | None = None  # the ECM file (or API batch) it came in
     current: bool = True  # the newest version of its visit
     id: int | None = None
 

@@ -28,17 +28,21 @@ MOST_RECORDS = 50_000  # a batch; larger deliveries come as files or several bat
 
 
 class VisitIn(BaseModel):
-    """One visit, in the caremarket layout's fields (docs/formats.md); times ISO 8601, London
-    time unless they carry an offset. Unknown fields are read past."""
+    """One visit, in the caremarket layout's fields (docs/formats.md): `visit_id`,
+    `package_reference` (or `person_reference`), `planned_start`, `planned_minutes` and
+    `status` are required; times ISO 8601, London time unless they carry an offset. Unknown
+    fields are read past."""
 
     model_config = {"extra": "allow"}
 
-    visit_id: str = Field(min_length=1, max_length=128)
+    # Required fields are checked record by record, as a file's rows are: a record without
+    # one is listed as bad and the rest of the batch is kept.
+    visit_id: str | None = Field(None, max_length=128)
     package_reference: str | None = None
     person_reference: str | None = None
-    planned_start: str
-    planned_minutes: int | str
-    status: str
+    planned_start: str | None = None
+    planned_minutes: int | str | None = None
+    status: str | None = None
     actual_start: str | None = None
     actual_end: str | None = None
     carers_planned: int | str | None = None

@@ -86,9 +86,11 @@ async def upload(
     except ImportRejected as rejected:
         errors["file"] = f"The file cannot be read: {rejected.problems[0].reason}"
         return _form(request, values, errors, status=400)
-    except (DomainError, UnicodeDecodeError) as error:
-        reason = "it is not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
-        errors["file"] = f"The file was not imported: {reason}"
+    except ecm.UnreadableEcmFile as error:
+        errors["file"] = f"The file cannot be read: {error}"
+        return _form(request, values, errors, status=400)
+    except DomainError as error:  # a file already imported
+        errors["file"] = f"The file was not imported: {error}"
         return _form(request, values, errors, status=409)
     bad = len(summary.problems)
     heading = f"{file.filename} imported" + (
