@@ -268,3 +268,20 @@ def test_a_visit_named_by_its_person_is_paid_under_the_package_the_import_matche
     run = payments.create_run(uow, "HFD", *WEEK, by=FINANCE, now=A_MOMENT)
     [line] = lines_of(uow, run.reference)
     assert (line.package_reference, line.amount, line.held) == ("PKG-0001", Decimal("7.90"), False)
+
+
+def test_a_visit_sent_after_its_weeks_run_is_paid_once_in_the_next_run(
+    uow: SqlUnitOfWork, kept
+) -> None:
+    keep(uow, kept, a_record(date(2018, 3, 19)))  # before the first run: never paid by a run
+    keep(uow, kept, a_record(WEEK[0]))
+    first = payments.create_run(uow, "HFD", *WEEK, by=FINANCE, now=A_MOMENT)
+    assert [x.visit_id for x in lines_of(uow, first.reference)] == ["V-0326"]
+    payments.approve_run(uow, first.reference, by=FINANCE, now=A_MOMENT)
+    keep(uow, kept, a_record(WEEK[0] + timedelta(days=1)))  # Tuesday's, sent a week late
+    later = payments.create_run(uow, "HFD", *NEXT_WEEK, by=FINANCE, now=A_MOMENT)
+    [late] = lines_of(uow, later.reference)
+    assert (late.visit_id, late.amount, late.adjusts_id) == ("V-0327", Decimal("7.90"), None)
+    third_week = (date(2018, 4, 9), date(2018, 4, 15))
+    third = payments.create_run(uow, "HFD", *third_week, by=FINANCE, now=A_MOMENT)
+    assert lines_of(uow, third.reference) == []

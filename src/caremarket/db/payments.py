@@ -4,14 +4,15 @@ Core-level, like db/contracts.py: a run's lines are frozen values, written and r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from caremarket.db import tables as t
+from caremarket.db.delivery import london_bounds
 from caremarket.domain.errors import NotFound
 from caremarket.domain.payment_runs import PaymentRun, RunLine, RunStatus
 from caremarket.domain.payments import PaymentRules, rules_from_mapping, rules_to_mapping
@@ -186,6 +187,32 @@ class SqlPaymentRuns:
                 )
                 lines.extend(self._lines(query))
         return lines
+
+    def sent_late(self, commissioner: str, before: date) -> list[tuple[int, str]]:
+        """The current visits (provider id, visit ID) of the commissioner's packages planned
+        before `before`, from the first day its first run covers, that no run has a line for:
+        they came after their period's run was made."""
+        self.session.flush()
+        commissioner_id = self._commissioner_id(commissioner)
+        first = self.session.scalar(
+            select(func.min(R.period_start)).where(R.commissioner_id == commissioner_id)
+        )
+        if first is None or first >= before:
+            return []
+        starts, ends = london_bounds(DateRange(first, before - timedelta(days=1)))
+        query = (
+            select(V.provider_id, V.visit_id)
+            .join(t.care_packages, P.id == V.package_id)
+            .where(
+                V.current,
+                P.commissioner_id == commissioner_id,
+                V.planned_start_at >= starts,
+                V.planned_start_at < ends,
+                ~exists().where(L.provider_id == V.provider_id, L.visit_id == V.visit_id),
+            )
+            .order_by(V.provider_id, V.visit_id)
+        )
+        return [(r.provider_id, r.visit_id) for r in self.session.execute(query)]
 
     def _line_query(self) -> Any:
         return (

@@ -13,6 +13,8 @@ re-created from what it was made of.
 - **Funders.** A line's amount is split by its package's funding (`split_by_funding`); a funder
   that is a partnership stands for its pooled budget, shared by the partners' pool shares.
   The person's part (the ``PERSON`` funder) is their assessed contribution.
+- **Sent late.** A visit of an earlier period that came after its period's run was made, so no
+  run has a line for it, is paid in the next run as a line of its own.
 - **Adjustments.** An approved run is never changed. Where a visit was in an approved run and
   what it should be paid has changed since (a new version of its record, a query resolved), a
   later run carries an adjustment line: what it should be paid now less what was paid (held
@@ -178,18 +180,18 @@ def run_payments(
     paid: Iterable[RunLine] = (),
     pools: Mapping[str, Sequence[FundingShare]] = {},  # noqa: B006 - read only
 ) -> RunResult:
-    """Lines for the visits of `period` (`records` of other days only adjust what `paid`
-    holds: the approved lines of earlier runs). `planned` covers the days of every record
-    given; `terms` are by package reference; `pools` are the partnerships' pooled budgets by
-    partnership code."""
+    """Lines for the visits of `period`, for visits of earlier days that no run has paid (sent
+    late: the caller gives only those), and adjustments of what `paid` holds (the approved
+    lines of earlier runs). `planned` covers the days of every record given; `terms` are by
+    package reference; `pools` are the partnerships' pooled budgets by partnership code."""
     current = sorted(records, key=lambda c: (c.provider, c.record.visit_id))
     before = _paid_by_visit(paid)
     matched = check(match([c.record for c in current], planned))
     lines = []
     for item, checked in zip(current, matched, strict=True):
         key = (item.provider, item.record.visit_id)
-        if item.record.day not in period and key not in before:
-            continue
+        if item.record.day > period.last and key not in before:
+            continue  # a later run's
         package = terms.get(checked.match.record.package_reference or "")
         if package is None:
             continue  # not this commissioner's to pay

@@ -194,9 +194,8 @@ def reconcile_invoice(
 def _lines(uow: UnitOfWork, owner: Commissioner, period: DateRange) -> list[RunLine]:
     paid = uow.payment_runs.approved_lines_to_review(owner.code)
     kept = uow.visits.current(period, commissioner_id=owner.id)
-    kept += _earlier_versions_to_review(
-        uow, paid, {(k.provider_id, k.record.visit_id) for k in kept}
-    )
+    late = uow.payment_runs.sent_late(owner.code, period.first)
+    kept += _earlier_visits(uow, paid, late, {(k.provider_id, k.record.visit_id) for k in kept})
     providers = {p.id: p.name for p in uow.providers.list()}
     queries = uow.visits.queries_of(k.id for k in kept if k.id is not None)
     owned = list(uow.packages.list(commissioner=owner))
@@ -228,15 +227,20 @@ def _lines(uow: UnitOfWork, owner: Commissioner, period: DateRange) -> list[RunL
     return list(result.lines)
 
 
-def _earlier_versions_to_review(
-    uow: UnitOfWork, paid: Sequence[RunLine], have: set[tuple[int, str]]
+def _earlier_visits(
+    uow: UnitOfWork,
+    paid: Sequence[RunLine],
+    late: Sequence[tuple[int, str]],
+    have: set[tuple[int, str]],
 ) -> list[KeptVisit]:
+    """The current versions of earlier periods' visits: those approved lines may need adjusting
+    for, and those sent late."""
     providers = {p.name: p.id for p in uow.providers.list()}
+    keys = [(providers[line.provider], line.visit_id) for line in paid] + list(late)
     wanted: dict[int, set[str]] = {}
-    for line in paid:
-        provider_id = providers[line.provider]
-        if (provider_id, line.visit_id) not in have:
-            wanted.setdefault(provider_id, set()).add(line.visit_id)
+    for provider_id, visit_id in keys:
+        if (provider_id, visit_id) not in have:
+            wanted.setdefault(provider_id, set()).add(visit_id)
     found: list[KeptVisit] = []
     for provider_id, visit_ids in sorted(wanted.items()):
         found.extend(uow.visits.held(provider_id, visit_ids).values())
