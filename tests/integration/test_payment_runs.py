@@ -23,7 +23,7 @@ from caremarket.domain.reconciliation import Difference
 from caremarket.domain.visit_queries import Resolution, VisitQuery
 from caremarket.services import contracts, payments
 from caremarket.services.contracts import ContractAward
-from caremarket.services.ports import KeptVisit
+from caremarket.services.ports import AuditFilter, KeptVisit
 from tests.builders import (
     A_MOMENT,
     a_care_package,
@@ -134,6 +134,16 @@ def test_a_run_is_made_approved_and_then_final(uow: SqlUnitOfWork, kept) -> None
         payments.refresh_run(uow, run.reference, by=FINANCE, now=A_MOMENT)
     with pytest.raises(RunApproved):
         payments.approve_run(uow, run.reference, by=FINANCE, now=A_MOMENT)
+    with uow:
+        trail, _ = uow.audit.search(
+            AuditFilter(object_type="payment run", object_ref=run.reference), limit=10, offset=0
+        )
+        assert sorted(e.action for e in trail) == [
+            "payment run approved",
+            "payment run made",
+            "payment run made again",
+        ]
+        assert {e.actor for e in trail} == {FINANCE.name}
 
 
 def test_a_changed_visit_is_adjusted_in_the_next_run_and_not_paid_twice(
