@@ -169,13 +169,21 @@ def _places_of(provider: Provider, vehicles: Iterable[Vehicle]) -> tuple[LotPlac
     return tuple(places)
 
 
+_ALLOWED_FROM = {
+    ProviderAction.SUSPEND: {ProviderStatus.ACTIVE},
+    ProviderAction.REMOVE: {ProviderStatus.ACTIVE, ProviderStatus.SUSPENDED},
+    ProviderAction.REINSTATE: {ProviderStatus.SUSPENDED},
+}
+
+
+def allowed_actions(provider: Provider) -> tuple[ProviderAction, ...]:
+    """What may be done to the provider as it stands: suspend or remove an active one,
+    reinstate or remove a suspended one, nothing to one that has left."""
+    return tuple(a for a in ProviderAction if provider.status in _ALLOWED_FROM[a])
+
+
 def _check_action_allowed(action: ProviderAction, provider: Provider) -> None:
-    allowed = {
-        ProviderAction.SUSPEND: {ProviderStatus.ACTIVE},
-        ProviderAction.REMOVE: {ProviderStatus.ACTIVE, ProviderStatus.SUSPENDED},
-        ProviderAction.REINSTATE: {ProviderStatus.SUSPENDED},
-    }[action]
-    if provider.status not in allowed:
+    if provider.status not in _ALLOWED_FROM[action]:
         raise ProviderStatusNotChanged(
             {
                 ProviderAction.SUSPEND: f"{provider.name} is {provider.status} and cannot be"

@@ -219,7 +219,7 @@ def apply(
             )
         )
         uow.commit()
-        return _summary(application)
+        return summary_of(application)
 
 
 def approve(
@@ -290,7 +290,7 @@ def approve(
             )
         )
         uow.commit()
-        return _summary(application)
+        return summary_of(application)
 
 
 def reject(
@@ -316,7 +316,7 @@ def reject(
             )
         )
         uow.commit()
-        return _summary(application)
+        return summary_of(application)
 
 
 def list_applications(
@@ -325,7 +325,7 @@ def list_applications(
     """Applications, newest first: staff see all; a provider its own."""
     with uow:
         own = acting_provider(uow, viewer).name if viewer.role is Role.PROVIDER else None
-        return [_summary(a) for a in uow.applications.search(status=status, provider_name=own)]
+        return [summary_of(a) for a in uow.applications.search(status=status, provider_name=own)]
 
 
 def suspension_effect(
@@ -443,7 +443,7 @@ def _rules_data(rules: AdmissionRules | None) -> dict | None:
     }
 
 
-def _summary(application: Application) -> ApplicationSummary:
+def summary_of(application: Application) -> ApplicationSummary:
     assert application.id is not None
     return ApplicationSummary(
         id=application.id,

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from caremarket.web.pages import (
+    applications,
     audit,
     brokerage,
     capacity,
@@ -13,9 +14,11 @@ from caremarket.web.pages import (
     packages,
     placing,
     policies,
+    provider_status,
     reports,
     requests,
     sign_in,
+    vehicles,
 )
 
 router = APIRouter()
@@ -33,6 +36,9 @@ AREAS = (
     offers,
     reports,
     audit,
+    vehicles,
+    applications,
+    provider_status,
 )
 for area in AREAS:
     router.include_router(area.router)

@@ -27,6 +27,7 @@ AREAS = (
     Area("Market", "/market", MARKET_READERS),
     Area("Care packages", "/packages", PACKAGE_READERS),
     Area("Brokerage", "/brokerage", BROKERAGE_READERS),
+    Area("Applications", "/applications", EVERYONE),  # a provider sees its own
     Area("Reports", "/reports", REPORT_READERS),
     Area("Audit trail", "/audit", AUDIT_READERS),
 )
