@@ -15,13 +15,19 @@ from tests.browser.conftest import Visitor
 pytestmark = pytest.mark.browser
 
 AREAS = {
-    Role.ADMIN: ["Home", "Market", "Care packages", "Brokerage", "Reports", "Audit trail"],
-    Role.COMMISSIONER: ["Home", "Market", "Care packages", "Brokerage", "Reports", "Audit trail"],
-    Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Reports"],
-    Role.FINANCE: ["Home", "Market", "Care packages", "Reports"],
-    Role.PROVIDER: ["Home", "Market", "Care packages"],
-    Role.AUDITOR: ["Home", "Market", "Care packages", "Brokerage", "Reports", "Audit trail"],
-}
+    Role.ADMIN: [
+        "Home", "Market", "Care packages", "Brokerage", "Applications", "Reports", "Audit trail"
+    ],
+    Role.COMMISSIONER: [
+        "Home", "Market", "Care packages", "Brokerage", "Applications", "Reports", "Audit trail"
+    ],
+    Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Applications", "Reports"],
+    Role.FINANCE: ["Home", "Market", "Care packages", "Applications", "Reports"],
+    Role.PROVIDER: ["Home", "Market", "Care packages", "Applications"],
+    Role.AUDITOR: [
+        "Home", "Market", "Care packages", "Brokerage", "Applications", "Reports", "Audit trail"
+    ],
+}  # fmt: skip
 LOOKER = Actor("browser-tests", Role.AUDITOR)
 MARKET_PAGES = [
     "Zones",
