@@ -20,7 +20,7 @@ from caremarket.domain.procurement import (
     ApplicationStatus,
 )
 from caremarket.domain.suspensions import ProviderAction
-from caremarket.services import applications
+from caremarket.services import admission_views, applications
 from caremarket.services.accounts import Principal
 from caremarket.services.applications import (
     ApplicationForm,
@@ -116,6 +116,14 @@ def list_applications(
 ) -> list[ApplicationSummary]:
     """Applications, newest first; a provider sees its own."""
     return applications.list_applications(uow, viewer=by.actor, status=status)
+
+
+@router.get("/applications/{application_id}")
+def application(
+    uow: UowDep, by: Annotated[Principal, allow(*EVERYONE)], application_id: int
+) -> ApplicationSummary:
+    """One application, with its decision; another provider's is not found for a provider."""
+    return admission_views.get_application(uow, application_id, viewer=by.actor)
 
 
 @router.post("/applications/{application_id}/decision")
