@@ -10,6 +10,7 @@ import pytest
 
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.errors import NotFound
+from caremarket.domain.hand_backs import HandBackReason
 from caremarket.domain.market import CqcRating, ProviderStatus, Tier
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.procurement import (
@@ -22,12 +23,20 @@ from caremarket.domain.procurement import (
     ApplicationStatus,
     InvalidDecision,
 )
+from caremarket.domain.sourcing import Outcome
 from caremarket.domain.suspensions import ProviderAction, ProviderStatusNotChanged
-from caremarket.services import applications
+from caremarket.services import applications, brokerage
 from caremarket.services.applications import ApplicationForm, ApplyingForAnotherProvider
+from caremarket.services.hand_backs import hand_back_package
 from caremarket.services.ports import AuditFilter
 from tests.builders import AN_ADMIN, a_care_package, a_lot
-from tests.integration.brokerage_market import WEEK, start
+from tests.integration.brokerage_market import (
+    FRIDAY_3PM,
+    MONDAY_10AM,
+    PREFERRED,
+    WEEK,
+    start,
+)
 
 COMMISSIONER = Actor("commissioner@example.org", Role.COMMISSIONER)
 IN_WINDOW = datetime(2027, 1, 5, 10, tzinfo=UTC)
@@ -217,6 +226,7 @@ def test_a_suspended_provider_is_not_offered_new_packages(uow, market) -> None:
         reason="CQC warning notice",
         by=COMMISSIONER,
         now=IN_WINDOW,
+        week=WEEK,
     )
     with uow:
         assert uow.providers.get("Mersey Care").status is ProviderStatus.SUSPENDED
@@ -363,7 +373,7 @@ def test_removing_a_provider_ends_its_places_and_sources_its_packages_again(uow,
 
 
 def test_a_removal_without_the_working_week_changes_nothing(uow, market) -> None:
-    with pytest.raises(applications.WorkingWeekNeeded):
+    with pytest.raises(applications.WorkingWeekNeeded, match="to remove a provider"):
         applications.confirm_status_change(
             uow,
             "Mersey Care",
@@ -381,7 +391,14 @@ def test_a_reinstated_provider_is_offered_new_packages_again(uow, market) -> Non
     day = date(2026, 11, 20)
     for action in (ProviderAction.SUSPEND, ProviderAction.REINSTATE):
         applications.confirm_status_change(
-            uow, "Mersey Care", action, on=day, reason="CQC", by=COMMISSIONER, now=IN_WINDOW
+            uow,
+            "Mersey Care",
+            action,
+            on=day,
+            reason="CQC",
+            by=COMMISSIONER,
+            now=IN_WINDOW,
+            week=WEEK,
         )
     with uow:
         assert uow.providers.get("Mersey Care").status is ProviderStatus.ACTIVE
@@ -393,3 +410,64 @@ def test_a_reinstated_provider_is_offered_new_packages_again(uow, market) -> Non
     assert {o.provider for o in offers} == {"Mersey Care", "Anfield Homecare"}
     with pytest.raises(ProviderStatusNotChanged, match="not suspended"):
         applications.suspension_effect(uow, "Mersey Care", ProviderAction.REINSTATE, on=day)
+
+
+def test_a_provider_suspended_mid_round_is_asked_no_more_in_it(uow, market) -> None:
+    """Liverpool: the preferred providers are offered PKG-0001 first; Dingle Care, approved,
+    is suspended before the approved providers' stage and is not offered it then."""
+    first = start(uow)
+    assert {o.provider for o in first.state.offers} == set(PREFERRED)
+    for name in ("Dingle Care", "Mersey Care"):  # one waiting its stage, one with an offer
+        applications.confirm_status_change(
+            uow,
+            name,
+            ProviderAction.SUSPEND,
+            on=date(2026, 11, 20),
+            reason="CQC warning notice",
+            by=COMMISSIONER,
+            now=FRIDAY_3PM,
+            week=WEEK,
+        )
+    with uow:
+        sourcing = uow.sourcings.current(uow.packages.get("PKG-0001"))
+        outcomes = {o.provider: o.outcome for o in sourcing.state.offers}
+        assert outcomes["Mersey Care"] is Outcome.WITHDRAWN
+        assert outcomes["Anfield Homecare"] is None  # still open
+        assert "Dingle Care" not in {c.provider for c in sourcing.state.candidates}
+        entries, _ = uow.audit.search(
+            AuditFilter(object_type="provider", object_ref="Dingle Care"), limit=5, offset=0
+        )
+        assert entries[0].changes["rounds_left"] == ["PKG-0001"]
+
+    brokerage.tick(uow, now=MONDAY_10AM, week=WEEK)  # the preferred providers' window ends
+
+    with uow:
+        sourcing = uow.sourcings.current(uow.packages.get("PKG-0001"))
+        approved_stage = {o.provider for o in sourcing.state.offers if o.stage == 1}
+    assert approved_stage == {"Everton Carers"}
+
+
+def test_a_package_already_handed_back_is_left_to_its_round_on_removal(uow, market) -> None:
+    a_package_held_by(uow, "Mersey Care", "PKG-0100")
+    hand_back_package(
+        uow,
+        "PKG-0100",
+        reason=HandBackReason.STAFFING,
+        by=market["Mersey Care"],
+        now=FRIDAY_3PM,
+        week=WEEK,
+    )
+    done = applications.confirm_status_change(
+        uow,
+        "Mersey Care",
+        ProviderAction.REMOVE,
+        on=date(2026, 11, 20),
+        reason="contract terminated",
+        by=COMMISSIONER,
+        now=FRIDAY_3PM,
+        week=WEEK,
+    )
+    assert (done.to_source_again, done.sourced_again) == (("PKG-0100",), ())
+    with uow:
+        rounds = uow.sourcings.rounds(uow.packages.get("PKG-0100"))
+    assert [r.cause for r in rounds] == ["handed back"]

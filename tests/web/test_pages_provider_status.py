@@ -18,7 +18,7 @@ from caremarket.domain.access import Role
 from caremarket.domain.market import ProviderStatus
 from caremarket.web.app import create_app
 from tests.web.brokerage_helpers import unit_of_work
-from tests.web.conftest import form_token, make_brokerage_market, sign_in
+from tests.web.conftest import form_token, make_brokerage_market, make_market, sign_in
 
 TODAY = date.today()
 WHEN = {"on-day": str(TODAY.day), "on-month": str(TODAY.month), "on-year": str(TODAY.year)}
@@ -119,3 +119,18 @@ def test_an_auditor_reads_the_status_and_a_broker_or_provider_cannot_change_it(w
     sign_in(web, Role.PROVIDER)
     assert send(web, OTHER + "/effect", action="suspend", reason="x", **WHEN).status_code == 403
     assert web.get("/market/providers/Nobody").status_code == 403
+
+
+def test_a_removal_that_cannot_source_the_packages_again_changes_nothing(tmp_path) -> None:
+    settings, _ = make_market(f"sqlite:///{tmp_path / 'cm.db'}")  # no sourcing policy set
+    app = create_app(settings)
+    with TestClient(app) as web:
+        sign_in(web, Role.COMMISSIONER)
+        refused = send(web, OTHER + "/status", action="remove", reason="Contract ended", **WHEN)
+        assert refused.status_code == 400
+        assert "Nothing was changed: Herefordshire Council has no sourcing policy yet" in (
+            refused.text
+        )
+        assert 'href="#change"' in refused.text
+    app.state.engine.dispose()
+    assert status_of(settings, "Other Care") is ProviderStatus.ACTIVE

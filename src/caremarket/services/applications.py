@@ -29,7 +29,7 @@ from caremarket.domain.procurement import (
     ApplicationStatus,
 )
 from caremarket.domain.suspensions import ActionEffect, ProviderAction
-from caremarket.services.brokerage import acting_provider, begin_round
+from caremarket.services.brokerage import acting_provider, begin_round, drop_from_rounds
 from caremarket.services.ports import UnitOfWork
 
 APPLICATION = "application"
@@ -49,7 +49,7 @@ class ApplicationAlreadyMade(Conflict):
 
 
 class WorkingWeekNeeded(DomainError):
-    """A removal sources packages again, and sourcing counts business hours."""
+    """A suspension or removal moves rounds of sourcing on, which count business hours."""
 
 
 @dataclass(frozen=True)
@@ -350,19 +350,24 @@ def confirm_status_change(
 ) -> EffectSummary:
     """Suspend, remove or reinstate the provider, as shown by `suspension_effect`.
 
-    A suspended provider keeps its packages and is offered no new ones until reinstated. A
-    removed one leaves its lots (its subcontractors' places through it end too; the audit
-    entry keeps each place as it was) and a new round of sourcing begins, without it, for
-    each active package it held: it delivers care until a new provider starts. A package
-    already being sourced again (handed back) is left to the round under way. Removal needs
+    A suspended provider keeps its packages and is offered no new ones until reinstated: it
+    leaves the rounds of sourcing under way (its open offers withdrawn, its bids set aside;
+    reinstated, it is asked again in rounds begun from then on). A removed one leaves them
+    too, and its lots (its subcontractors' places through it end too; the audit entry keeps
+    each place as it was), and a new round of sourcing begins, without it, for each active
+    package it held: it delivers care until a new provider starts. A package already being
+    sourced again (handed back) is left to the round under way. Suspension and removal need
     the `week` that sourcing counts business hours in.
     """
-    if action is ProviderAction.REMOVE and week is None:
-        raise WorkingWeekNeeded("removing a provider sources its packages again: give the week")
+    if action is not ProviderAction.REINSTATE and week is None:
+        raise WorkingWeekNeeded(f"to {action} a provider, give the working week for sourcing")
     with uow:
         effect = _effect(uow, provider, action, on)
         places = _places(effect)  # as they were, before they end
         change = suspensions.confirm(effect, by=by.name, reason=reason.strip())
+        left: list[str] = []
+        if week is not None and action is not ProviderAction.REINSTATE:
+            left = drop_from_rounds(uow, effect.provider, by=by, now=now, week=week)
         uow.audit.record(
             entry(
                 by,
@@ -379,7 +384,8 @@ def confirm_status_change(
                     "active_packages": [p.reference for p in effect.packages],
                     "weekly_hours": str(effect.weekly_hours),
                 }
-                | ({"places_ended": [_place_data(p) for p in places]} if places else {}),
+                | ({"places_ended": [_place_data(p) for p in places]} if places else {})
+                | ({"rounds_left": left} if left else {}),
                 reason=change.reason,
             )
         )

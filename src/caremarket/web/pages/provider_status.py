@@ -83,9 +83,23 @@ def confirm(
     if asked is None:
         return _page(request, uow, provider, values=values, errors=errors, status=400)
     action, on, reason = asked
-    done = applications.confirm_status_change(
-        uow, provider, action, on=on, reason=reason, by=by.actor, now=datetime.now(UTC), week=week
-    )
+    try:
+        done = applications.confirm_status_change(
+            uow,
+            provider,
+            action,
+            on=on,
+            reason=reason,
+            by=by.actor,
+            now=datetime.now(UTC),
+            week=week,
+        )
+    except NotFound:
+        raise
+    except DomainError as error:  # e.g. a package to source again under no policy
+        errors[CHANGE_FORM] = f"Nothing was changed: {error}"
+        status = forms.refusal_status(error)
+        return _page(request, uow, provider, values=values, errors=errors, status=status)
     told = done.description[:1].upper() + done.description[1:] + "."
     if done.sourced_again:
         told += f" Sourcing has begun again for {', '.join(done.sourced_again)}."
