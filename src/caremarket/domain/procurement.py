@@ -186,6 +186,8 @@ class Application:
     @property
     def declined(self) -> dict[str, str]:
         """The lots applied for that an approval declined, each with its reason."""
+        if self.status is not ApplicationStatus.APPROVED:
+            return {}
         found = (_DECLINED.match(r) for r in self.reasons)
         return {m["lot"]: m["reason"] for m in found if m and m["lot"] in self.lots}
 
@@ -200,7 +202,10 @@ class Application:
     @property
     def general_reasons(self) -> tuple[str, ...]:
         """The decision's reasons that are not about one declined lot."""
-        return tuple(r for r in self.reasons if not _DECLINED.match(r))
+        declined = set(self.declined)
+        return tuple(
+            r for r in self.reasons if not ((m := _DECLINED.match(r)) and m["lot"] in declined)
+        )
 
 
 # A partial approval keeps each declined lot's reason among the decision's reasons, in words
