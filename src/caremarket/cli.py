@@ -41,6 +41,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
 app.add_typer(policy_app, name="policy")
+tender_app = typer.Typer(
+    help="Tenders in the database: import one, report its evaluation.", no_args_is_help=True
+)
+app.add_typer(tender_app, name="tender")
 
 err = Console(stderr=True)
 
@@ -356,6 +360,76 @@ def evaluate(
     write_report(report, out)
 
 
+@tender_app.command("import")
+def tender_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, readable=True, help="The tender file (docs/evaluation.md)."
+        ),
+    ],
+    vehicle: Annotated[str, typer.Option("--vehicle", "-v", help="The vehicle it is for.")],
+    code: Annotated[
+        str | None, typer.Option(help="The tender's code (default: the model's code).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import a tender file into a vehicle: every problem is reported, and nothing is written
+    unless all of it is valid."""
+    from caremarket.services import tenders
+
+    with users_errors():
+        imported = tenders.import_tender(
+            unit_of_work(settings_for(db)),
+            file.read_text(encoding="utf-8"),
+            vehicle=vehicle,
+            code=code,
+            source=file.name,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+        )
+    typer.echo(f"Imported tender {imported.code} ({imported.name}) for vehicle {vehicle}:")
+    for lot in imported.lots:
+        if lot.bids:
+            typer.echo(f"  lot {lot.code}: {lot.bids} bids, {lot.status}")
+
+
+@tender_app.command("report")
+def tender_report(
+    code: Annotated[str, typer.Argument(help="The tender's code.")],
+    lot: Annotated[str | None, typer.Option(help="Only this lot (default: every lot).")] = None,
+    fmt: FormatOption = ReportFormat.TABLE,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """A tender's evaluation report from the database: every score, total, rank and outcome,
+    and how the rank came out."""
+    from caremarket.services import tender_views
+    from caremarket.tenders.evaluate import render_evaluations
+
+    if fmt is ReportFormat.XLSX:
+        needs_a_file(out)
+    settings = settings_for(db)
+    with users_errors():
+        uow = unit_of_work(settings)
+        summary = tender_views.tender_summary(uow, code)
+        if lot is None:
+            _, evaluations = tender_views.evaluate_all(uow, code)
+        else:
+            evaluations = (tender_views.evaluate(uow, code, lot),)
+    if not evaluations:
+        fail(f"tender {code} has no bids yet")
+    report = render_evaluations(
+        summary.name,
+        summary.model_description,
+        evaluations,
+        fmt.value,
+        commissioner=", ".join(summary.commissioners) or summary.vehicle,
+        on=datetime.now(settings.zone).date(),
+    )
+    write_report(report, out)
+
+
 @report_app.command("zones")
 def report_zones(
     commissioner: CommissionerOption = None,
@@ -386,6 +460,32 @@ def report_market_share(
 ) -> None:
     """Market share: people, hours and value a week and a year, by tier or provider."""
     run_report("market_share", commissioner, on, fmt, out, db, by=by.value)
+
+
+@report_app.command("vehicle-use")
+def report_vehicle_use(
+    vehicle: Annotated[str, typer.Option("--vehicle", "-v", help="The vehicle's code.")],
+    on: OnOption = None,
+    fmt: FormatOption = ReportFormat.TABLE,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Vehicle use: each commissioner's call-offs from a shared vehicle, at its own rates."""
+    from caremarket.reports import render
+    from caremarket.services import reports
+
+    settings = settings_for(db)
+    day = on.date() if on else datetime.now(settings.zone).date()
+    if fmt is ReportFormat.XLSX:
+        needs_a_file(out)
+    with users_errors():
+        table = reports.vehicle_use(unit_of_work(settings), vehicle=vehicle, on=day)
+    if fmt is ReportFormat.XLSX:
+        write_report(render.as_xlsx(table), out)
+    else:
+        write_report(
+            render.as_text(table) if fmt is ReportFormat.TABLE else render.as_csv(table), out
+        )
 
 
 users_app = typer.Typer(help="People's accounts for the web pages.", no_args_is_help=True)
@@ -677,3 +777,53 @@ def rehearse(
                 SqlUnitOfWork(make_session_factory(engine)), script, week=working_week()
             )
     sys.stdout.write(as_text(result))
+
+
+class RegisterFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+
+
+@app.command()
+def contracts(
+    commissioner: Annotated[
+        str | None, typer.Option("--commissioner", "-c", help="Only on this commissioner's terms.")
+    ] = None,
+    vehicle: Annotated[str | None, typer.Option(help="Only under this vehicle (its code).")] = None,
+    expiring_before: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Only those in force (or not started) ending before this."
+        ),
+    ] = None,
+    on: Annotated[
+        datetime | None,
+        typer.Option("--on", formats=["%Y-%m-%d"], help="Status and uplifts on (default: today)."),
+    ] = None,
+    fmt: Annotated[
+        RegisterFormat, typer.Option("--format", "-f", help="A table, or CSV.")
+    ] = RegisterFormat.TABLE,
+    db: DbOption = None,
+) -> None:
+    """The contract register: each contract's start, end as things stand, next extension and
+    its decide-by date, latest possible end, status and the uplift in force."""
+    from caremarket.reports import render
+    from caremarket.services import contracts as contract_register
+
+    settings = settings_for(db)
+    day = on.date() if on else datetime.now(settings.zone).date()
+    with users_errors():
+        rows = contract_register.contract_register(
+            unit_of_work(settings),
+            viewer=command_line_actor(),
+            on=day,
+            commissioner=commissioner,
+            vehicle=vehicle,
+            expiring_before=expiring_before.date() if expiring_before else None,
+        )
+    table = contract_register.register_table(
+        rows, on=day, whose=commissioner or "every commissioner"
+    )
+    write_report(
+        render.as_text(table) if fmt is RegisterFormat.TABLE else render.as_csv(table), None
+    )

@@ -76,3 +76,28 @@ def test_the_market_share_downloads_as_the_command_line_writes_it(
     assert values[0][0].startswith("Market share")
     assert len([heading for heading in values[3] if heading]) == len(rows[0])
     assert [row[0] for row in values[4 : 4 + len(rows) - 1]] == [row[0] for row in rows[1:]]
+
+
+def test_vehicle_use_shows_the_vehicles_commissioners_and_downloads_as_the_cli_writes_it(
+    visitor: Visitor,
+) -> None:
+    visitor.sign_in(visitor.site.account(Role.COMMISSIONER))
+    visitor.click(visitor.navigation().get_by_text("Reports", exact=True))
+    visitor.click(visitor.page.get_by_role("link", name="Vehicle use"))
+    enter_day(visitor, *REPORT_DAY)
+    visitor.click(visitor.page.get_by_role("button", name="Show the report"))
+
+    table = visitor.page.get_by_role("table")
+    assert "Herefordshire Council" in table.inner_text()
+    with visitor.page.expect_download() as csv_download:
+        visitor.page.get_by_role("link", name="CSV").click()
+    downloaded = Path(csv_download.value.path()).read_text(encoding="utf-8")
+    vehicle = "HFD-HOMECARE-2017"  # the herefordshire preset's only vehicle
+    assert csv_download.value.suggested_filename == f"vehicle-use-{vehicle}-2017-04-01.csv"
+    command_line = CliRunner().invoke(
+        cli,
+        ["report", "vehicle-use", "--vehicle", vehicle, "--on", "2017-04-01", "--format", "csv"]
+        + ["--db", visitor.site.database_url],
+    )
+    assert command_line.exit_code == 0, command_line.output
+    assert downloaded == command_line.output

@@ -79,3 +79,45 @@ def test_an_unknown_preset_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--preset", "narnia", "--db", url, "--no-serve"])
     assert result.exit_code == 1
     assert "no demo preset 'narnia'" in result.output
+
+
+def test_the_liverpool_city_region_demo_reports_each_councils_use_of_the_fps(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'lcr.db'}"
+    demo = runner.invoke(
+        app, ["demo", "--preset", "liverpool-city-region", "--db", url, "--no-serve"]
+    )
+    assert demo.exit_code == 0, demo.output
+    assert "sourcing policy LIV: liverpool, KNO: st-helens" in demo.output
+    assert "Today's brokerage: 5 new requests for care" in demo.output
+    table = runner.invoke(
+        app, ["report", "vehicle-use", "--vehicle", "LCR-ECH", "--on", "2020-03-01", "--db", url]
+    )
+    assert table.exit_code == 0, table.output
+    assert "Liverpool City Region extra care housing flexible purchasing system" in table.output
+    out = tmp_path / "use.csv"
+    written = runner.invoke(
+        app,
+        [
+            "report",
+            "vehicle-use",
+            "-v",
+            "LCR-ECH",
+            "--on",
+            "2020-03-01",
+            "-f",
+            "csv",
+            "-o",
+            str(out),
+            "--db",
+            url,
+        ],
+    )
+    assert written.exit_code == 0, written.output
+    lines = out.read_text().splitlines()
+    assert "Liverpool City Council,48,48,432,6998,363917,5,30" in lines
+    assert lines[-1] == "Total,168,168,1464,23985,1247204,10,100"
+    unknown = runner.invoke(app, ["report", "vehicle-use", "-v", "NOPE", "--db", url])
+    assert unknown.exit_code == 1
+    assert "there is no vehicle NOPE" in unknown.output

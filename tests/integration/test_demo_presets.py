@@ -6,11 +6,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from caremarket.domain.contracts import ContractStatus
 from caremarket.domain.errors import NotFound
 from caremarket.domain.postcodes import parse_postcode
 from caremarket.holidays import working_week
 from caremarket.reports.render import as_csv, as_text, as_xlsx
 from caremarket.services import reports
+from caremarket.services.contracts import contract_register, term_of
 from caremarket.services.demo import PresetAlreadyLoaded, load_preset
 from caremarket.services.policies import list_policies
 from caremarket.services.requests import CareRequest, request_care
@@ -114,7 +116,10 @@ def test_reports_come_out_as_csv_and_xlsx(uow):
 
 def test_both_presets_share_one_database(uow):
     summary = load_preset(uow, "all", by=AN_ADMIN, now=A_MOMENT)
-    assert summary.commissioners == ("HFD", "LCC", "ELRCCG", "WLCCG")
+    assert summary.commissioners == (
+        *("HFD", "LCC", "ELRCCG", "WLCCG"),
+        *("LIV", "KNO", "SEF", "STH", "HAL", "WIR", "CMICB"),
+    )
     table = reports.zone_demand(uow, commissioner="HFD", on=date(2017, 4, 1))
     assert table.value("Total O pathway", "Clients") == 768
 
@@ -134,8 +139,8 @@ def test_an_unknown_preset_is_refused():
 
 def test_each_preset_sets_its_councils_sourcing_policy(uow):
     summary = load_preset(uow, "all", by=AN_ADMIN, now=A_MOMENT)
-    assert summary.policies == ("HFD: herefordshire", "LCC: leicestershire")
-    assert "sourcing policy HFD: herefordshire, LCC: leicestershire" in str(summary)
+    assert summary.policies[:3] == ("HFD: herefordshire", "LCC: leicestershire", "LIV: liverpool")
+    assert "sourcing policy HFD: herefordshire, LCC: leicestershire, LIV: liverpool" in str(summary)
     listed = {c.code: c.policy for c in list_policies(uow)}
     assert listed["HFD"] is not None and listed["HFD"].code == "herefordshire"
     assert listed["LCC"] is not None and listed["LCC"].code == "leicestershire"
@@ -159,3 +164,38 @@ def test_a_request_on_a_demo_database_is_sourced_under_the_councils_model(uow):
             "Bircher Common Care",
             "Pembridge Cross Care",
         ]
+
+
+def test_leicestershire_lead_provider_contracts_run_3_plus_1_plus_1_years_from_november_2016(
+    uow,
+):
+    load_preset(uow, "leicestershire", by=AN_ADMIN, now=A_MOMENT)
+    on = date(2018, 8, 15)
+    lead = contract_register(uow, viewer=AN_ADMIN, on=on, vehicle="HTLAH-LEAD")
+    assert len(lead) == 15 and len({c.provider for c in lead}) == 8
+    phase_1 = [c for c in lead if c.starts_on == date(2016, 11, 7)]
+    phase_2 = [c for c in lead if c.starts_on == date(2017, 11, 6)]
+    assert (len(phase_1), len(phase_2)) == (12, 3)
+    for contract in phase_1:
+        assert contract.ends_on == date(2019, 11, 6)  # the initial three years
+        assert contract.latest_end == date(2021, 11, 6)  # with both optional years
+        assert (contract.next_option, contract.decide_by) == (1, date(2019, 11, 6))
+        assert contract.status is ContractStatus.IN_FORCE
+        assert contract.commissioner == "LCC"
+    term = term_of(uow, "HTLAH-LEAD")
+    assert term is not None and term.description == "3 + 1 + 1 years from 7 November 2016"
+    supplementary = contract_register(uow, viewer=AN_ADMIN, on=on, vehicle="HTLAH-SUPP")
+    assert len(supplementary) == 45
+    expiring = contract_register(uow, viewer=AN_ADMIN, on=on, expiring_before=date(2019, 1, 1))
+    assert {c.vehicle for c in expiring} == {"HTLAH-SUPP"}
+
+
+def test_herefordshire_has_a_contract_for_each_provider_in_each_lot(uow):
+    load_preset(uow, "herefordshire", by=AN_ADMIN, now=A_MOMENT)
+    register = contract_register(uow, viewer=AN_ADMIN, on=date(2017, 7, 1), commissioner="HFD")
+    with uow:
+        members = sum(len(lot.members) for lot in uow.vehicles.get("HFD-HOMECARE-2017").lots)
+    assert len(register) == members
+    assert {(c.starts_on, c.ends_on, c.latest_end) for c in register} == {
+        (date(2017, 7, 1), date(2020, 3, 31), date(2022, 3, 31))
+    }

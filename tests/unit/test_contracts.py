@@ -10,22 +10,34 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from caremarket.domain.contracts import (
+    CommissionerNotOnVehicle,
     Contract,
+    ContractAlreadyEnded,
+    ContractOutsideVehicleTerm,
+    ContractStatus,
     Extension,
     ExtensionDue,
     ExtensionOutOfOrder,
     ExtensionsLapsed,
+    InvalidAward,
+    InvalidEnd,
     InvalidObligations,
     InvalidTerm,
     InvalidVariation,
     NoExtensionLeft,
     Obligations,
+    ProviderNotAdmitted,
+    RateCardOfAnotherCommissioner,
     RateUplift,
     Term,
     TermAlreadyEnded,
     add_months,
+    award,
+    default_obligations,
 )
-from tests.builders import a_lot, a_provider
+from caremarket.domain.market import Tier, Vehicle, VehicleKind
+from caremarket.domain.policies import PRESETS as POLICIES
+from tests.builders import a_commissioner, a_lot, a_provider, a_rate_card, a_service
 
 LEICESTERSHIRE = Term.of_years(date(2016, 11, 7), 3, 1, 1)
 
@@ -156,15 +168,23 @@ def test_a_term_ends_the_day_before_its_anniversary_and_never_before_it_starts(
 
 
 def a_contract(term: Term = LEICESTERSHIRE) -> Contract:
+    commissioner = a_commissioner(code="LCC", name="Leicestershire County Council")
+    lot = a_lot(code="L01")
     return Contract(
+        reference="HTLAH-LEAD-L01-1",
+        vehicle=Vehicle(
+            "HTLAH-LEAD", "Lead providers", VehicleKind.LEAD_PROVIDER, [commissioner], [lot]
+        ),
+        lot=lot,
         provider=a_provider(),
-        lot=a_lot(),
+        commissioner=commissioner,
         term=term,
         rate_card="2016/17",
         payment_rules="payment against actuals, 2016",
         obligations=Obligations(
             accept_within_hours=Decimal(5), ecm_compliance_percent=Decimal(95), open_book=True
         ),
+        awarded_on=date(2016, 9, 1),
     )
 
 
@@ -211,3 +231,102 @@ def test_obligations_are_checked() -> None:
         Obligations(accept_within_hours=Decimal(0), ecm_compliance_percent=Decimal(90))
     with pytest.raises(InvalidObligations):
         Obligations(accept_within_hours=Decimal(5), ecm_compliance_percent=Decimal(101))
+
+
+def test_a_contract_is_in_force_through_its_term_then_expires() -> None:
+    contract = a_contract()
+    assert contract.status_on(date(2016, 11, 6)) is ContractStatus.NOT_STARTED
+    assert contract.status_on(date(2016, 11, 7)) is ContractStatus.IN_FORCE
+    assert contract.status_on(date(2019, 11, 6)) is ContractStatus.IN_FORCE
+    assert contract.status_on(date(2019, 11, 7)) is ContractStatus.EXPIRED
+    assert contract.next_decision == ExtensionDue(1, 12, date(2019, 11, 6))
+
+
+def test_a_contract_ended_early_ends_on_that_day_with_nothing_left_to_decide() -> None:
+    contract = a_contract()
+    contract.end(date(2018, 3, 31), reason="the provider withdrew")
+    assert contract.ends_on == contract.latest_end == date(2018, 3, 31)
+    assert contract.next_decision is None
+    assert contract.status_on(date(2018, 3, 31)) is ContractStatus.IN_FORCE
+    assert contract.status_on(date(2018, 4, 1)) is ContractStatus.ENDED
+    with pytest.raises(ContractAlreadyEnded, match="ended on 31 March 2018"):
+        contract.vary(Extension(1, True, date(2018, 6, 1), "Cabinet", "stable"))
+    with pytest.raises(ContractAlreadyEnded):
+        contract.end(date(2018, 5, 1), reason="again")
+
+
+def test_a_contract_ends_early_only_within_its_term_and_for_a_reason() -> None:
+    contract = a_contract()
+    with pytest.raises(InvalidEnd, match="cannot end early on 7 November 2019"):
+        contract.end(date(2019, 11, 7), reason="late")
+    with pytest.raises(InvalidEnd, match="say why"):
+        contract.end(date(2018, 1, 1), reason=" ")
+    assert contract.ended_on is None
+
+
+def test_the_uplift_in_force_is_shown_as_one_compounded_percentage() -> None:
+    contract = a_contract()
+    contract.vary(RateUplift(Decimal(3), date(2017, 4, 1), date(2017, 3, 1), "Cabinet", "NLW"))
+    contract.vary(RateUplift(Decimal("2.5"), date(2018, 4, 1), date(2018, 3, 1), "Cabinet", "NLW"))
+    assert contract.uplift_percent_on(date(2017, 3, 31)) == 0
+    assert contract.uplift_percent_on(date(2018, 4, 1)) == Decimal("5.575")
+
+
+def test_default_obligations_take_the_sourcing_window_and_95_percent_ecm() -> None:
+    liverpool = default_obligations(POLICIES["liverpool"])
+    assert liverpool.accept_within_hours == 5
+    assert liverpool.ecm_compliance_percent == 95
+    assert not liverpool.open_book
+    assert default_obligations(None).accept_within_hours == 24
+
+
+# awards
+
+
+def an_award(**overrides):
+    commissioner = a_commissioner()
+    lot = a_lot()
+    vehicle = Vehicle("HFD-HC", "Home care", VehicleKind.FRAMEWORK, [commissioner], [lot])
+    values = {
+        "reference": "HFD-HC-O-A-1",
+        "vehicle": vehicle,
+        "vehicle_term": Term.of_years(date(2017, 4, 1), 3, 1, 1),
+        "lot": "O-A",
+        "provider": a_provider(),
+        "commissioner": commissioner,
+        "term": Term(date(2017, 7, 1), 33, (12, 12)),
+        "rate_card": a_rate_card(commissioner, a_service()),
+        "payment_rules": "payment against actuals",
+        "obligations": default_obligations(None),
+        "awarded_on": date(2017, 3, 31),
+        "tier": Tier.APPROVED,
+    }
+    return award(**(values | overrides))
+
+
+def test_an_award_admits_a_provider_new_to_the_lot_at_the_tier_given() -> None:
+    contract, admitted = an_award()
+    assert admitted is not None and admitted.tier is Tier.APPROVED
+    assert admitted.joined_on == date(2017, 7, 1)
+    assert contract.ends_on == date(2020, 3, 31)  # with the framework's initial period
+    assert contract.rate_card == "2017/18"
+
+
+def test_an_award_to_a_provider_not_in_the_lot_needs_a_tier() -> None:
+    with pytest.raises(ProviderNotAdmitted, match="give the tier"):
+        an_award(tier=None)
+
+
+def test_an_award_is_on_the_terms_of_one_of_the_vehicles_commissioners() -> None:
+    other = a_commissioner(code="WOR", name="Worcestershire County Council")
+    with pytest.raises(CommissionerNotOnVehicle, match="does not commission through HFD-HC"):
+        an_award(commissioner=other)
+    with pytest.raises(RateCardOfAnotherCommissioner, match="Worcestershire"):
+        an_award(rate_card=a_rate_card(other, a_service()))
+
+
+def test_an_award_starts_within_the_vehicles_term_and_after_it_is_awarded() -> None:
+    with pytest.raises(ContractOutsideVehicleTerm, match="runs from 1 April 2017"):
+        an_award(term=Term.of_years(date(2017, 3, 1), 1))
+    with pytest.raises(InvalidAward, match="awarded before it starts"):
+        an_award(awarded_on=date(2017, 7, 2))

@@ -3,7 +3,8 @@
 The database holds one commissioner, two packages in zone A (PKG-0001 awarded to Wyeside Home
 Care, PKG-0002 to Other Care), sixty requested packages without a provider in zone C
 (PKG-1001 to PKG-1060, to page through), a vehicle whose lot O-A has Wyeside as lead and Other
-Care as approved, a rate card, an audit entry for PKG-0001, and one account and one API token
+Care as approved, a rate card, a contract for each of the two (HFD-DPS-O-A-1 Wyeside's,
+HFD-DPS-O-A-2 Other Care's), an audit entry for PKG-0001, and one account and one API token
 for every role; the provider's are Wyeside's.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,11 +23,14 @@ from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.audit import entry
+from caremarket.domain.contracts import Term
+from caremarket.domain.evaluation import Criterion, EvaluationModel, Kind
 from caremarket.domain.market import CqcRating, Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.procurement import Admission, AdmissionMode, AdmissionRules
-from caremarket.services import accounts, applications, brokerage
+from caremarket.services import accounts, applications, brokerage, contracts, tenders
 from caremarket.services.applications import ApplicationForm
+from caremarket.services.contracts import ContractAward
 from caremarket.web.app import create_app
 from tests.builders import a_care_package, a_lot, a_provider, a_rate_card, a_zone
 
@@ -86,11 +91,14 @@ def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
         uow.rate_cards.add(a_rate_card(mine.commissioner, mine.service))
         uow.commit()
     now = datetime.now(UTC)
+    for provider in ("Wyeside Home Care", "Other Care"):  # HFD-DPS-O-A-1 and -2
+        contracts.award_contract(uow, a_contract_award(provider), by=SETUP, now=now)
     with uow:
         uow.audit.record(
             entry(SETUP, now, "package imported", ("care package", "PKG-0001"), {"hours": "14"})
         )
         uow.commit()
+    add_a_tender(uow, now)
     tokens = {}
     for role in Role:
         provider = "Wyeside Home Care" if role is Role.PROVIDER else None
@@ -109,6 +117,64 @@ def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
         ).secret
     engine.dispose()
     return settings, tokens
+
+
+def a_contract_award(provider: str) -> ContractAward:
+    return ContractAward(
+        vehicle="HFD-DPS",
+        lot="O-A",
+        provider=provider,
+        commissioner="HFD",
+        term=Term.of_years(date(2017, 4, 1), 3, 1, 1),
+        rate_card="2017/18",
+        awarded_on=date(2017, 3, 1),
+    )
+
+
+def add_a_tender(uow: SqlUnitOfWork, now: datetime) -> None:
+    """Tender HFD-T1 for the vehicle's lot O-A: Wyeside Home Care's bid, marked and moderated."""
+    model = EvaluationModel(
+        "HFD-Q70",
+        "Quality 70, price 30",
+        (
+            Criterion("quality", "Quality", Kind.MARKS, 70, scale=10),
+            Criterion("price", "Price", Kind.PRICE_RELATIVE, 30),
+        ),
+    )
+    tenders.create_tender(
+        uow, "HFD-DPS", code="HFD-T1", name="Home care", model=model, by=SETUP, now=now
+    )
+    tenders.enter_bid(
+        uow,
+        "HFD-T1",
+        "O-A",
+        bidder="Wyeside Home Care",
+        hourly_rate=Decimal("18.50"),
+        by=SETUP,
+        now=now,
+    )
+    tenders.record_mark(
+        uow,
+        "HFD-T1",
+        "O-A",
+        "Wyeside Home Care",
+        criterion="quality",
+        evaluator="Asha",
+        mark=7,
+        by=SETUP,
+        now=now,
+    )
+    tenders.agree_mark(
+        uow,
+        "HFD-T1",
+        "O-A",
+        "Wyeside Home Care",
+        criterion="quality",
+        mark=7,
+        note="as Asha marked it",
+        by=SETUP,
+        now=now,
+    )
 
 
 def make_brokerage_market(

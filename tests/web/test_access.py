@@ -18,10 +18,15 @@ SAMPLE_PATH_VALUES = {
     "code": "HFD-DPS",
     "application_id": "1",
     "provider": "Wyeside Home Care",
+    "contract": "HFD-DPS-O-A-1",
+    "tender": "HFD-T1",
+    "lot": "O-A",
+    "bidder": "Wyeside Home Care",
 }
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},
     "/api/reports/{name}": {"commissioner": "HFD", "on": "2017-08-01"},
+    "/api/reports/vehicle-use": {"vehicle": "HFD-DPS", "on": "2017-08-01"},
 }
 
 

@@ -58,3 +58,31 @@ def test_a_provider_may_not_read_the_market_share(
         "/api/reports/market-share", params=ON, headers=bearer(tokens[Role.PROVIDER])
     )
     assert answer.status_code == 403
+
+
+def test_vehicle_use_comes_as_exact_figures_per_commissioner(client: TestClient) -> None:
+    data = client.get("/api/reports/vehicle-use", params={"vehicle": "HFD-DPS", "on": "2017-08-01"})
+    assert data.status_code == 200
+    body = data.json()
+    assert body["title"] == "Use of HFD-DPS by commissioner"
+    assert body["commissioner"] == "Home care DPS"
+    assert [c["heading"] for c in body["columns"]][-2:] == ["Providers used", "Share of hours"]
+    assert body["totals"]["cells"][0] == "Total"
+
+
+def test_vehicle_use_downloads_as_csv_and_excel(client: TestClient) -> None:
+    on = {"vehicle": "HFD-DPS", "on": "2017-08-01"}
+    csv = client.get("/api/reports/vehicle-use", params=on | {"format": "csv"})
+    assert csv.headers["content-disposition"] == (
+        'attachment; filename="vehicle-use-HFD-DPS-2017-08-01.csv"'
+    )
+    assert csv.text.startswith("Commissioner,Packages,People,")
+    xlsx = client.get("/api/reports/vehicle-use", params=on | {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A2"].value == "Home care DPS, 1 August 2017"
+
+
+def test_vehicle_use_of_an_unknown_vehicle_is_not_found(client: TestClient) -> None:
+    answer = client.get("/api/reports/vehicle-use", params={"vehicle": "NOPE"})
+    assert answer.status_code == 404
+    assert "no vehicle NOPE" in answer.json()["detail"]

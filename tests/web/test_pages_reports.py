@@ -75,3 +75,29 @@ def test_a_provider_may_not_see_reports(client: TestClient) -> None:
     assert client.get("/reports").status_code == 403
     assert client.get("/reports/market-share", params=ON).status_code == 403
     assert client.get("/reports/market-share/download", params=ON).status_code == 403
+
+
+def test_vehicle_use_shows_each_commissioner_of_the_vehicle(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    on = {"vehicle": "HFD-DPS", "day": "1", "month": "8", "year": "2017"}
+    page = client.get("/reports/vehicle-use", params=on)
+    assert page.status_code == 200
+    assert "Home care DPS, 1 August 2017" in page.text
+    assert "Herefordshire Council" in page.text
+    assert "/reports/vehicle-use/download?vehicle=HFD-DPS&amp;day=1" in page.text
+    answer = client.get("/reports/vehicle-use/download", params=on | {"format": "csv"})
+    assert answer.headers["content-disposition"] == (
+        'attachment; filename="vehicle-use-HFD-DPS-2017-08-01.csv"'
+    )
+    assert answer.text.splitlines()[0].startswith("Commissioner,Packages,")
+    assert "/reports/vehicle-use" in client.get("/reports").text
+
+
+def test_vehicle_use_of_an_unknown_vehicle_is_an_error_in_the_form(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    page = client.get("/reports/vehicle-use", params={"vehicle": "NOPE"})
+    assert page.status_code == 400
+    assert "Choose a vehicle from the list" in page.text
+    assert (
+        client.get("/reports/vehicle-use/download", params={"vehicle": "NOPE"}).status_code == 400
+    )

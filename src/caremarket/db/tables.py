@@ -34,6 +34,7 @@ from caremarket.db.types import (
 )
 from caremarket.domain.access import Role
 from caremarket.domain.changes import ChangeStatus
+from caremarket.domain.ecm import Verification, VisitStatus
 from caremarket.domain.hand_backs import HandBackReason
 from caremarket.domain.market import (
     CommissionerKind,
@@ -644,4 +645,162 @@ tender_awards = Table(
     Column("awarded_on", Date, nullable=False),
     Column("awarded_at", UtcDateTime, nullable=False),
     Column("awarded_by", String(254), nullable=False),
+)
+
+
+# Delivery and payment: payment rules by name (a contract names its rules), ECM files and the
+# visit records they bring (every version kept), queries held for a finance officer, payment
+# runs with one line per visit (immutable once approved; corrections are adjustment lines in a
+# later run), and providers' invoices matched against a run.
+payment_rule_sets = Table(
+    "payment_rule_sets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("rules", JSON, nullable=False),  # domain/payments.py writes and reads it
+    Column("set_at", UtcDateTime, nullable=False),
+    Column("set_by", String(254), nullable=False),
+)
+
+ecm_files = Table(
+    "ecm_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("reference", String(200), nullable=False),  # the file's own, or its content's hash
+    Column("profile", String(64), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("visits_new", Integer, nullable=False),
+    Column("visits_changed", Integer, nullable=False),
+    Column("visits_unchanged", Integer, nullable=False),
+    Column("problems", JSON, nullable=False),  # [{"line", "field", "reason"}], none accepted
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("received_by", String(254), nullable=False),
+    UniqueConstraint("provider_id", "reference"),
+)
+
+visit_records = Table(
+    "visit_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("visit_id", String(128), nullable=False),  # the provider's own
+    Column("version", Integer, nullable=False),
+    Column("current", Boolean, nullable=False),  # the newest version
+    Column("file_id", ForeignKey("ecm_files.id")),  # none: pushed through the API
+    Column("package_id", ForeignKey("care_packages.id")),  # once matched to a package
+    Column("package_reference", String(64)),
+    Column("person_reference", String(64)),
+    Column("planned_start_at", UtcDateTime, nullable=False),
+    Column("planned_minutes", Integer, nullable=False),
+    Column("status", _enum(VisitStatus, "visit_status"), nullable=False),
+    Column("actual_start_at", UtcDateTime),
+    Column("actual_end_at", UtcDateTime),
+    Column("carers_planned", Integer),
+    Column("carers_present", Integer, nullable=False),
+    Column("cancelled_at", UtcDateTime),
+    Column("verification", _enum(Verification, "verification"), nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("carer_ids", StringTuple, nullable=False),
+    Column("service", String(64)),
+    Column("contract", String(64)),
+    Column("claimed", MONEY),
+    Column("received_at", UtcDateTime, nullable=False),
+    UniqueConstraint("provider_id", "visit_id", "version"),
+    Index("ix_visit_records_current_start", "current", "planned_start_at"),
+    Index("ix_visit_records_package", "package_id", "planned_start_at"),
+    CheckConstraint("version >= 1", name="version_positive"),
+    CheckConstraint("planned_minutes >= 0", name="planned_not_negative"),
+)
+
+visit_queries = Table(
+    "visit_queries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", ForeignKey("visit_records.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("holds", Boolean, nullable=False),  # kept out of payment until resolved
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("resolution", String(16)),  # "pay" or "do not pay"
+    Column("resolved_at", UtcDateTime),
+    Column("resolved_by", String(254)),
+    Column("note", Text),
+    Index("ix_visit_queries_record", "record_id"),
+    CheckConstraint(
+        "resolution IS NULL OR resolution IN ('pay', 'do not pay')", name="resolution_known"
+    ),
+)
+
+payment_runs = Table(
+    "payment_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(64), nullable=False, unique=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("status", String(16), nullable=False),  # "draft", then "approved" for good
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(254), nullable=False),
+    Column("approved_at", UtcDateTime),
+    Column("approved_by", String(254)),
+    CheckConstraint("period_end >= period_start", name="period_in_order"),
+    CheckConstraint("status IN ('draft', 'approved')", name="status_known"),
+)
+
+payment_lines = Table(
+    "payment_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", ForeignKey("payment_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("package_id", ForeignKey("care_packages.id")),
+    Column("record_id", ForeignKey("visit_records.id")),  # the version paid
+    Column("visit_id", String(128), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("decided", String(64), nullable=False),  # the rule that decided it
+    Column("planned_minutes", Integer, nullable=False),
+    Column("actual_seconds", Integer),
+    Column("payable_minutes", Integer, nullable=False),
+    Column("carers_paid", Integer, nullable=False),
+    Column("rate", MONEY, nullable=False),
+    Column("basis", _enum(RateBasis, "rate_basis"), nullable=False),
+    Column("enhancement", Numeric(6, 3), nullable=False),
+    Column("percent", Numeric(6, 2), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("funders", JSON, nullable=False),  # {"HFD": "41.08", "PERSON": "10.27"}
+    Column("held", Boolean, nullable=False),  # a query holds it: listed apart, not paid
+    Column("working", Text, nullable=False),
+    Column("adjusts_id", ForeignKey("payment_lines.id")),  # a correction of an approved line
+    Index("ix_payment_lines_run_provider", "run_id", "provider_id"),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("reference", String(64), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("run_id", ForeignKey("payment_runs.id")),  # the run it was matched against
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("received_by", String(254), nullable=False),
+    UniqueConstraint("provider_id", "reference"),
+)
+
+invoice_lines = Table(
+    "invoice_lines",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", ForeignKey("invoices.id", ondelete="CASCADE"), nullable=False),
+    Column("line", Integer, nullable=False),  # its line in the provider's file
+    Column("visit_id", String(128)),
+    Column("package_reference", String(64)),
+    Column("day", Date, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    UniqueConstraint("invoice_id", "line"),
 )

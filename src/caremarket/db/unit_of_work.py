@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from caremarket.db.brokerage import SqlNotifications, SqlSourcings
+from caremarket.db.contracts import SqlContracts, SqlTerms
 from caremarket.db.procurement import SqlAdmissions, SqlApplications
 from caremarket.db.repositories import (
     SqlAuditTrail,
@@ -16,6 +17,7 @@ from caremarket.db.repositories import (
     SqlRepository,
     SqlVehicleRepository,
 )
+from caremarket.db.tenders import SqlTenders
 from caremarket.domain.access import ApiToken, User
 from caremarket.domain.changes import ChangeProposal
 from caremarket.domain.discharge import Bridging
@@ -54,6 +56,9 @@ class SqlUnitOfWork:
         self.notifications = SqlNotifications(session)
         self.admissions = SqlAdmissions(session)
         self.applications = SqlApplications(session)
+        self.terms = SqlTerms(session)
+        self.contracts = SqlContracts(session)
+        self.tenders = SqlTenders(session)
         return self
 
     def __exit__(

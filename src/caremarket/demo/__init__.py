@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from caremarket.demo import herefordshire, leicestershire
+from caremarket.demo import herefordshire, leicestershire, liverpool_city_region
 from caremarket.demo.preset import Preset
 from caremarket.domain.errors import NotFound
 from caremarket.domain.market import ServiceType
@@ -15,6 +15,7 @@ from caremarket.domain.market import ServiceType
 PRESETS: dict[str, Callable[[dict[str, ServiceType]], Preset]] = {
     herefordshire.NAME: herefordshire.build,
     leicestershire.NAME: leicestershire.build,
+    liverpool_city_region.NAME: liverpool_city_region.build,
 }
 DEFAULT_PRESET = herefordshire.NAME
 ALL = "all"  # every preset, in one database

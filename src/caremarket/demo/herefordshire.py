@@ -6,6 +6,12 @@ two lots, "Complex A & B" (north) and "Complex C,D,E" (south). £15.80 an hour f
 £12.80 for 24-hour care and sleep-in nights. People and packages are drawn at random and
 fitted so the zone demand report gives the published figures (clients, weekly hours and
 indicative annual cost per zone and lot).
+
+Terms and contracts: the papers set contract award in March 2017 and commencement in July
+2017, but no term. We assume the framework runs 3 + 1 + 1 years from 1 April 2017, and that
+each provider in each lot has a contract awarded on 31 March 2017, from 1 July 2017 for 33
+months and two optional years, so it ends with the framework (31 March 2020; at the latest
+31 March 2022), on the council's 2017/18 rate card.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from decimal import Decimal
 from caremarket.demo.fitting import Limits, fit_weekly_minutes
 from caremarket.demo.patterns import complex_visits, sleep_in_nights, visits
 from caremarket.demo.places import postcodes_by_zone, read_postcodes
-from caremarket.demo.preset import Caseload, Preset, a_provider, service_type
+from caremarket.demo.preset import Caseload, Preset, PresetContract, a_provider, service_type
+from caremarket.domain.contracts import Term
 from caremarket.domain.market import (
     Commissioner,
     Lot,
@@ -68,6 +75,11 @@ PROVIDERS = (
     "Pembridge Cross Care", "Queenswood Home Support", "Wormsley Grange Care",
 )
 LIVE_IN = (VisitLine(1, 24 * 60),)
+VEHICLE = "HFD-HOMECARE-2017"
+FRAMEWORK_TERM = Term.of_years(REPORT_ON, 3, 1, 1)  # assumed: the papers give no term
+CONTRACT_TERM = Term(date(2017, 7, 1), 33, (12, 12))  # to end with the framework
+AWARDED_ON = date(2017, 3, 31)
+RATE_CARD = "2017/18"
 
 
 def build(services: dict[str, ServiceType], seed: int = 2017) -> Preset:
@@ -86,7 +98,14 @@ def build(services: dict[str, ServiceType], seed: int = 2017) -> Preset:
     preset.providers = [a_provider(rng, name) for name in PROVIDERS]
     vehicle = _vehicle(council, zones, preset, rng)
     preset.vehicles = [vehicle]
-    preset.rate_cards = [RateCard(council, "2017/18", [
+    preset.terms = {VEHICLE: FRAMEWORK_TERM}
+    preset.contracts = [
+        PresetContract(VEHICLE, lot.code, member.provider.name, CODE, CONTRACT_TERM, RATE_CARD,
+                       AWARDED_ON)
+        for lot in vehicle.lots
+        for member in lot.members
+    ]
+    preset.rate_cards = [RateCard(council, RATE_CARD, [
         RateLine(care, VISIT_RATE, date(2017, 4, 1)),
         RateLine(live_in, OVERNIGHT_RATE, date(2017, 4, 1)),
         RateLine(sleep_in, OVERNIGHT_RATE, date(2017, 4, 1)),
@@ -113,7 +132,7 @@ def visit_hours_at(annual_cost: Decimal, weekly_hours: int) -> Decimal:
 
 def _vehicle(council: Commissioner, zones: dict[str, Zone], preset: Preset,
              rng: random.Random) -> Vehicle:
-    vehicle = Vehicle("HFD-HOMECARE-2017", "Herefordshire home care 2017", VehicleKind.FRAMEWORK,
+    vehicle = Vehicle(VEHICLE, "Herefordshire home care 2017", VehicleKind.FRAMEWORK,
                       commissioners=[council], starts_on=REPORT_ON)
     for code, zone in zones.items():
         lot = Lot(f"O-{code}", f"O pathway zone {code}", zones=[zone], pathway="O",

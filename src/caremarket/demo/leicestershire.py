@@ -10,6 +10,17 @@ tier's hours between them is calculated from the published weekly values, so the
 share report gives the published table: lead 1,189 people, 12,533 hours, £208,166 a week,
 £10.8m a year; supplementary 586, 6,092, £101,195, £5.3m; in all 1,775, 18,625, £309,361,
 £16.1m.
+
+Terms and contracts: the lead-provider contracts run 3 + 1 + 1 years from 7 November 2016
+(Phase 1), one per lead lot with the lot's lead provider, awarded by the day they went live.
+One provider withdrew late and three lots were re-procured, live from 6 November 2017
+(Phase 2). The papers do not name those lots: we assume L13 to L15 (Coalville, Oadby,
+Wigston), and that their contracts run 2 + 1 + 1 years from 6 November 2017 to end with the
+others (terms are whole months, so a day earlier: 5 November 2019). The supplementary
+providers' arrangement (the 2011 contract, put in place in November 2016 until a new
+framework from April 2019) is assumed to run 2 + 1 years from 7 November 2016, with a
+contract for each supplementary provider in each of its lots. Every contract is on the
+council's terms (the lead commissioner's; its one rate card, 2018/19).
 """
 
 from __future__ import annotations
@@ -28,7 +39,8 @@ from caremarket.demo.places import (
     sector_sizes_and_latitudes,
     sectors_by_district_council,
 )
-from caremarket.demo.preset import Caseload, Preset, a_provider, service_type
+from caremarket.demo.preset import Caseload, Preset, PresetContract, a_provider, service_type
+from caremarket.domain.contracts import Term
 from caremarket.domain.market import (
     Commissioner,
     CommissionerKind,
@@ -73,6 +85,13 @@ LEAD_PROVIDERS = (
     "Foxton Locks Home Support", "Great Central Care", "Soar Valley Homecare",
     "Swithland Care Services", "Vale of Belvoir Home Support",
 )
+PHASE_1 = date(2016, 11, 7)
+PHASE_2 = date(2017, 11, 6)
+RE_PROCURED = ("L13", "L14", "L15")  # an assumption: the papers do not name the three lots
+LEAD_TERM = Term.of_years(PHASE_1, 3, 1, 1)
+RE_PROCURED_TERM = Term.of_years(PHASE_2, 2, 1, 1)
+SUPPLEMENTARY_TERM = Term.of_years(PHASE_1, 2, 1)
+RATE_CARD = "2018/19"
 SUPPLEMENTARY_PROVIDERS = (
     "Ashby Folville Carers", "Burrough Hill Care", "Cropston Lodge Homecare",
     "Fosse Way Home Support", "Kibworth Harcourt Care", "Launde Abbey Homecare",
@@ -97,7 +116,7 @@ def build(services: dict[str, ServiceType], seed: int = 2018) -> Preset:
     care = service_type(preset.services, "PC", "Personal care")
     zones = _zones(council, preset.postcodes)
     preset.zones = [zone for zone, _setting, _ccg in zones]
-    preset.rate_cards = [RateCard(council, "2018/19", [
+    preset.rate_cards = [RateCard(council, RATE_CARD, [
         RateLine(care, RATES[setting], date(2018, 4, 1), zone=zone)
         for zone, setting, _ccg in zones
     ])]
@@ -112,6 +131,8 @@ def build(services: dict[str, ServiceType], seed: int = 2018) -> Preset:
         Vehicle("HTLAH-SUPP", "Supplementary home care providers", VehicleKind.FRAMEWORK,
                 commissioners=members, lots=extra_lots, starts_on=date(2016, 11, 7)),
     ]
+    preset.terms = {"HTLAH-LEAD": LEAD_TERM, "HTLAH-SUPP": SUPPLEMENTARY_TERM}
+    preset.contracts = _contracts(preset.vehicles)
     caseload = Caseload(preset, council, rng, postcodes_by_zone(preset.postcodes, preset.zones),
                         starts_from=date(2014, 4, 1))
     for tier, lots, minutes in zip(PUBLISHED, (lead_lots, extra_lots), tier_minutes(),
@@ -186,6 +207,22 @@ def _lots(zones: list[Zone], leads: list, extras: list, rng: random.Random
         lead_lots.append(lead_lot)
         extra_lots.append(extra_lot)
     return lead_lots, extra_lots
+
+
+def _contracts(vehicles: list[Vehicle]) -> list[PresetContract]:
+    """A contract for each provider in each lot, on the council's terms."""
+    awards = []
+    for vehicle in vehicles:
+        for lot in vehicle.lots:
+            term = SUPPLEMENTARY_TERM
+            if vehicle.code == "HTLAH-LEAD":
+                term = RE_PROCURED_TERM if lot.code in RE_PROCURED else LEAD_TERM
+            awards.extend(
+                PresetContract(vehicle.code, lot.code, member.provider.name, CODE, term,
+                               RATE_CARD, awarded_on=term.starts_on)
+                for member in lot.members
+            )
+    return awards
 
 
 def _packages(caseload: Caseload, care: ServiceType, zones: list[tuple[Zone, Lot, str]],

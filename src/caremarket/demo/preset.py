@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from caremarket.domain.contracts import Term
 from caremarket.domain.market import (
     Commissioner,
     Lot,
@@ -20,6 +21,19 @@ from caremarket.domain.market import (
 from caremarket.domain.packages import CarePackage, FundingShare, PackageStatus, Person, classify
 from caremarket.domain.patterns import VisitLine
 from caremarket.domain.rates import RateCard
+
+
+@dataclass(frozen=True)
+class PresetContract:
+    """A contract a preset awards, by the names the award service takes."""
+
+    vehicle: str
+    lot: str
+    provider: str
+    commissioner: str  # whose local terms (rate card) apply
+    term: Term
+    rate_card: str
+    awarded_on: date
 
 
 @dataclass
@@ -40,6 +54,9 @@ class Preset:
     packages: list[CarePackage] = field(default_factory=list)
     # The sourcing policy preset each commissioner sources new packages under, by code.
     policies: dict[str, str] = field(default_factory=dict)
+    # Each vehicle's term, by vehicle code, and the contracts awarded under the vehicles.
+    terms: dict[str, Term] = field(default_factory=dict)
+    contracts: list[PresetContract] = field(default_factory=list)
 
 
 def service_type(

@@ -48,6 +48,7 @@ PROVIDERS = frozenset({Role.PROVIDER})  # respond to offers, hand back, propose 
 POLICY_SETTERS = frozenset({Role.ADMIN, Role.COMMISSIONER})
 BROKERAGE_READERS = BROKERS | {Role.AUDITOR}  # the brokers' queue; auditors read it too
 WAITING_LIST_READERS = STAFF
+TENDER_READERS = POLICY_SETTERS | {Role.AUDITOR}  # not providers or brokers: competitors' bids
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,25 @@ the options after it lapse, as the contract has ended by the time they would sta
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from caremarket.domain.errors import DomainError
-from caremarket.domain.market import Lot, Provider
+from caremarket.domain.errors import Conflict, DomainError
+from caremarket.domain.market import (
+    Commissioner,
+    Lot,
+    Membership,
+    Provider,
+    ProviderStatus,
+    Tier,
+    Vehicle,
+)
 from caremarket.domain.money import to_pennies
+from caremarket.domain.policies import SourcingPolicy
+from caremarket.domain.rates import RateCard
 
 MONTHS_A_YEAR = 12
 
@@ -51,6 +62,34 @@ class InvalidVariation(DomainError):
 
 
 class InvalidObligations(DomainError):
+    pass
+
+
+class InvalidAward(DomainError):
+    pass
+
+
+class CommissionerNotOnVehicle(InvalidAward):
+    """A call-off is on the local terms of one of the vehicle's own commissioners."""
+
+
+class RateCardOfAnotherCommissioner(InvalidAward):
+    pass
+
+
+class ProviderNotAdmitted(InvalidAward):
+    """The provider is not in the lot, and no tier was given to admit it at."""
+
+
+class ContractOutsideVehicleTerm(InvalidAward):
+    pass
+
+
+class ContractAlreadyEnded(Conflict):
+    pass
+
+
+class InvalidEnd(DomainError):
     pass
 
 
@@ -193,6 +232,14 @@ class Term:
             raise InvalidTerm("an extension decision names who decided it and why")
 
 
+# Obligations a contract takes unless the award says otherwise: the provider answers an offer
+# within the commissioner's sourcing window (its policy's first stage with a window), or a day
+# where no policy is set; and logs 95% of visits by electronic call monitoring.
+DEFAULT_ACCEPT_WITHIN_HOURS = Decimal(24)
+DEFAULT_ECM_COMPLIANCE_PERCENT = Decimal(95)
+DEFAULT_PAYMENT_RULES = "payment against actuals (caremarket's payment rules)"
+
+
 @dataclass(frozen=True)
 class Obligations:
     """What the provider promises: how fast it answers an offer, how well it logs visits."""
@@ -240,27 +287,90 @@ class Extension:
         return self.agreed_on
 
 
+def default_obligations(policy: SourcingPolicy | None) -> Obligations:
+    """The obligations an award takes by default, under the sourcing policy that applies."""
+    windows = [s.window for s in policy.stages if s.window is not None] if policy else []
+    hours = windows[0].hours if windows else DEFAULT_ACCEPT_WITHIN_HOURS
+    return Obligations(
+        accept_within_hours=hours, ecm_compliance_percent=DEFAULT_ECM_COMPLIANCE_PERCENT
+    )
+
+
 Variation = RateUplift | Extension
+
+
+class ContractStatus(enum.StrEnum):
+    NOT_STARTED = "not started"
+    IN_FORCE = "in force"
+    ENDED = "ended"  # ended early, before its term ran out
+    EXPIRED = "expired"  # its term ran out
 
 
 @dataclass(eq=False)
 class Contract:
-    """A provider's contract for a lot: its term, rate card, payment rules and obligations."""
+    """A provider's contract for a lot of a vehicle, on one commissioner's local terms (its
+    rate card): its term, payment rules and obligations, and the variations agreed since."""
 
-    provider: Provider
+    reference: str
+    vehicle: Vehicle
     lot: Lot
+    provider: Provider
+    commissioner: Commissioner
     term: Term
-    rate_card: str  # the rate card's name, e.g. "2017/18"
+    rate_card: str | None  # the commissioner's rate card, by name, e.g. "2017/18"
     payment_rules: str  # a reference to the payment rules that apply
     obligations: Obligations
+    awarded_on: date
+    tender_id: int | None = None  # the tender it was awarded from, if any
+    ended_on: date | None = None  # ended early: a provider removed, a contract terminated
+    end_reason: str | None = None
     variations: list[Variation] = field(default_factory=list)
     id: int | None = None
 
     def __repr__(self) -> str:
-        return f"Contract({self.provider.name!r}, {self.lot.code!r})"
+        return f"Contract({self.reference!r})"
+
+    @property
+    def starts_on(self) -> date:
+        return self.term.starts_on
+
+    @property
+    def ends_on(self) -> date:
+        """The last day as things stand: the day it ended early, or its term's end."""
+        return self.ended_on or self.term.ends_on
+
+    @property
+    def latest_end(self) -> date:
+        return self.ended_on or self.term.latest_end
+
+    @property
+    def next_decision(self) -> ExtensionDue | None:
+        return None if self.ended_on else self.term.next_decision
+
+    def status_on(self, day: date) -> ContractStatus:
+        if day < self.starts_on:
+            return ContractStatus.NOT_STARTED
+        if self.ended_on is not None and day > self.ended_on:
+            return ContractStatus.ENDED
+        if day > self.term.ends_on:
+            return ContractStatus.EXPIRED
+        return ContractStatus.IN_FORCE
+
+    def end(self, on: date, *, reason: str) -> None:
+        """End the contract early: `on` is its last day, within its term."""
+        self._check_not_ended()
+        if not reason.strip():
+            raise InvalidEnd("say why the contract ends early")
+        if not self.term.in_force_on(on):
+            raise InvalidEnd(
+                f"a contract running from {long_date(self.starts_on)} to"
+                f" {long_date(self.term.ends_on)} cannot end early on {long_date(on)}"
+            )
+        self.ended_on, self.end_reason = on, reason.strip()
 
     def vary(self, variation: Variation) -> None:
         """Apply a variation agreed no earlier than the last one, within the term."""
+        self._check_not_ended()
         if self.variations and variation.dated < self.variations[-1].dated:
             raise InvalidVariation(
                 f"a variation agreed on {long_date(variation.dated)} comes before the last one"
@@ -296,6 +406,17 @@ class Contract:
         """A rate card amount on `day` after uplifts, rounded once, half-up to the penny."""
         return to_pennies(base * self.uplift_on(day))
 
+    def uplift_percent_on(self, day: date) -> Decimal:
+        """The uplifts in effect on `day` as one percentage (compounded): 5.575 for 3 and 2.5."""
+        return (self.uplift_on(day) - 1) * 100
+
+    def _check_not_ended(self) -> None:
+        if self.ended_on is not None:
+            raise ContractAlreadyEnded(
+                f"contract {self.reference} ended on {long_date(self.ended_on)}"
+                f" ({self.end_reason}): it can no longer be varied or ended"
+            )
+
     def _check_uplift(self, uplift: RateUplift) -> None:
         if uplift.percent < 0:
             raise InvalidVariation(
@@ -307,3 +428,70 @@ class Contract:
                 f" which runs from {long_date(self.term.starts_on)}"
                 f" to {long_date(self.term.ends_on)}"
             )
+
+
+def award(
+    *,
+    reference: str,
+    vehicle: Vehicle,
+    vehicle_term: Term | None,
+    lot: str,
+    provider: Provider,
+    commissioner: Commissioner,
+    term: Term,
+    rate_card: RateCard | None,
+    payment_rules: str,
+    obligations: Obligations,
+    awarded_on: date,
+    tier: Tier | None = None,
+    tender_id: int | None = None,
+) -> tuple[Contract, Membership | None]:
+    """A contract for a provider in a lot of the vehicle, on the commissioner's local terms;
+    a provider not yet in the lot is admitted at `tier` (the membership is returned)."""
+    if not any(c is commissioner for c in vehicle.commissioners):
+        raise CommissionerNotOnVehicle(
+            f"{commissioner.name} does not commission through {vehicle.code}: its commissioners"
+            f" are {', '.join(c.code for c in vehicle.commissioners) or 'not recorded'}"
+        )
+    where = vehicle.lot(lot)
+    if rate_card is not None and rate_card.commissioner is not commissioner:
+        raise RateCardOfAnotherCommissioner(
+            f"rate card {rate_card.name} is {rate_card.commissioner.name}'s: a contract on"
+            f" {commissioner.name}'s terms pays by one of its own rate cards"
+        )
+    if vehicle_term is not None and not vehicle_term.in_force_on(term.starts_on):
+        raise ContractOutsideVehicleTerm(
+            f"a contract starting on {long_date(term.starts_on)} falls outside {vehicle.code},"
+            f" which runs from {long_date(vehicle_term.starts_on)}"
+            f" to {long_date(vehicle_term.ends_on)}"
+        )
+    if awarded_on > term.starts_on:
+        raise InvalidAward(
+            f"a contract is awarded before it starts, not on {long_date(awarded_on)}"
+            f" after its start on {long_date(term.starts_on)}"
+        )
+    if not payment_rules.strip():
+        raise InvalidAward("say which payment rules the contract pays by")
+    if provider.status is not ProviderStatus.ACTIVE:
+        raise InvalidAward(f"{provider.name} is {provider.status.value}: it cannot be awarded")
+    admitted = None
+    if where.membership_of(provider) is None:
+        if tier is None:
+            raise ProviderNotAdmitted(
+                f"{provider.name} is not in lot {where.code}: give the tier to admit it at"
+            )
+        admitted = where.admit(provider, tier, joined_on=term.starts_on)
+    contract = Contract(
+        reference=reference,
+        vehicle=vehicle,
+        lot=where,
+        provider=provider,
+        commissioner=commissioner,
+        term=term,
+        rate_card=rate_card.name if rate_card else None,
+        payment_rules=payment_rules.strip(),
+        obligations=obligations,
+        awarded_on=awarded_on,
+        tender_id=tender_id,
+    )
+    return contract, admitted

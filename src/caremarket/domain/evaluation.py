@@ -33,7 +33,7 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from caremarket.domain.errors import DomainError
 from caremarket.domain.money import format_pounds
@@ -653,3 +653,69 @@ def _is_abnormally_low(bid: Bid, threshold: Decimal | None) -> bool:
 
 def _pounds(amount: Decimal) -> str:
     return format_pounds(amount, pence=True)
+
+
+def model_to_data(model: EvaluationModel) -> dict[str, Any]:
+    """The model as plain data (JSON or TOML): what a tender keeps and reads back."""
+    return {
+        "code": model.code,
+        "name": model.name,
+        "criteria": [_criterion_to_data(c) for c in model.criteria],
+    }
+
+
+def model_from_data(data: Mapping[str, Any]) -> EvaluationModel:
+    """A model from plain data; InvalidEvaluationModel says what is wrong with it."""
+    try:
+        criteria = tuple(
+            _criterion_from_data(n, c) for n, c in enumerate(data["criteria"], start=1)
+        )
+        return EvaluationModel(str(data["code"]), str(data.get("name") or data["code"]), criteria)
+    except KeyError as missing:
+        raise InvalidEvaluationModel(f"an evaluation model needs {missing.args[0]!r}") from None
+    except (TypeError, AttributeError) as error:
+        raise InvalidEvaluationModel(
+            f"an evaluation model is not written as expected: {error}"
+        ) from None
+
+
+def _criterion_to_data(criterion: Criterion) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": criterion.code,
+        "name": criterion.name,
+        "kind": criterion.kind.value,
+    }
+    if criterion.kind is not Kind.GATE:
+        data["weight"] = criterion.weight
+    if criterion.scale is not None:
+        data["scale"] = criterion.scale
+    if criterion.band is not None:
+        data["band"] = {"floor": str(criterion.band.floor), "ceiling": str(criterion.band.ceiling)}
+    return data
+
+
+def _criterion_from_data(number: int, data: Mapping[str, Any]) -> Criterion:
+    code = str(data.get("code") or "")
+    where = f"criterion {code!r}" if code else f"criterion {number}"
+    try:
+        kind = Kind(data["kind"])
+    except ValueError:
+        kinds = ", ".join(k.value for k in Kind)
+        raise InvalidEvaluationModel(
+            f"{where}: kind {data['kind']!r} is not one of {kinds}"
+        ) from None
+    weight, scale = data.get("weight", 0), data.get("scale")
+    for name, value in (("weight", weight), ("scale", scale)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise InvalidEvaluationModel(f"{where}: {name} {value!r} is not a whole number")
+    band = None
+    if data.get("band") is not None:
+        try:
+            band = PriceBand(
+                Decimal(str(data["band"]["floor"])), Decimal(str(data["band"]["ceiling"]))
+            )
+        except ArithmeticError:
+            raise InvalidEvaluationModel(
+                f"{where}: a band's floor and ceiling are amounts in pounds and pence"
+            ) from None
+    return Criterion(code, str(data.get("name") or code), kind, weight, scale=scale, band=band)

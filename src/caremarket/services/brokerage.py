@@ -664,15 +664,20 @@ def _lot_of(uow: UnitOfWork, package: CarePackage, state: Sourcing, provider: st
 
 
 def _hourly_rate(uow: UnitOfWork, package: CarePackage, on: date) -> Decimal | None:
-    """The rate card's hourly rate for the package's service and zone: a bid's cap."""
+    """The hourly rate for the package's service and zone on the package's commissioner's
+    cards (on a shared vehicle, the calling-off council's own): a bid's cap. Of several
+    cards, the newest line in force wins, so a new year's card replaces the last."""
+    newest = None
     for card in uow.rate_cards.list(commissioner=package.commissioner):
         try:
             line = card.rate_for(package.service, package.zone, on)
         except NoRate:
             continue
-        if line.basis is RateBasis.PER_HOUR:
-            return line.amount
-    return None
+        if line.basis is RateBasis.PER_HOUR and (
+            newest is None or line.effective_from > newest.effective_from
+        ):
+            newest = line
+    return None if newest is None else newest.amount
 
 
 def _stage_number(stage: int | None) -> int | None:

@@ -11,7 +11,8 @@ from caremarket.domain.access import Actor
 from caremarket.domain.audit import entry
 from caremarket.domain.errors import DomainError
 from caremarket.domain.policies import PRESETS as POLICIES
-from caremarket.services import brokerage
+from caremarket.services import brokerage, contracts
+from caremarket.services.contracts import ContractAward
 from caremarket.services.ports import UnitOfWork
 
 
@@ -59,6 +60,7 @@ def load_preset(uow: UnitOfWork, name: str, *, by: Actor, now: datetime) -> Pres
             added_postcodes += uow.postcodes.load(preset.postcodes)
             _add(uow, preset)
             _set_policies(uow, preset, by=by, now=now)
+            _award_contracts(uow, preset, by=by, now=now)
             uow.audit.record(
                 entry(
                     by,
@@ -113,6 +115,33 @@ def _set_policies(uow: UnitOfWork, preset: Preset, *, by: Actor, now: datetime) 
     owners = {c.code: c for c in preset.commissioners}
     for code, policy in preset.policies.items():
         brokerage.keep_policy(uow, owners[code], POLICIES[policy], by=by, now=now)
+
+
+def _award_contracts(uow: UnitOfWork, preset: Preset, *, by: Actor, now: datetime) -> None:
+    """Each vehicle's term, then its contracts (audited one by one, as awards are)."""
+    vehicles = {v.code: v for v in preset.vehicles}
+    for code, term in preset.terms.items():
+        uow.terms.set(vehicles[code], term, at=now, by=by.name)
+        uow.audit.record(
+            entry(
+                by, now, "term set", ("vehicle", code), {"before": None, "after": term.describe()}
+            )
+        )
+    for award in preset.contracts:
+        contracts.add_contract(
+            uow,
+            ContractAward(
+                vehicle=award.vehicle,
+                lot=award.lot,
+                provider=award.provider,
+                commissioner=award.commissioner,
+                term=award.term,
+                rate_card=award.rate_card,
+                awarded_on=award.awarded_on,
+            ),
+            by=by,
+            now=now,
+        )
 
 
 def _add(uow: UnitOfWork, preset: Preset) -> None:

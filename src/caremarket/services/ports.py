@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from caremarket.domain.audit import AuditEntry
-from caremarket.domain.market import Commissioner, Lot, Vehicle, Zone
+from caremarket.domain.contracts import Contract, ExtensionDecision, Term, Variation
+from caremarket.domain.evaluation import GateResult
+from caremarket.domain.market import Commissioner, Lot, Provider, Vehicle, Zone
 from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.policies import SourcingPolicy
 from caremarket.domain.procurement import AdmissionRules, Application, ApplicationStatus
 from caremarket.domain.sourcing import Sourcing
+from caremarket.domain.tenders import LotAward, Moderation, Tender, TenderBid
 
 T = TypeVar("T")
 
@@ -181,6 +184,58 @@ class ApplicationRepository(Repository[Application], Protocol):
         """Newest first."""
 
 
+class TermBook(Protocol):
+    """Each vehicle's term and the decisions on its extension options."""
+
+    def find(self, vehicle: Vehicle) -> Term | None: ...
+    def set(self, vehicle: Vehicle, term: Term, *, at: datetime, by: str) -> None: ...
+    def decide(self, vehicle: Vehicle, decision: ExtensionDecision) -> None: ...
+
+
+class ContractRepository(Protocol):
+    def add(self, contract: Contract, *, at: datetime, by: str) -> None: ...
+    def add_variation(self, contract: Contract, variation: Variation, *, at: datetime) -> None: ...
+    def record_end(self, contract: Contract) -> None: ...
+    def find(self, reference: str) -> Contract | None: ...
+    def get(self, reference: str) -> Contract: ...
+    def search(
+        self,
+        *,
+        commissioner: str | None = None,
+        provider: str | None = None,
+        provider_id: int | None = None,
+        vehicle: str | None = None,
+    ) -> list[Contract]:
+        """Vehicle by vehicle, lot by lot, the earliest first."""
+
+    def count_in_lot(self, lot: Lot) -> int: ...
+    def awarded(
+        self, commissioner: Commissioner, lot: Lot, provider: Provider, starts_on: date
+    ) -> str | None: ...
+
+
+class TenderBook(Protocol):
+    """Tenders, their bids, marks, moderated marks, gates and awards (db/tenders.py)."""
+
+    def find(self, code: str) -> Tender | None: ...
+    def get(self, code: str) -> Tender: ...
+    def list(self) -> list[Tender]: ...
+    def add(self, tender: Tender, vehicle: Vehicle) -> Tender: ...
+    def bids(self, tender: Tender, lot: Lot | None = None) -> list[TenderBid]: ...
+    def find_bid(self, tender: Tender, lot: Lot, bidder: str) -> TenderBid | None: ...
+    def add_bid(
+        self, tender: Tender, lot: Lot, bid: TenderBid, *, provider: Provider | None
+    ) -> int: ...
+    def set_mark(
+        self, bid: TenderBid, criterion: str, evaluator: str, mark: int, *, at: datetime
+    ) -> None: ...
+    def set_moderation(self, bid: TenderBid, criterion: str, moderation: Moderation) -> None: ...
+    def set_gates(self, bid: TenderBid, gates: Mapping[str, GateResult]) -> None: ...
+    def accept_low_price(self, bid: TenderBid, reason: str) -> None: ...
+    def awards(self, tender: Tender) -> dict[str, LotAward]: ...
+    def add_award(self, tender: Tender, lot: Lot, award: LotAward, *, at: datetime) -> None: ...
+
+
 class Mailer(Protocol):
     """Sends one e-mail (an outside system: SMTP)."""
 
@@ -208,6 +263,9 @@ class UnitOfWork(Protocol):
     notifications: NotificationBox
     admissions: AdmissionBook
     applications: ApplicationRepository
+    terms: TermBook
+    contracts: ContractRepository
+    tenders: TenderBook
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -10,6 +10,7 @@ from caremarket.domain.market import ServiceType
 from caremarket.domain.packages import CarePackage
 from caremarket.domain.rates import RateCard
 from caremarket.reports import market_share as share
+from caremarket.reports import vehicle_use as use
 from caremarket.reports import zone_demand as demand
 from caremarket.reports.costing import card_in_force
 from caremarket.reports.tables import Table
@@ -40,6 +41,29 @@ def market_share(uow: UnitOfWork, *, commissioner: str, on: date, by: str = "tie
             commissioner=market.name,
             on=on,
             by=by,
+        )
+
+
+def vehicle_use(uow: UnitOfWork, *, vehicle: str, on: date) -> Table:
+    """Each commissioner's call-offs from a shared vehicle: packages, people, hours, value at
+    its own rates, providers used and share of the vehicle's hours."""
+    with uow:
+        found = uow.vehicles.get(vehicle)
+        packages = [
+            package
+            for owner in found.commissioners
+            for package in uow.packages.active_on(on, commissioner_code=owner.code)
+        ]
+        users = {p.commissioner.code: p.commissioner for p in packages}
+        return use.vehicle_use(
+            packages,
+            vehicle=found,
+            cards={
+                code: card_in_force(uow.rate_cards.list(commissioner=owner), on)
+                for code, owner in users.items()
+            },
+            services={s.code: s for s in uow.services.list()},
+            on=on,
         )
 
 

@@ -15,6 +15,7 @@ from caremarket.services.ports import UnitOfWork
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_FORMATS = ("csv", "xlsx")
+VEHICLE_USE = "vehicle-use"  # of a vehicle, not a commissioner: its own routes
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,12 @@ REPORTS = {
         "People, hours and value a week and a year, by provider tier or by provider.",
         lambda uow, who, on, by: reports.market_share(uow, commissioner=who, on=on, by=by),
         grouped=True,
+    ),
+    VEHICLE_USE: Report(
+        "Vehicle use",
+        "Each commissioner's call-offs from a shared vehicle: packages, people, hours, value at"
+        " its own rates, providers used and share of the vehicle's hours.",
+        lambda uow, vehicle, on, by: reports.vehicle_use(uow, vehicle=vehicle, on=on),
     ),
 }
 

@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from caremarket.web.api import audit, brokerage, care, market, procurement, reports
+from caremarket.web.api import (
+    audit,
+    brokerage,
+    care,
+    contracts,
+    market,
+    procurement,
+    reports,
+    tenders,
+)
 
 router = APIRouter()
 router.include_router(market.router)
@@ -11,3 +20,5 @@ router.include_router(reports.router)
 router.include_router(brokerage.router)
 router.include_router(care.router)
 router.include_router(procurement.router)
+router.include_router(contracts.router)
+router.include_router(tenders.router)

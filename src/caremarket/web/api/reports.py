@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from caremarket.domain.access import REPORT_READERS
 from caremarket.reports.tables import Row, Table
+from caremarket.services import reports
 from caremarket.web import report_files
 from caremarket.web.access import allow
 from caremarket.web.deps import SettingsDep, UowDep
@@ -50,6 +51,26 @@ class ReportData(BaseModel):
     rows: list[ReportRow]
     totals: ReportRow | None
     notes: list[str]
+
+
+@router.get("/reports/vehicle-use", dependencies=[allow(*REPORT_READERS)], response_model=None)
+def vehicle_use(
+    uow: UowDep,
+    settings: SettingsDep,
+    vehicle: str,
+    on: date | None = None,
+    format: ReportFormat = ReportFormat.JSON,
+) -> ReportData | Response:
+    """Each commissioner's use of a shared `vehicle` (its code) on a day (today): packages,
+    people, hours, value at its own rates, providers used, share of the vehicle's hours.
+    Declared before `/reports/{name}`, which would otherwise take it."""
+    day = on or datetime.now(settings.zone).date()
+    table = reports.vehicle_use(uow, vehicle=vehicle, on=day)
+    if format is ReportFormat.JSON:
+        return _data(table)
+    return report_files.download(
+        table, name="vehicle-use", commissioner=vehicle, file_format=format.value
+    )
 
 
 @router.get("/reports/{name}", dependencies=[allow(*REPORT_READERS)], response_model=None)

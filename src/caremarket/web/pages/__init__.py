@@ -7,6 +7,7 @@ from caremarket.web.pages import (
     audit,
     brokerage,
     capacity,
+    contracts,
     delivering,
     home,
     market,
@@ -18,6 +19,7 @@ from caremarket.web.pages import (
     reports,
     requests,
     sign_in,
+    tenders,
     vehicles,
 )
 
@@ -27,6 +29,7 @@ AREAS = (
     home,
     market,
     policies,
+    contracts,
     packages,
     placing,
     delivering,
@@ -39,6 +42,7 @@ AREAS = (
     vehicles,
     applications,
     provider_status,
+    tenders,
 )
 for area in AREAS:
     router.include_router(area.router)

@@ -11,6 +11,7 @@ from caremarket.domain.access import (
     MARKET_READERS,
     PACKAGE_READERS,
     REPORT_READERS,
+    TENDER_READERS,
     Role,
 )
 
@@ -27,6 +28,7 @@ AREAS = (
     Area("Market", "/market", MARKET_READERS),
     Area("Care packages", "/packages", PACKAGE_READERS),
     Area("Brokerage", "/brokerage", BROKERAGE_READERS),
+    Area("Tenders", "/tenders", TENDER_READERS),
     Area("Applications", "/applications", EVERYONE),  # a provider sees its own
     Area("Reports", "/reports", REPORT_READERS),
     Area("Audit trail", "/audit", AUDIT_READERS),

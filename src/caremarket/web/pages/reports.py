@@ -1,4 +1,5 @@
-"""Reports: zone demand and market share for a commissioner on a day, as pages, CSV and Excel."""
+"""Reports: zone demand and market share for a commissioner on a day, and vehicle use for a
+vehicle, as pages, CSV and Excel."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from caremarket.domain.access import REPORT_READERS
 from caremarket.domain.errors import DomainError
 from caremarket.reports import render as formats
 from caremarket.reports.tables import Measure, Table
-from caremarket.services import market
+from caremarket.services import market, structure
 from caremarket.services.ports import UnitOfWork
 from caremarket.web import report_files
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
 from caremarket.web.pages.templates import render
-from caremarket.web.report_files import REPORTS
+from caremarket.web.report_files import REPORTS, VEHICLE_USE
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
 READ = [allow(*REPORT_READERS)]
@@ -28,6 +29,30 @@ GROUPINGS = {"tier": "Provider tier (lead, supplementary ...)", "provider": "Pro
 @router.get("", response_class=HTMLResponse, dependencies=READ)
 def index(request: Request) -> HTMLResponse:
     return render(request, "reports/index.html", {"title": "Reports", "reports": REPORTS})
+
+
+@router.get("/vehicle-use", response_class=HTMLResponse, dependencies=READ)
+def vehicle_use(request: Request, uow: UowDep) -> HTMLResponse:
+    """Each commissioner's use of a shared vehicle (by default the first with several
+    commissioners, today). Declared before `/{name}`, which would otherwise take it."""
+    chosen = _choose_vehicle(request, uow)
+    status = 400 if chosen["errors"] else 200
+    return render(request, "reports/vehicle_use.html", chosen, status_code=status)
+
+
+@router.get("/vehicle-use/download", dependencies=READ)
+def vehicle_use_download(request: Request, uow: UowDep, format: str = "csv") -> Response:
+    if format not in report_files.FILE_FORMATS:
+        raise HTTPException(404, f"There is no {format} download: choose csv or xlsx.")
+    chosen = _choose_vehicle(request, uow)
+    if chosen["errors"]:
+        return render(request, "reports/vehicle_use.html", chosen, status_code=400)
+    return report_files.download(
+        chosen["table"],
+        name=VEHICLE_USE,
+        commissioner=chosen["values"]["vehicle"],
+        file_format=format,
+    )
 
 
 @router.get("/{name}", response_class=HTMLResponse, dependencies=READ)
@@ -94,6 +119,42 @@ def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
         "head": _head(table) if table else None,
         "rows": _rows(table) if table else None,
         "query": {k: v for k, v in values.items() if chosen.grouped or k != "by"},
+    }
+
+
+def _choose_vehicle(request: Request, uow: UnitOfWork) -> dict[str, Any]:
+    """Read the form (vehicle, day, month, year), check it, run the vehicle-use report."""
+    query = request.query_params
+    today = datetime.now(request.app.state.settings.zone).date()
+    vehicles = structure.list_vehicles(uow)
+    shared = [v for v in vehicles if len(v.commissioners) > 1] or vehicles
+    values = {
+        "vehicle": query.get("vehicle") or (shared[0].code if shared else ""),
+        "day": query.get("day", str(today.day)).strip(),
+        "month": query.get("month", str(today.month)).strip(),
+        "year": query.get("year", str(today.year)).strip(),
+    }
+    errors: dict[str, str] = {}
+    if values["vehicle"] not in {v.code for v in vehicles}:
+        errors["vehicle"] = "Choose a vehicle from the list"
+    on = _day(values, errors)
+    table = None
+    if not errors and on is not None:
+        try:
+            table = REPORTS[VEHICLE_USE].run(uow, values["vehicle"], on, "")
+        except DomainError as error:
+            errors["vehicle"] = f"The report cannot be run: {error}"
+    return {
+        "title": REPORTS[VEHICLE_USE].title,
+        "name": VEHICLE_USE,
+        "report": REPORTS[VEHICLE_USE],
+        "vehicles": [(v.code, f"{v.code}: {v.name}") for v in vehicles],
+        "values": values,
+        "errors": errors,
+        "table": table,
+        "head": _head(table) if table else None,
+        "rows": _rows(table) if table else None,
+        "query": values,
     }
 
 
