@@ -157,6 +157,11 @@ def test_missing_documents_and_a_malformed_capacity_are_named_beside_their_field
     assert refused.status_code == 400
     assert "Missing documents: safeguarding policy" in refused.text
     assert 'href="#documents"' in refused.text
+    tampered = web.post(
+        "/applications", data=application_form(web, **{"lot-O-X": "yes"}), follow_redirects=False
+    )
+    assert tampered.status_code == 400
+    assert "Vehicle HFD-DPS has no lot O-X" in tampered.text
 
 
 def test_a_provider_applies_and_a_commissioner_approves_some_lots_declining_one(
@@ -232,6 +237,10 @@ def test_another_provider_neither_sees_nor_decides_an_application(web, settings)
     page = web.get(url).text
     assert "No capacity in zone A; Late" in page
     assert "Rejected" in page
+    rejected_only = web.get("/applications", params={"status": "rejected"}).text
+    assert "Kington Care" in rejected_only
+    assert "Kington Care" not in web.get("/applications", params={"status": "submitted"}).text
+    assert "Kington Care" in web.get("/applications", params={"provider": "kington"}).text
 
 
 def test_a_provider_does_not_apply_for_another_provider(web, settings) -> None:
