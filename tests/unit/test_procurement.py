@@ -63,7 +63,10 @@ def a_vehicle() -> Vehicle:
         "STH-DPS",
         "St Helens home care dynamic market",
         VehicleKind.DYNAMIC_MARKET,
-        lots=[a_lot(code="NORTH", max_providers=2), a_lot(code="SOUTH", max_providers=2)],
+        lots=[
+            a_lot(code=code, zones=[a_zone(code=code, areas=())], max_providers=2)
+            for code in ("NORTH", "SOUTH")
+        ],
     )
 
 
@@ -188,6 +191,14 @@ def test_every_problem_is_listed_not_only_the_first() -> None:
     assert "vehicle STH-DPS has no lot EAST" in [str(p) for p in found]
     assert "the insurance expires on 30 June 2024; it must cover at least 31 December 2024" in [
         str(p) for p in found
+    ]
+
+
+def test_capacity_is_offered_only_in_the_vehicles_zones() -> None:
+    application = an_application(capacity={"NORTH": Decimal(700), "WEST": Decimal(20)})
+    found = problems(application, a_vehicle(), the_rules())
+    assert [str(p) for p in found] == [
+        "capacity is offered in zone WEST, which no lot of vehicle STH-DPS covers"
     ]
 
 

@@ -242,10 +242,19 @@ def problems(
     if not rules.admission.is_open(application.applied_on):
         found.append(ApplicationProblem("window", _closed_reason(application, rules.admission)))
     found.extend(_lot_problems(application, vehicle))
+    covered = {zone.code for lot in vehicle.lots for zone in lot.zones}
     for zone, hours in sorted(application.capacity.items()):
         if hours < 0:
             found.append(
                 ApplicationProblem("capacity", f"capacity in zone {zone} cannot be {hours} hours")
+            )
+        elif zone not in covered:
+            found.append(
+                ApplicationProblem(
+                    "capacity",
+                    f"capacity is offered in zone {zone}, which no lot of vehicle"
+                    f" {vehicle.code} covers",
+                )
             )
     return tuple(found)
 
