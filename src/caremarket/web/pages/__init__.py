@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from caremarket.web.pages import (
+    applications,
     audit,
     brokerage,
     capacity,
@@ -14,10 +15,12 @@ from caremarket.web.pages import (
     packages,
     placing,
     policies,
+    provider_status,
     reports,
     requests,
     sign_in,
     tenders,
+    vehicles,
 )
 
 router = APIRouter()
@@ -36,6 +39,9 @@ AREAS = (
     offers,
     reports,
     audit,
+    vehicles,
+    applications,
+    provider_status,
     tenders,
 )
 for area in AREAS:
