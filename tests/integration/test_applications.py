@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from caremarket.domain.access import Actor, Role
+from caremarket.domain.contracts import Term
 from caremarket.domain.errors import NotFound
 from caremarket.domain.hand_backs import HandBackReason
 from caremarket.domain.market import CqcRating, ProviderStatus, Tier
@@ -25,8 +26,9 @@ from caremarket.domain.procurement import (
 )
 from caremarket.domain.sourcing import Outcome
 from caremarket.domain.suspensions import ProviderAction, ProviderStatusNotChanged
-from caremarket.services import applications, brokerage
+from caremarket.services import applications, brokerage, contracts
 from caremarket.services.applications import ApplicationForm, ApplyingForAnotherProvider
+from caremarket.services.contracts import ContractAward
 from caremarket.services.hand_backs import hand_back_package
 from caremarket.services.ports import AuditFilter
 from tests.builders import AN_ADMIN, a_care_package, a_lot
@@ -433,6 +435,10 @@ def test_a_provider_suspended_mid_round_is_asked_no_more_in_it(uow, market) -> N
         outcomes = {o.provider: o.outcome for o in sourcing.state.offers}
         assert outcomes["Mersey Care"] is Outcome.WITHDRAWN
         assert outcomes["Anfield Homecare"] is None  # still open
+        mersey = uow.providers.get("Mersey Care")
+        [told, *_] = uow.notifications.for_provider(mersey.id, limit=5)
+        assert "suspended or removed from the market" in told.body
+        assert "placed elsewhere" not in told.body
         assert "Dingle Care" not in {c.provider for c in sourcing.state.candidates}
         entries, _ = uow.audit.search(
             AuditFilter(object_type="provider", object_ref="Dingle Care"), limit=5, offset=0
@@ -471,3 +477,44 @@ def test_a_package_already_handed_back_is_left_to_its_round_on_removal(uow, mark
     with uow:
         rounds = uow.sourcings.rounds(uow.packages.get("PKG-0100"))
     assert [r.cause for r in rounds] == ["handed back"]
+
+
+def test_removing_a_provider_ends_its_contracts_in_force_the_day_before(uow, market) -> None:
+    award = ContractAward(
+        vehicle="LCR",
+        lot="O-A",
+        provider="Mersey Care",
+        commissioner="HFD",
+        term=Term.of_years(date(2026, 4, 1), 3),
+        rate_card="2017/18",
+        awarded_on=date(2026, 3, 1),
+    )
+    contracts.award_contract(uow, award, by=COMMISSIONER, now=IN_WINDOW)
+    later = ContractAward(**(vars(award) | {"term": Term.of_years(date(2027, 4, 1), 1)}))
+    contracts.award_contract(uow, later, by=COMMISSIONER, now=IN_WINDOW)
+    removal = {"on": date(2026, 11, 20)}
+    preview = applications.suspension_effect(uow, "Mersey Care", ProviderAction.REMOVE, **removal)
+    assert preview.contracts_ended == ("LCR-O-A-1",)  # the one not yet begun is left
+    assert contracts.get_contract(uow, "LCR-O-A-1", viewer=COMMISSIONER, on=date(2026, 11, 1))
+
+    done = applications.confirm_status_change(
+        uow,
+        "Mersey Care",
+        ProviderAction.REMOVE,
+        reason="contract terminated",
+        by=COMMISSIONER,
+        now=IN_WINDOW,
+        week=WEEK,
+        **removal,
+    )
+    assert done.contracts_ended == ("LCR-O-A-1",)
+    ended = contracts.get_contract(uow, "LCR-O-A-1", viewer=COMMISSIONER, on=date(2026, 12, 1))
+    assert (ended.ends_on, ended.status.value) == (date(2026, 11, 19), "ended")
+    assert ended.end_reason == "provider removed: contract terminated"
+    assert "contract ended early" in audit_of(uow, "contract", "LCR-O-A-1")
+    with uow:
+        entries, _ = uow.audit.search(
+            AuditFilter(object_type="provider", object_ref="Mersey Care"), limit=5, offset=0
+        )
+        [removed] = [e for e in entries if e.action == "provider removed"]
+        assert removed.changes["contracts_ended"] == ["LCR-O-A-1"]

@@ -149,6 +149,7 @@ class OfferMade:
 class OfferClosed:
     provider: str
     outcome: Outcome
+    why: str = ""  # where the usual reason for the outcome does not hold
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,8 @@ def drop_candidate(
     if offer is None:
         return state, actions
     state = _close(state, offer, Outcome.WITHDRAWN, now)
-    actions.append(OfferClosed(provider, Outcome.WITHDRAWN))
+    why = "your organisation is suspended or removed from the market, so it takes no new work"
+    actions.append(OfferClosed(provider, Outcome.WITHDRAWN, why))
     return _after_response(state, now=now, week=week, actions=actions)
 
 

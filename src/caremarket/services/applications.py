@@ -29,6 +29,7 @@ from caremarket.domain.procurement import (
     ApplicationStatus,
 )
 from caremarket.domain.suspensions import ActionEffect, ProviderAction
+from caremarket.services import contracts
 from caremarket.services.brokerage import acting_provider, begin_round, drop_from_rounds
 from caremarket.services.ports import UnitOfWork
 
@@ -135,6 +136,7 @@ class EffectSummary:
     held: tuple[HeldPackageSummary, ...] = ()
     places_ended: tuple[PlaceSummary, ...] = ()
     sourced_again: tuple[str, ...] = ()  # once confirmed: the packages a new round began for
+    contracts_ended: tuple[str, ...] = ()  # a removal's: contracts in force the day before
 
 
 def set_admission(
@@ -334,7 +336,8 @@ def suspension_effect(
     """What suspending, removing or reinstating the provider on `on` would do to its active
     packages (and, for a removal, to its places in lots)."""
     with uow:
-        return _effect_summary(_effect(uow, provider, action, on))
+        effect = _effect(uow, provider, action, on)
+        return _effect_summary(effect, contracts_ended=_contracts_ended(uow, effect))
 
 
 def confirm_status_change(
@@ -368,6 +371,16 @@ def confirm_status_change(
         left: list[str] = []
         if week is not None and action is not ProviderAction.REINSTATE:
             left = drop_from_rounds(uow, effect.provider, by=by, now=now, week=week)
+        ended: list[str] = []
+        if action is ProviderAction.REMOVE:
+            ended = contracts.end_contracts_with(
+                uow,
+                effect.provider,
+                on=on,
+                reason=f"provider removed: {reason.strip()}",
+                by=by,
+                now=now,
+            )
         uow.audit.record(
             entry(
                 by,
@@ -385,13 +398,14 @@ def confirm_status_change(
                     "weekly_hours": str(effect.weekly_hours),
                 }
                 | ({"places_ended": [_place_data(p) for p in places]} if places else {})
-                | ({"rounds_left": left} if left else {}),
+                | ({"rounds_left": left} if left else {})
+                | ({"contracts_ended": ended} if ended else {}),
                 reason=change.reason,
             )
         )
         sourced = _source_again(uow, effect, by=by, now=now, week=week) if week else ()
         uow.commit()
-        return _effect_summary(effect, places=places, sourced_again=sourced)
+        return _effect_summary(effect, places=places, sourced_again=sourced, contracts_ended=ended)
 
 
 def _source_again(
@@ -504,6 +518,7 @@ def _effect_summary(
     *,
     places: Sequence[PlaceSummary] | None = None,
     sourced_again: Sequence[str] = (),
+    contracts_ended: Sequence[str] = (),
 ) -> EffectSummary:
     again = {id(p) for p in effect.to_source_again}
     return EffectSummary(
@@ -533,4 +548,11 @@ def _effect_summary(
         ),
         places_ended=tuple(_places(effect) if places is None else places),
         sourced_again=tuple(sourced_again),
+        contracts_ended=tuple(contracts_ended),
     )
+
+
+def _contracts_ended(uow: UnitOfWork, effect: ActionEffect) -> list[str]:
+    if effect.action is not ProviderAction.REMOVE:
+        return []
+    return [c.reference for c in contracts.contracts_ending_with(uow, effect.provider, effect.on)]

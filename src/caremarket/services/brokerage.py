@@ -543,7 +543,7 @@ def _save(
                 )
             )
             if action.outcome in (Outcome.EXPIRED, Outcome.WITHDRAWN):
-                why = (
+                why = action.why or (
                     "its window closed"
                     if action.outcome is Outcome.EXPIRED
                     else "the package has been placed elsewhere"

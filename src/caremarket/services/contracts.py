@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from caremarket.domain import contracts as rules
@@ -410,6 +410,41 @@ def end_contract(
         )
         uow.commit()
         return summary_of(contract, on=_today(now))
+
+
+def contracts_ending_with(uow: UnitOfWork, provider: Provider, on: date) -> list[Contract]:
+    """The provider's contracts that a removal from `on` ends: those in force the day before
+    (their last day); inside a unit of work already open."""
+    last_day = on - timedelta(days=1)
+    return [
+        c
+        for c in uow.contracts.search(provider_id=provider.id)
+        if c.status_on(last_day) is ContractStatus.IN_FORCE
+    ]
+
+
+def end_contracts_with(
+    uow: UnitOfWork, provider: Provider, *, on: date, reason: str, by: Actor, now: datetime
+) -> list[str]:
+    """End, the day before `on`, the provider's contracts in force then, audited, inside a
+    unit of work already open (a removal commits them with the rest)."""
+    ended = []
+    for contract in contracts_ending_with(uow, provider, on):
+        before = contract.ends_on
+        contract.end(on - timedelta(days=1), reason=reason)
+        uow.contracts.record_end(contract)
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "contract ended early",
+                (CONTRACT, contract.reference),
+                {"ends_on": [before.isoformat(), contract.ends_on.isoformat()]},
+                reason=contract.end_reason,
+            )
+        )
+        ended.append(contract.reference)
+    return ended
 
 
 def get_contract(uow: UnitOfWork, reference: str, *, viewer: Actor, on: date) -> ContractSummary:

@@ -19,7 +19,7 @@ from caremarket.domain.procurement import (
     AdmissionWindow,
     InvalidAdmission,
 )
-from caremarket.services import admission_views, applications, structure
+from caremarket.services import admission_views, applications, contracts, structure
 from caremarket.services.ports import UnitOfWork
 from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.csrf import csrf_protected
@@ -45,6 +45,7 @@ def vehicle(request: Request, uow: UowDep, by: PrincipalDep, code: str) -> HTMLR
     context = {
         "title": f"{page.vehicle.name} ({page.vehicle.code})",
         "page": page,
+        "term": contracts.term_of(uow, code),
         "may_set": by.actor.role in POLICY_SETTERS,
         "staff": by.actor.role in STAFF,
         "may_apply": by.actor.role is Role.PROVIDER,
