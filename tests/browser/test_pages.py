@@ -16,39 +16,21 @@ pytestmark = pytest.mark.browser
 
 AREAS = {
     Role.ADMIN: [
-        "Home",
-        "Market",
-        "Care packages",
-        "Brokerage",
-        "Tenders",
-        "ECM files",
-        "Reports",
-        "Audit trail",
+        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
+        "Reports", "Audit trail",
     ],
     Role.COMMISSIONER: [
-        "Home",
-        "Market",
-        "Care packages",
-        "Brokerage",
-        "Tenders",
-        "ECM files",
-        "Reports",
-        "Audit trail",
+        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
+        "Reports", "Audit trail",
     ],
-    Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Reports"],
-    Role.FINANCE: ["Home", "Market", "Care packages", "ECM files", "Reports"],
-    Role.PROVIDER: ["Home", "Market", "Care packages", "ECM files"],
+    Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Applications", "Reports"],
+    Role.FINANCE: ["Home", "Market", "Care packages", "Applications", "ECM files", "Reports"],
+    Role.PROVIDER: ["Home", "Market", "Care packages", "Applications", "ECM files"],
     Role.AUDITOR: [
-        "Home",
-        "Market",
-        "Care packages",
-        "Brokerage",
-        "Tenders",
-        "ECM files",
-        "Reports",
-        "Audit trail",
+        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
+        "Reports", "Audit trail",
     ],
-}
+}  # fmt: skip
 LOOKER = Actor("browser-tests", Role.AUDITOR)
 MARKET_PAGES = [
     "Zones",

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from caremarket.web.pages import (
+    applications,
     audit,
     brokerage,
     capacity,
@@ -15,10 +16,12 @@ from caremarket.web.pages import (
     packages,
     placing,
     policies,
+    provider_status,
     reports,
     requests,
     sign_in,
     tenders,
+    vehicles,
 )
 
 router = APIRouter()
@@ -37,6 +40,9 @@ AREAS = (
     offers,
     reports,
     audit,
+    vehicles,
+    applications,
+    provider_status,
     tenders,
     ecm,
 )
