@@ -16,42 +16,23 @@ pytestmark = pytest.mark.browser
 
 AREAS = {
     Role.ADMIN: [
-        "Home",
-        "Market",
-        "Care packages",
-        "Brokerage",
-        "Tenders",
-        "ECM files",
-        "Payments",
-        "Reports",
-        "Audit trail",
+        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
+        "Payments", "Reports", "Audit trail",
     ],
     Role.COMMISSIONER: [
-        "Home",
-        "Market",
-        "Care packages",
-        "Brokerage",
-        "Tenders",
-        "ECM files",
-        "Payments",
-        "Reports",
-        "Audit trail",
+        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
+        "Payments", "Reports", "Audit trail",
     ],
-    Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Reports"],
-    Role.FINANCE: ["Home", "Market", "Care packages", "ECM files", "Payments", "Reports"],
-    Role.PROVIDER: ["Home", "Market", "Care packages", "ECM files", "Payments"],
+    Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Applications", "Reports"],
+    Role.FINANCE: [
+        "Home", "Market", "Care packages", "Applications", "ECM files", "Payments", "Reports",
+    ],
+    Role.PROVIDER: ["Home", "Market", "Care packages", "Applications", "ECM files", "Payments"],
     Role.AUDITOR: [
-        "Home",
-        "Market",
-        "Care packages",
-        "Brokerage",
-        "Tenders",
-        "ECM files",
-        "Payments",
-        "Reports",
-        "Audit trail",
+        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
+        "Payments", "Reports", "Audit trail",
     ],
-}
+}  # fmt: skip
 LOOKER = Actor("browser-tests", Role.AUDITOR)
 MARKET_PAGES = [
     "Zones",

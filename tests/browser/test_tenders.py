@@ -2,13 +2,14 @@
 first) and the moderated mark, reads the evaluation report and awards the lot. Every page on
 the way, and the refused form, is checked with axe-core.
 
-The demo holds no tender: the test adds a vehicle with one lot (1 to 2 providers) and a
-tender for it, scored on quality (marks out of 5, 70%) and price (30%), to the demo database.
+The demo holds no tender: the test adds a vehicle with one lot (1 to 2 providers), a term
+starting next month, and a tender for it, scored on quality (marks out of 5, 70%) and price
+(30%), to the demo database.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,7 +18,7 @@ from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.evaluation import Criterion, EvaluationModel, Kind
 from caremarket.domain.market import Lot, Vehicle, VehicleKind
-from caremarket.services import tenders
+from caremarket.services import contracts, tenders
 from tests.browser.conftest import Visitor
 from tests.builders import a_provider
 
@@ -51,6 +52,16 @@ def a_tender(database_url: str) -> None:
             )
             uow.providers.add(a_provider(name="Larch Home Care", cqc_location_ids=("1-3030303",)))
             uow.commit()
+        now = datetime.now(UTC)
+        contracts.set_term(
+            uow,
+            "BT-FW",
+            starts_on=(now + timedelta(days=40)).date(),
+            initial_months=36,
+            extension_months=(12, 12),
+            by=SETUP,
+            now=now,
+        )
         tenders.create_tender(
             uow,
             "BT-FW",
@@ -112,3 +123,4 @@ def test_a_commissioner_enters_and_moderates_marks_reads_the_report_and_awards(
     banner = page.locator(".govuk-notification-banner").inner_text()
     assert "Lot T1 is awarded to Larch Home Care" in banner
     assert "preferred" in banner
+    assert "with a contract (BT-FW-T1-1)" in banner

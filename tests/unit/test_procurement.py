@@ -41,6 +41,7 @@ from caremarket.domain.procurement import (
     is_admissible,
     problems,
     quarterly_windows,
+    refresh,
     reject,
 )
 from caremarket.domain.suspensions import (
@@ -62,7 +63,10 @@ def a_vehicle() -> Vehicle:
         "STH-DPS",
         "St Helens home care dynamic market",
         VehicleKind.DYNAMIC_MARKET,
-        lots=[a_lot(code="NORTH", max_providers=2), a_lot(code="SOUTH", max_providers=2)],
+        lots=[
+            a_lot(code=code, zones=[a_zone(code=code, areas=())], max_providers=2)
+            for code in ("NORTH", "SOUTH")
+        ],
     )
 
 
@@ -187,6 +191,14 @@ def test_every_problem_is_listed_not_only_the_first() -> None:
     assert "vehicle STH-DPS has no lot EAST" in [str(p) for p in found]
     assert "the insurance expires on 30 June 2024; it must cover at least 31 December 2024" in [
         str(p) for p in found
+    ]
+
+
+def test_capacity_is_offered_only_in_the_vehicles_zones() -> None:
+    application = an_application(capacity={"NORTH": Decimal(700), "WEST": Decimal(20)})
+    found = problems(application, a_vehicle(), the_rules())
+    assert [str(p) for p in found] == [
+        "capacity is offered in zone WEST, which no lot of vehicle STH-DPS covers"
     ]
 
 
@@ -374,3 +386,68 @@ def test_a_suspension_is_confirmed_only_with_who_and_why() -> None:
     with pytest.raises(InvalidDecision):
         confirm(effect, by="commissioner@example.org", reason=" ")
     assert provider.status is ProviderStatus.ACTIVE
+
+
+def test_a_removal_ends_the_providers_places_and_its_subcontractors_through_it() -> None:
+    lead, sub, other = a_provider(), a_provider(name="Sub Care"), a_provider(name="Other Care")
+    vehicle = a_vehicle()
+    north = vehicle.lot("NORTH")
+    north.admit(lead, Tier.LEAD)
+    north.admit(sub, Tier.SUBCONTRACTOR, lead=lead)
+    vehicle.lot("SOUTH").admit(other, Tier.APPROVED)
+    effect = effect_of(ProviderAction.REMOVE, lead, [], on=date(2024, 5, 1), vehicles=[vehicle])
+    assert [(p.lot.code, p.provider, p.tier) for p in effect.places_ended] == [
+        ("NORTH", "Wyeside Home Care", Tier.LEAD),
+        ("NORTH", "Sub Care", Tier.SUBCONTRACTOR),
+    ]
+    assert len(north.members) == 2  # nothing changed yet
+
+    confirm(effect, by="commissioner@example.org", reason="contract terminated")
+    assert north.members == []
+    assert [m.provider for m in vehicle.lot("SOUTH").members] == [other]
+
+
+def test_a_reinstatement_lifts_a_suspension_and_keeps_the_packages() -> None:
+    provider = a_provider(status=ProviderStatus.SUSPENDED)
+    effect = effect_of(
+        ProviderAction.REINSTATE, provider, packages_of(provider), on=date(2024, 5, 1)
+    )
+    assert (len(effect.kept), effect.to_source_again) == (3, ())
+    assert effect.describe().startswith("reinstating Wyeside Home Care: it receives new offers")
+    confirm(effect, by="commissioner@example.org", reason="CQC re-inspected: Good")
+    assert provider.status is ProviderStatus.ACTIVE
+    with pytest.raises(ProviderStatusNotChanged, match="not suspended"):
+        effect_of(ProviderAction.REINSTATE, provider, [], on=date(2024, 5, 1))
+
+
+def test_a_partial_approval_joins_the_lots_approved_and_records_why_the_others_are_not() -> None:
+    vehicle = a_vehicle()
+    application = an_application(lots=("NORTH", "SOUTH"))
+    with pytest.raises(InvalidDecision, match="at least one lot"):
+        approve(application, vehicle, the_rules(), tier=Tier.APPROVED, on=date(2024, 4, 5),
+                by="panel", lots=[])  # fmt: skip
+    provider = approve(
+        application,
+        vehicle,
+        the_rules(),
+        tier=Tier.APPROVED,
+        on=date(2024, 4, 5),
+        by="panel",
+        declined={"SOUTH": "no demand in the south"},
+    )
+    assert vehicle.lot("NORTH").membership_of(provider) is not None
+    assert vehicle.lot("SOUTH").membership_of(provider) is None
+    assert application.admitted_lots == ("NORTH",)
+    assert application.declined == {"SOUTH": "no demand in the south"}
+    assert application.reasons == ("lot SOUTH declined: no demand in the south",)
+
+
+def test_approval_brings_a_known_provider_up_to_date_from_its_application() -> None:
+    provider = a_provider(status=ProviderStatus.EXITED, cqc_rating=CqcRating.REQUIRES_IMPROVEMENT)
+    application = an_application(cqc_location_ids=("1-101634823", "1-200000001"))
+    assert refresh(provider, application) == {
+        "cqc_rating": ["Requires improvement", "Good"],
+        "cqc_location_ids": [["1-101634823"], ["1-101634823", "1-200000001"]],
+        "status": ["exited", "active"],
+    }
+    assert refresh(provider, application) == {}

@@ -25,6 +25,7 @@ from caremarket.domain.sourcing import (
     bid,
     close,
     decline,
+    drop_candidate,
     offer_capacity,
     tick,
 )
@@ -240,3 +241,24 @@ def test_no_sequence_of_events_breaks_the_engine(policy: str, happenings) -> Non
                     c.provider for c in PRESETS[policy].stages[action.stage].asks.choose(market)
                 ]
             assert action.provider in asked
+
+
+def test_a_provider_dropped_mid_round_has_its_bid_set_aside() -> None:
+    market = (Candidate("Cheap Care", Tier.APPROVED), Candidate("Good Care", Tier.APPROVED))
+    state, _ = begin(PRESETS["st-helens"], market, now=FRIDAY_3PM, week=WEEK)
+    for name, rate in (("Cheap Care", "17.00"), ("Good Care", "16.00")):
+        state, _ = bid(state, name, hourly_rate=Decimal(rate), earliest_start=START, now=FRIDAY_3PM)
+    state, actions = drop_candidate(state, "Good Care", now=FRIDAY_3PM, week=WEEK)
+    assert actions == []  # it had bid: no open offer to withdraw
+    state, actions = tick(state, now=state.stage_ends_at, week=WEEK)
+    assert actions[-1] == Awarded("Cheap Care", START, 0)
+
+
+def test_a_cab_rank_moves_on_when_the_provider_asked_is_dropped() -> None:
+    market = (Candidate("Lead One", Tier.LEAD), Candidate("Lead Two", Tier.LEAD))
+    state, actions = begin(PRESETS["leicestershire"], market, now=FRIDAY_3PM, week=WEEK)
+    assert offered_to(actions) == ["Lead One"]
+    state, actions = drop_candidate(state, "Lead One", now=FRIDAY_3PM, week=WEEK)
+    assert actions[0].outcome is Outcome.WITHDRAWN
+    assert offered_to(actions) == ["Lead Two"]
+    assert [c.provider for c in state.candidates] == ["Lead Two"]

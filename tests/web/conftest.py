@@ -27,10 +27,12 @@ from caremarket.domain.calendar import LONDON
 from caremarket.domain.contracts import Term
 from caremarket.domain.ecm import VisitRecord, VisitStatus
 from caremarket.domain.evaluation import Criterion, EvaluationModel, Kind
-from caremarket.domain.market import Tier, Vehicle, VehicleKind
+from caremarket.domain.market import CqcRating, Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import CarePackage, PackageStatus
+from caremarket.domain.procurement import Admission, AdmissionMode, AdmissionRules
 from caremarket.domain.visit_queries import VisitQuery
-from caremarket.services import accounts, brokerage, contracts, ecm, payments, tenders
+from caremarket.services import accounts, applications, brokerage, contracts, ecm, payments, tenders
+from caremarket.services.applications import ApplicationForm
 from caremarket.services.contracts import ContractAward
 from caremarket.services.ports import KeptVisit
 from caremarket.web.app import create_app
@@ -46,8 +48,30 @@ def email_of(role: Role) -> str:
 
 @pytest.fixture(scope="session")
 def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[Role, str]]:
-    """Settings on a database with the market above, and a token for every role."""
-    return make_market(f"sqlite:///{tmp_path_factory.mktemp('web') / 'caremarket.db'}")
+    """Settings on a database with the market above, and a token for every role; and
+    Wyeside's application 1 to HFD-DPS (open to applications), for the routes' walk."""
+    settings, tokens = make_market(f"sqlite:///{tmp_path_factory.mktemp('web') / 'caremarket.db'}")
+    an_application(settings.database_url)
+    return settings, tokens
+
+
+def an_application(url: str) -> None:
+    """HFD-DPS open to applications, and Wyeside Home Care's application to its lot O-A."""
+    engine = make_engine(url)
+    uow = SqlUnitOfWork(make_session_factory(engine))
+    now = datetime.now(UTC)
+    applications.set_admission(
+        uow, "HFD-DPS", AdmissionRules(Admission(AdmissionMode.ALWAYS_OPEN)), by=SETUP, now=now
+    )
+    form = ApplicationForm(
+        provider="Wyeside Home Care",
+        cqc_location_ids=("1-101634823",),
+        cqc_rating=CqcRating.GOOD,
+        insurance_expires_on=date(2099, 3, 31),
+        lots=("O-A",),
+    )
+    applications.apply(uow, "HFD-DPS", form, by=SETUP, now=now)
+    engine.dispose()
 
 
 def make_market(url: str) -> tuple[Settings, dict[Role, str]]:

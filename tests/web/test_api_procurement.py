@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from caremarket.config import Settings
 from caremarket.domain.access import Role
 from caremarket.web.app import create_app
+from tests.builders import a_lot
+from tests.web.brokerage_helpers import unit_of_work
 from tests.web.conftest import bearer, make_market
 
 OPEN = {"mode": "always open", "required_documents": ["insurance certificate"]}
@@ -128,3 +130,33 @@ def test_a_suspension_shows_its_effect_then_is_confirmed(api, as_role) -> None:
     assert done.json()["status"] == "suspended"
     again = api.post(status_url, json=body, headers=as_role(Role.COMMISSIONER))
     assert again.status_code == 422
+
+
+def test_a_commissioner_approves_some_lots_and_the_provider_reads_why_not_the_others(
+    api, as_role, admission_open, procurement_market
+) -> None:
+    with unit_of_work(procurement_market[0]) as uow, uow:
+        vehicle = uow.vehicles.get("HFD-DPS")
+        vehicle.lots.append(a_lot(code="O-Z", name="Lot O-Z", zones=vehicle.lot("O-A").zones))
+        uow.commit()
+    body = KINGTON | {"provider": "Bromyard Care", "lots": ["O-A", "O-Z"]}
+    made = api.post("/api/vehicles/HFD-DPS/applications", json=body, headers=as_role(Role.BROKER))
+    assert made.status_code == 201, made.text
+    url = f"/api/applications/{made.json()['id']}"
+    decision = {"approve": True, "lots": ["O-Z"], "declined": {"O-A": "lot O-A is full"}}
+    decided = api.post(url + "/decision", json=decision, headers=as_role(Role.COMMISSIONER))
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["admitted_lots"] == ["O-Z"]
+    assert decided.json()["declined"] == {"O-A": "lot O-A is full"}
+    assert api.get(url, headers=as_role(Role.AUDITOR)).json()["status"] == "approved"
+    assert api.get(url, headers=as_role(Role.PROVIDER)).status_code == 404  # not Wyeside's
+
+
+def test_a_suspended_provider_is_reinstated_through_the_api(api, as_role) -> None:
+    status_url = "/api/providers/Wyeside Home Care/status"
+    for action in ("suspend", "reinstate"):
+        body = {"action": action, "on": "2017-08-01", "reason": "CQC"}
+        done = api.post(status_url, json=body, headers=as_role(Role.COMMISSIONER))
+        assert done.status_code == 200, done.text
+    assert done.json()["status"] == "active"
+    assert "receives new offers again" in done.json()["description"]

@@ -199,3 +199,22 @@ def test_an_award_decides_the_tie_admits_the_bidders_and_freezes_the_lot(
     assert "its bids, marks and gates are frozen" in frozen.json()["detail"]
     report = api.get("/api/tenders/HC-2027/lots/R/evaluation", headers=me).json()
     assert report["award"]["tie_decision"] == "local staff"
+
+
+def test_an_award_takes_the_contracts_term_and_rate_card_given(api, as_, tender_market) -> None:
+    me = as_(Role.COMMISSIONER)
+    award = "/api/tenders/HC-2027/lots/N/award"
+    unknown = api.post(award, json={"rate_card": "No such card"}, headers=me)
+    assert unknown.status_code == 422
+    assert "has no rate card 'No such card'" in unknown.json()["detail"]
+    term = {"starts_on": "2027-05-01", "initial_months": 24, "extension_months": [12]}
+    done = api.post(award, json={"rate_card": "2017/18", "contract_term": term}, headers=me)
+    assert done.status_code == 200, done.text
+    references = done.json()["contracts"]
+    assert references == ["HC-2027-N-1", "HC-2027-N-2", "HC-2027-N-3"]
+    contract = api.get(f"/api/contracts/{references[0]}", headers=me).json()
+    assert (contract["starts_on"], contract["ends_on"], contract["latest_end"]) == (
+        "2027-05-01",
+        "2029-04-30",
+        "2030-04-30",
+    )

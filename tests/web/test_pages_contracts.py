@@ -184,6 +184,9 @@ def test_a_commissioner_sets_a_vehicles_term_and_declines_its_extension(web) -> 
     assert declined.status_code == 303
     page = web.get(declined.headers["location"])
     assert "None left to decide" in page.text and "re-tendering" in page.text
+    vehicle = web.get("/market/vehicles/HFD-DPS").text
+    assert "3 + 1 + 1 years from 1 April 2017; as things stand it ends on 31 March 2020" in vehicle
+    assert 'href="/market/contracts?vehicle=HFD-DPS"' in vehicle
     lapsed = post(
         web,
         "/market/vehicles/HFD-DPS/term/extension",

@@ -70,10 +70,13 @@ class SqlSourcings:
 
     def save(self, sourcing: SourcingRound, state: Sourcing, **changes: Any) -> None:
         assert sourcing.id is not None
+        values = self._values(state) | changes | {"version": sourcing.version + 1}
+        if state.candidates != sourcing.state.candidates:  # a provider suspended meanwhile
+            values["candidates"] = [_candidate_data(c) for c in state.candidates]
         statement = (
             update(t.sourcings)
             .where(S.id == sourcing.id, S.version == sourcing.version)
-            .values(self._values(state) | changes | {"version": sourcing.version + 1})
+            .values(values)
         )
         try:
             changed = self.session.execute(statement).rowcount
@@ -133,6 +136,10 @@ class SqlSourcings:
     def waiting(self) -> list[SourcingRound]:
         query = _ROUNDS.where(S.phase == Phase.WAITING, S.closed_at.is_(None))
         return self._with_packages(self.session.execute(query.order_by(S.requested_at)))
+
+    def under_way(self) -> list[SourcingRound]:
+        query = _ROUNDS.where(S.phase.in_((Phase.OFFERING, Phase.WAITING)), S.closed_at.is_(None))
+        return self._with_packages(self.session.execute(query.order_by(S.id)))
 
     def policy(self, commissioner: Commissioner, lot: Lot | None = None) -> SourcingPolicy | None:
         c = t.sourcing_policies.c

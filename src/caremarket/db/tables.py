@@ -804,3 +804,62 @@ invoice_lines = Table(
     Column("amount", MONEY, nullable=False),
     UniqueConstraint("invoice_id", "line"),
 )
+
+
+# Market intelligence: weekly snapshots of the waiting list (one row per package waiting, so
+# any breakdown can be drawn again), cost-of-care scenarios (the model's inputs, dated) and
+# providers' open-book submissions (their own cost lines) to compare with the model.
+waiting_list_snapshots = Table(
+    "waiting_list_snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("taken_on", Date, nullable=False),
+    Column("taken_at", UtcDateTime, nullable=False),
+    Column("taken_by", String(254), nullable=False),
+    UniqueConstraint("commissioner_id", "taken_on"),
+)
+
+waiting_list_entries = Table(
+    "waiting_list_entries",
+    metadata,
+    Column(
+        "snapshot_id",
+        ForeignKey("waiting_list_snapshots.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("package_id", ForeignKey("care_packages.id"), primary_key=True),
+    Column("zone_id", ForeignKey("zones.id"), nullable=False),
+    Column("service_type_id", ForeignKey("service_types.id"), nullable=False),
+    Column("weekly_hours", Numeric(10, 2), nullable=False),
+    Column("waiting_since", Date, nullable=False),
+    Column("need_score", Integer, nullable=False),
+)
+
+cost_of_care_scenarios = Table(
+    "cost_of_care_scenarios",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("effective_from", Date, nullable=False),
+    Column("inputs", JSON, nullable=False),  # the model's inputs, as domain code writes them
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(254), nullable=False),
+    UniqueConstraint("commissioner_id", "name"),
+)
+
+open_book_submissions = Table(
+    "open_book_submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider_id", ForeignKey("providers.id"), nullable=False),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("lines", JSON, nullable=False),  # {cost line: pounds an hour}, exact decimals
+    Column("submitted_at", UtcDateTime, nullable=False),
+    Column("submitted_by", String(254), nullable=False),
+    UniqueConstraint("provider_id", "commissioner_id", "period_start"),
+    CheckConstraint("period_end >= period_start", name="period_in_order"),
+)

@@ -162,7 +162,14 @@ class SqlTenders:
             .join(t.lots, t.lots.c.id == W.lot_id)
             .where(W.tender_id == tender.id)
             .order_by(t.lots.c.id)
-        )
+        ).all()
+        made: dict[int, list[str]] = {}
+        for lot_id, reference in self.session.execute(
+            select(t.contracts.c.lot_id, t.contracts.c.reference)
+            .where(t.contracts.c.tender_id == tender.id)
+            .order_by(t.contracts.c.id)
+        ):
+            made.setdefault(lot_id, []).append(reference)
         return {
             row.lot: LotAward(
                 row.lot,
@@ -170,6 +177,7 @@ class SqlTenders:
                 row.tie_decision,
                 row.awarded_on,
                 row.awarded_by,
+                tuple(made.get(row.lot_id, ())),
             )
             for row in rows
         }

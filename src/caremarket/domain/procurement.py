@@ -13,6 +13,7 @@ sees all it must fix. Its status moves only forward: submitted, then approved or
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -29,6 +30,7 @@ from caremarket.domain.market import (
     CqcRating,
     Membership,
     Provider,
+    ProviderStatus,
     Tier,
     Vehicle,
     parse_cqc_location_id,
@@ -181,6 +183,39 @@ class Application:
     def __repr__(self) -> str:
         return f"Application({self.provider_name!r}, {self.applied_on})"
 
+    @property
+    def declined(self) -> dict[str, str]:
+        """The lots applied for that an approval declined, each with its reason."""
+        if self.status is not ApplicationStatus.APPROVED:
+            return {}
+        found = (_DECLINED.match(r) for r in self.reasons)
+        return {m["lot"]: m["reason"] for m in found if m and m["lot"] in self.lots}
+
+    @property
+    def admitted_lots(self) -> tuple[str, ...]:
+        """The lots an approval admitted the provider to (none until approved)."""
+        if self.status is not ApplicationStatus.APPROVED:
+            return ()
+        declined = self.declined
+        return tuple(code for code in self.lots if code not in declined)
+
+    @property
+    def general_reasons(self) -> tuple[str, ...]:
+        """The decision's reasons that are not about one declined lot."""
+        declined = set(self.declined)
+        return tuple(
+            r for r in self.reasons if not ((m := _DECLINED.match(r)) and m["lot"] in declined)
+        )
+
+
+# A partial approval keeps each declined lot's reason among the decision's reasons, in words
+# a reader of the raw list understands too: "lot O-B declined: no capacity in zone B".
+_DECLINED = re.compile(r"^lot (?P<lot>\S+) declined: (?P<reason>.+)$", re.DOTALL)
+
+
+def declined_reason(lot: str, reason: str) -> str:
+    return f"lot {lot} declined: {reason.strip()}"
+
 
 def problems(
     application: Application, vehicle: Vehicle, rules: AdmissionRules
@@ -207,10 +242,19 @@ def problems(
     if not rules.admission.is_open(application.applied_on):
         found.append(ApplicationProblem("window", _closed_reason(application, rules.admission)))
     found.extend(_lot_problems(application, vehicle))
+    covered = {zone.code for lot in vehicle.lots for zone in lot.zones}
     for zone, hours in sorted(application.capacity.items()):
         if hours < 0:
             found.append(
                 ApplicationProblem("capacity", f"capacity in zone {zone} cannot be {hours} hours")
+            )
+        elif zone not in covered:
+            found.append(
+                ApplicationProblem(
+                    "capacity",
+                    f"capacity is offered in zone {zone}, which no lot of vehicle"
+                    f" {vehicle.code} covers",
+                )
             )
     return tuple(found)
 
@@ -229,8 +273,12 @@ def approve(
     by: str,
     reasons: Sequence[str] = (),
     provider: Provider | None = None,
+    lots: Sequence[str] | None = None,
+    declined: Mapping[str, str] | None = None,
 ) -> Provider:
-    """Admit the applicant to every lot it applied for, at `tier`, or to none of them.
+    """Admit the applicant at `tier` to the lots it applied for: all of them, or `lots` (some
+    of them) and decline the others, each with its reason in `declined`. All the lots
+    approved are joined, or none.
 
     `provider` is the provider already known, when an existing provider applies for more lots.
     """
@@ -238,6 +286,7 @@ def approve(
     found = problems(application, vehicle, rules)
     if found:
         raise ApplicationNotAdmissible(found)
+    admitting, declining = _split_lots(application, lots, declined or {})
     if provider is None:
         provider = Provider(
             application.provider_name,
@@ -246,7 +295,7 @@ def approve(
         )
     admitted: list[tuple[Membership, list[Membership]]] = []
     try:
-        for code in application.lots:
+        for code in admitting:
             lot = vehicle.lot(code)
             admitted.append((lot.admit(provider, tier, joined_on=on), lot.members))
     except InvalidMembership:
@@ -254,8 +303,27 @@ def approve(
             members.remove(membership)
         raise
     application.memberships = [membership for membership, _ in admitted]
-    _decide(application, ApplicationStatus.APPROVED, on=on, by=by, reasons=reasons)
+    every = [*reasons, *(declined_reason(code, why) for code, why in declining.items())]
+    _decide(application, ApplicationStatus.APPROVED, on=on, by=by, reasons=every)
     return provider
+
+
+def refresh(provider: Provider, application: Application) -> dict[str, list]:
+    """Bring a known provider's CQC rating and location IDs up to date from its approved
+    application (and a provider that had left the market back into it); what changed, as
+    [before, after]."""
+    changes: dict[str, list] = {}
+    if provider.cqc_rating is not application.cqc_rating:
+        changes["cqc_rating"] = [provider.cqc_rating.value, application.cqc_rating.value]
+        provider.cqc_rating = application.cqc_rating
+    ids = tuple(parse_cqc_location_id(i) for i in application.cqc_location_ids)
+    if tuple(provider.cqc_location_ids) != ids:
+        changes["cqc_location_ids"] = [list(provider.cqc_location_ids), list(ids)]
+        provider.cqc_location_ids = ids
+    if provider.status is ProviderStatus.EXITED:
+        changes["status"] = [provider.status.value, ProviderStatus.ACTIVE.value]
+        provider.status = ProviderStatus.ACTIVE
+    return changes
 
 
 def reject(application: Application, *, on: date, by: str, reasons: Sequence[str]) -> None:
@@ -264,6 +332,35 @@ def reject(application: Application, *, on: date, by: str, reasons: Sequence[str
     if not [r for r in reasons if r.strip()]:
         raise InvalidDecision("a rejection gives at least one reason")
     _decide(application, ApplicationStatus.REJECTED, on=on, by=by, reasons=reasons)
+
+
+def _split_lots(
+    application: Application, lots: Sequence[str] | None, declined: Mapping[str, str]
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The lots to admit to and the lots declined, with reasons; every lot applied for is
+    one or the other."""
+    if lots is None:
+        lots = [code for code in application.lots if code not in declined]
+    unknown = [code for code in [*lots, *declined] if code not in application.lots]
+    if unknown:
+        raise InvalidDecision(
+            f"{application.provider_name} did not apply for lot {', '.join(unknown)}"
+        )
+    if not lots:
+        raise InvalidDecision(
+            "an approval admits the provider to at least one lot; to decline every lot,"
+            " reject the application"
+        )
+    admitting = tuple(code for code in application.lots if code in lots)
+    declining: dict[str, str] = {}
+    for code in application.lots:
+        if code in admitting:
+            continue
+        why = declined.get(code, "").strip()
+        if not why:
+            raise InvalidDecision(f"say why lot {code} is declined")
+        declining[code] = why
+    return admitting, declining
 
 
 def _insurance_problems(

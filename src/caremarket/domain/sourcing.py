@@ -110,8 +110,10 @@ class Sourcing:
 
     @property
     def stage_bids(self) -> tuple[Bid, ...]:
-        """The bids made in the current stage (earlier stages' bids are kept, not scored)."""
-        return tuple(b for b in self.bids if b.stage == self.stage)
+        """The bids made in the current stage (earlier stages' bids are kept, not scored) by
+        providers still candidates (one suspended meanwhile has its bid kept, not scored)."""
+        asked = {c.provider for c in self.candidates}
+        return tuple(b for b in self.bids if b.stage == self.stage and b.provider in asked)
 
     def open_offer(self, provider: str) -> Offer | None:
         return next((o for o in self.offers if o.provider == provider and o.open), None)
@@ -147,6 +149,7 @@ class OfferMade:
 class OfferClosed:
     provider: str
     outcome: Outcome
+    why: str = ""  # where the usual reason for the outcome does not hold
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,30 @@ def offer_capacity(
     actions: list[Action] = []
     state = replace(state, phase=Phase.OFFERING, stage=None, stage_ends_at=None, queue=())
     return _offer(state, provider, now=now, ends_at=ends_at, actions=actions), actions
+
+
+def drop_candidate(
+    state: Sourcing, provider: str, *, now: datetime, week: WorkingWeek
+) -> tuple[Sourcing, list[Action]]:
+    """A provider suspended or removed while the package is being sourced: it is asked no
+    more in this round, its open offer is withdrawn and its bids are no longer scored, and
+    the round goes on without it (the cab rank asks the next; a stage with nothing open
+    ends)."""
+    if state.phase not in (Phase.OFFERING, Phase.WAITING):
+        return state, []
+    actions: list[Action] = []
+    state = replace(
+        state,
+        candidates=tuple(c for c in state.candidates if c.provider != provider),
+        queue=tuple(p for p in state.queue if p != provider),
+    )
+    offer = state.open_offer(provider)
+    if offer is None:
+        return state, actions
+    state = _close(state, offer, Outcome.WITHDRAWN, now)
+    why = "your organisation is suspended or removed from the market, so it takes no new work"
+    actions.append(OfferClosed(provider, Outcome.WITHDRAWN, why))
+    return _after_response(state, now=now, week=week, actions=actions)
 
 
 def _start_stage(

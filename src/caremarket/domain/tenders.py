@@ -65,6 +65,7 @@ class LotAward:
     tie_decision: str | None
     awarded_on: date
     awarded_by: str
+    contracts: tuple[str, ...] = ()  # the references of the contracts the award made
 
 
 def marks_criterion(model: EvaluationModel, code: str) -> Criterion:

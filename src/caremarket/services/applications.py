@@ -15,9 +15,10 @@ from decimal import Decimal
 from caremarket.domain import procurement, suspensions
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.audit import entry
-from caremarket.domain.calendar import LONDON
+from caremarket.domain.calendar import LONDON, WorkingWeek
 from caremarket.domain.errors import Conflict, DomainError
 from caremarket.domain.market import CqcRating, Provider, Tier, Vehicle
+from caremarket.domain.notifications import to_brokers
 from caremarket.domain.procurement import (
     Admission,
     AdmissionMode,
@@ -28,7 +29,8 @@ from caremarket.domain.procurement import (
     ApplicationStatus,
 )
 from caremarket.domain.suspensions import ActionEffect, ProviderAction
-from caremarket.services.brokerage import acting_provider
+from caremarket.services import contracts
+from caremarket.services.brokerage import acting_provider, begin_round, drop_from_rounds
 from caremarket.services.ports import UnitOfWork
 
 APPLICATION = "application"
@@ -45,6 +47,10 @@ class ApplyingForAnotherProvider(DomainError):
 
 class ApplicationAlreadyMade(Conflict):
     """The provider's earlier application to the vehicle still awaits a decision."""
+
+
+class WorkingWeekNeeded(DomainError):
+    """A suspension or removal moves rounds of sourcing on, which count business hours."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,31 @@ class ApplicationSummary:
     tier: Tier | None
     decided_on: date | None
     decided_by: str | None
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # every reason, a declined lot's among them
+    admitted_lots: tuple[str, ...] = ()
+    declined: dict[str, str] = field(default_factory=dict)  # lot code: why it was declined
+    general_reasons: tuple[str, ...] = ()  # the reasons not about one declined lot
+
+
+@dataclass(frozen=True)
+class HeldPackageSummary:
+    reference: str
+    zone: str
+    lot: str | None
+    weekly_hours: Decimal
+    to_source_again: bool
+
+
+@dataclass(frozen=True)
+class PlaceSummary:
+    """A place in a lot that a removal ends."""
+
+    vehicle: str
+    lot: str
+    provider: str
+    tier: str
+    lead: str | None
+    joined_on: date | None
 
 
 @dataclass(frozen=True)
@@ -102,6 +132,11 @@ class EffectSummary:
     to_source_again: tuple[str, ...]
     by_zone_and_lot: tuple[HeldPackagesSummary, ...]
     description: str
+    kept: tuple[str, ...] = ()
+    held: tuple[HeldPackageSummary, ...] = ()
+    places_ended: tuple[PlaceSummary, ...] = ()
+    sourced_again: tuple[str, ...] = ()  # once confirmed: the packages a new round began for
+    contracts_ended: tuple[str, ...] = ()  # a removal's: contracts in force the day before
 
 
 def set_admission(
@@ -186,7 +221,7 @@ def apply(
             )
         )
         uow.commit()
-        return _summary(application)
+        return summary_of(application)
 
 
 def approve(
@@ -197,9 +232,13 @@ def approve(
     by: Actor,
     now: datetime,
     reasons: Sequence[str] = (),
+    lots: Sequence[str] | None = None,
+    declined: Mapping[str, str] | None = None,
 ) -> ApplicationSummary:
-    """Admit the applicant to every lot it applied for, at `tier`; a provider new to
-    caremarket is added now."""
+    """Admit the applicant at `tier` to every lot it applied for, or to `lots` (some of them)
+    declining the others with reasons (`declined`: lot code to reason). A provider new to
+    caremarket is added now; a known one has its CQC rating and location IDs brought up to
+    date from the application."""
     with uow:
         application = uow.applications.get(application_id)
         vehicle: Vehicle = application.vehicle  # type: ignore[attr-defined]
@@ -215,9 +254,23 @@ def approve(
             by=by.name,
             reasons=reasons,
             provider=known,
+            lots=lots,
+            declined=declined,
         )
         if known is None:
             uow.providers.add(provider)
+        else:
+            refreshed = procurement.refresh(known, application)
+            if refreshed:
+                uow.audit.record(
+                    entry(
+                        by,
+                        now,
+                        "provider refreshed from its application",
+                        (PROVIDER, known.name),
+                        refreshed | {"application": application_id},
+                    )
+                )
         application.provider = provider  # type: ignore[attr-defined]
         application.tier = tier  # type: ignore[attr-defined]
         application.decided_at = now  # type: ignore[attr-defined]
@@ -230,7 +283,8 @@ def approve(
                 {
                     "vehicle": vehicle.code,
                     "provider": provider.name,
-                    "lots": list(application.lots),
+                    "lots": list(application.admitted_lots),
+                    "declined": application.declined,
                     "tier": tier.value,
                     "new_provider": known is None,
                 },
@@ -238,7 +292,7 @@ def approve(
             )
         )
         uow.commit()
-        return _summary(application)
+        return summary_of(application)
 
 
 def reject(
@@ -264,7 +318,7 @@ def reject(
             )
         )
         uow.commit()
-        return _summary(application)
+        return summary_of(application)
 
 
 def list_applications(
@@ -273,15 +327,17 @@ def list_applications(
     """Applications, newest first: staff see all; a provider its own."""
     with uow:
         own = acting_provider(uow, viewer).name if viewer.role is Role.PROVIDER else None
-        return [_summary(a) for a in uow.applications.search(status=status, provider_name=own)]
+        return [summary_of(a) for a in uow.applications.search(status=status, provider_name=own)]
 
 
 def suspension_effect(
     uow: UnitOfWork, provider: str, action: ProviderAction, *, on: date
 ) -> EffectSummary:
-    """What suspending or removing the provider on `on` would do to its active packages."""
+    """What suspending, removing or reinstating the provider on `on` would do to its active
+    packages (and, for a removal, to its places in lots)."""
     with uow:
-        return _effect_summary(_effect(uow, provider, action, on))
+        effect = _effect(uow, provider, action, on)
+        return _effect_summary(effect, contracts_ended=_contracts_ended(uow, effect))
 
 
 def confirm_status_change(
@@ -293,35 +349,102 @@ def confirm_status_change(
     reason: str,
     by: Actor,
     now: datetime,
+    week: WorkingWeek | None = None,
 ) -> EffectSummary:
-    """Suspend or remove the provider, as shown by `suspension_effect`: a suspended provider
-    keeps its packages and is offered no new ones."""
+    """Suspend, remove or reinstate the provider, as shown by `suspension_effect`.
+
+    A suspended provider keeps its packages and is offered no new ones until reinstated: it
+    leaves the rounds of sourcing under way (its open offers withdrawn, its bids set aside;
+    reinstated, it is asked again in rounds begun from then on). A removed one leaves them
+    too, and its lots (its subcontractors' places through it end too; the audit entry keeps
+    each place as it was), and a new round of sourcing begins, without it, for each active
+    package it held: it delivers care until a new provider starts. A package already being
+    sourced again (handed back) is left to the round under way. Suspension and removal need
+    the `week` that sourcing counts business hours in.
+    """
+    if action is not ProviderAction.REINSTATE and week is None:
+        raise WorkingWeekNeeded(f"to {action} a provider, give the working week for sourcing")
     with uow:
         effect = _effect(uow, provider, action, on)
+        places = _places(effect)  # as they were, before they end
         change = suspensions.confirm(effect, by=by.name, reason=reason.strip())
+        left: list[str] = []
+        if week is not None and action is not ProviderAction.REINSTATE:
+            left = drop_from_rounds(uow, effect.provider, by=by, now=now, week=week)
+        ended: list[str] = []
+        if action is ProviderAction.REMOVE:
+            ended = contracts.end_contracts_with(
+                uow,
+                effect.provider,
+                on=on,
+                reason=f"provider removed: {reason.strip()}",
+                by=by,
+                now=now,
+            )
         uow.audit.record(
             entry(
                 by,
                 now,
-                "provider suspended" if action is ProviderAction.SUSPEND else "provider removed",
+                {
+                    ProviderAction.SUSPEND: "provider suspended",
+                    ProviderAction.REMOVE: "provider removed",
+                    ProviderAction.REINSTATE: "provider reinstated",
+                }[action],
                 (PROVIDER, provider),
                 {
                     "status": [change.before.value, change.after.value],
                     "on": on.isoformat(),
                     "active_packages": [p.reference for p in effect.packages],
                     "weekly_hours": str(effect.weekly_hours),
-                },
+                }
+                | ({"places_ended": [_place_data(p) for p in places]} if places else {})
+                | ({"rounds_left": left} if left else {})
+                | ({"contracts_ended": ended} if ended else {}),
                 reason=change.reason,
             )
         )
+        sourced = _source_again(uow, effect, by=by, now=now, week=week) if week else ()
         uow.commit()
-        return _effect_summary(effect)
+        return _effect_summary(effect, places=places, sourced_again=sourced, contracts_ended=ended)
+
+
+def _source_again(
+    uow: UnitOfWork, effect: ActionEffect, *, by: Actor, now: datetime, week: WorkingWeek
+) -> tuple[str, ...]:
+    sourced = []
+    for package in effect.to_source_again:
+        current = uow.sourcings.current(package)
+        if current is not None and current.closed_at is None:
+            continue  # handed back already: the round under way goes on without it
+        begin_round(
+            uow,
+            package,
+            number=current.number + 1 if current else 1,
+            cause="provider removed",
+            by=by,
+            now=now,
+            week=week,
+            excluding=effect.provider,
+        )
+        uow.notifications.add(
+            to_brokers(
+                now,
+                f"Provider removed: care package {package.reference}",
+                f"{effect.provider.name} has been removed from the market; care package"
+                f" {package.reference} is being sourced again. {effect.provider.name} delivers"
+                " care until a new provider starts.",
+                package.reference,
+            )
+        )
+        sourced.append(package.reference)
+    return tuple(sourced)
 
 
 def _effect(uow: UnitOfWork, name: str, action: ProviderAction, on: date) -> ActionEffect:
     provider = uow.providers.get(name)
     held = sorted(uow.packages.list(provider=provider), key=lambda p: p.reference)
-    return suspensions.effect_of(action, provider, held, on=on)
+    vehicles = uow.vehicles.list() if action is ProviderAction.REMOVE else ()
+    return suspensions.effect_of(action, provider, held, on=on, vehicles=vehicles)
 
 
 def _rules_of(uow: UnitOfWork, vehicle: Vehicle) -> AdmissionRules:
@@ -340,7 +463,7 @@ def _rules_data(rules: AdmissionRules | None) -> dict | None:
     }
 
 
-def _summary(application: Application) -> ApplicationSummary:
+def summary_of(application: Application) -> ApplicationSummary:
     assert application.id is not None
     return ApplicationSummary(
         id=application.id,
@@ -359,10 +482,45 @@ def _summary(application: Application) -> ApplicationSummary:
         decided_on=application.decided_on,
         decided_by=application.decided_by,
         reasons=tuple(application.reasons),
+        admitted_lots=application.admitted_lots,
+        declined=application.declined,
+        general_reasons=application.general_reasons,
     )
 
 
-def _effect_summary(effect: ActionEffect) -> EffectSummary:
+def _places(effect: ActionEffect) -> list[PlaceSummary]:
+    return [
+        PlaceSummary(
+            vehicle=p.vehicle,
+            lot=p.lot.code,
+            provider=p.provider,
+            tier=p.tier.value,
+            lead=p.membership.lead.name if p.membership.lead else None,
+            joined_on=p.membership.joined_on,
+        )
+        for p in effect.places_ended
+    ]
+
+
+def _place_data(place: PlaceSummary) -> dict:
+    return {
+        "vehicle": place.vehicle,
+        "lot": place.lot,
+        "provider": place.provider,
+        "tier": place.tier,
+        "lead": place.lead,
+        "joined_on": place.joined_on.isoformat() if place.joined_on else None,
+    }
+
+
+def _effect_summary(
+    effect: ActionEffect,
+    *,
+    places: Sequence[PlaceSummary] | None = None,
+    sourced_again: Sequence[str] = (),
+    contracts_ended: Sequence[str] = (),
+) -> EffectSummary:
+    again = {id(p) for p in effect.to_source_again}
     return EffectSummary(
         provider=effect.provider.name,
         status=effect.provider.status.value,
@@ -377,4 +535,24 @@ def _effect_summary(effect: ActionEffect) -> EffectSummary:
             for h in effect.by_zone_and_lot
         ),
         description=effect.describe(),
+        kept=tuple(p.reference for p in effect.kept),
+        held=tuple(
+            HeldPackageSummary(
+                p.reference,
+                p.zone.code,
+                p.lot.code if p.lot else None,
+                p.weekly_hours,
+                id(p) in again,
+            )
+            for p in effect.packages
+        ),
+        places_ended=tuple(_places(effect) if places is None else places),
+        sourced_again=tuple(sourced_again),
+        contracts_ended=tuple(contracts_ended),
     )
+
+
+def _contracts_ended(uow: UnitOfWork, effect: ActionEffect) -> list[str]:
+    if effect.action is not ProviderAction.REMOVE:
+        return []
+    return [c.reference for c in contracts.contracts_ending_with(uow, effect.provider, effect.on)]

@@ -431,6 +431,22 @@ def begin_round(
     return sourcing
 
 
+def drop_from_rounds(
+    uow: UnitOfWork, provider: Provider, *, by: Actor, now: datetime, week: WorkingWeek
+) -> list[str]:
+    """A provider suspended or removed is asked no more in the rounds under way, inside the
+    caller's unit of work: its open offers are withdrawn and the rounds go on without it.
+    Returns the packages whose rounds it left."""
+    left = []
+    for sourcing in uow.sourcings.under_way():
+        if not any(c.provider == provider.name for c in sourcing.state.candidates):
+            continue
+        state, actions = engine.drop_candidate(sourcing.state, provider.name, now=now, week=week)
+        _save(uow, sourcing, state, actions, by=by, now=now)
+        left.append(sourcing.package.reference)
+    return left
+
+
 def _respond(
     uow: UnitOfWork,
     reference: str,
@@ -527,7 +543,7 @@ def _save(
                 )
             )
             if action.outcome in (Outcome.EXPIRED, Outcome.WITHDRAWN):
-                why = (
+                why = action.why or (
                     "its window closed"
                     if action.outcome is Outcome.EXPIRED
                     else "the package has been placed elsewhere"

@@ -4,7 +4,8 @@ uplifts, extension decisions) and ending it early; and the contract register.
 
 The domain (`domain/contracts.py`) decides; here each use case reads what it needs, records
 the change in the audit trail and commits once. Another service that awards inside its own
-unit of work (a tender's awards) calls `add_contract`, which neither opens nor commits.
+unit of work (a tender's awards) calls `add_contract`, which neither opens nor commits, or
+`contracts_for_award`, which makes the contracts a lot's award brings.
 
 Defaults an award takes unless told otherwise (see `domain/contracts.py`): the payment rules
 `DEFAULT_PAYMENT_RULES`; obligations to accept a package within the first window of the
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from caremarket.domain import contracts as rules
@@ -37,7 +38,7 @@ from caremarket.domain.contracts import (
     long_date,
 )
 from caremarket.domain.errors import Conflict, DomainError, NotFound
-from caremarket.domain.market import Commissioner, Tier
+from caremarket.domain.market import Commissioner, Lot, Provider, Tier, Vehicle
 from caremarket.domain.rates import RateCard
 from caremarket.reports.tables import Column, Measure, Row, Table
 from caremarket.services.ports import UnitOfWork
@@ -71,6 +72,18 @@ class ContractAward:
     tier: Tier | None = None
     tender_id: int | None = None
     reference: str | None = None
+
+
+@dataclass(frozen=True)
+class AwardTerms:
+    """The terms of the contracts a tender's award makes, where the commissioner gives them.
+    `term` None: the vehicle's own term (the award must come before it starts); `rate_card`
+    None: the commissioner's rate card with the latest rates."""
+
+    term: Term | None = None
+    rate_card: str | None = None
+    payment_rules: str = DEFAULT_PAYMENT_RULES
+    obligations: Obligations | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +194,13 @@ def term_of(uow: UnitOfWork, vehicle: str) -> TermSummary | None:
     with uow:
         term = uow.terms.find(uow.vehicles.get(vehicle))
         return _term_summary(vehicle, term) if term else None
+
+
+def rate_cards_of(uow: UnitOfWork, vehicle: str) -> list[str]:
+    """The names of the rate cards of the vehicle's commissioners, for a contract to pay by."""
+    with uow:
+        owners = set(uow.vehicles.get(vehicle).commissioners)
+        return sorted({c.name for c in uow.rate_cards.list() if c.commissioner in owners})
 
 
 def decide_vehicle_extension(
@@ -298,6 +318,45 @@ def add_contract(uow: UnitOfWork, award: ContractAward, *, by: Actor, now: datet
     return contract
 
 
+def contracts_for_award(
+    uow: UnitOfWork,
+    vehicle: Vehicle,
+    lot: Lot,
+    providers: Sequence[Provider],
+    terms: AwardTerms,
+    *,
+    awarded_on: date,
+    tender_id: int | None,
+    by: Actor,
+    now: datetime,
+) -> list[Contract]:
+    """The contracts a lot's award makes, inside a unit of work already open: one for each
+    awarded provider and each commissioner whose zones the lot covers (every commissioner of
+    the vehicle where the lot names no zones), on that commissioner's terms."""
+    term = terms.term or _vehicle_term_for_award(uow, vehicle, awarded_on)
+    owners = {z.commissioner.code: z.commissioner for z in lot.zones} or {
+        c.code: c for c in vehicle.commissioners
+    }
+    made = []
+    for commissioner in sorted(owners.values(), key=lambda c: c.code):
+        card = terms.rate_card or _latest_rate_card(uow, commissioner).name
+        for provider in providers:
+            award = ContractAward(
+                vehicle=vehicle.code,
+                lot=lot.code,
+                provider=provider.name,
+                commissioner=commissioner.code,
+                term=term,
+                rate_card=card,
+                awarded_on=awarded_on,
+                payment_rules=terms.payment_rules,
+                obligations=terms.obligations,
+                tender_id=tender_id,
+            )
+            made.append(add_contract(uow, award, by=by, now=now))
+    return made
+
+
 def uplift_contract(
     uow: UnitOfWork,
     reference: str,
@@ -351,6 +410,41 @@ def end_contract(
         )
         uow.commit()
         return summary_of(contract, on=_today(now))
+
+
+def contracts_ending_with(uow: UnitOfWork, provider: Provider, on: date) -> list[Contract]:
+    """The provider's contracts that a removal from `on` ends: those in force the day before
+    (their last day); inside a unit of work already open."""
+    last_day = on - timedelta(days=1)
+    return [
+        c
+        for c in uow.contracts.search(provider_id=provider.id)
+        if c.status_on(last_day) is ContractStatus.IN_FORCE
+    ]
+
+
+def end_contracts_with(
+    uow: UnitOfWork, provider: Provider, *, on: date, reason: str, by: Actor, now: datetime
+) -> list[str]:
+    """End, the day before `on`, the provider's contracts in force then, audited, inside a
+    unit of work already open (a removal commits them with the rest)."""
+    ended = []
+    for contract in contracts_ending_with(uow, provider, on):
+        before = contract.ends_on
+        contract.end(on - timedelta(days=1), reason=reason)
+        uow.contracts.record_end(contract)
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "contract ended early",
+                (CONTRACT, contract.reference),
+                {"ends_on": [before.isoformat(), contract.ends_on.isoformat()]},
+                reason=contract.end_reason,
+            )
+        )
+        ended.append(contract.reference)
+    return ended
 
 
 def get_contract(uow: UnitOfWork, reference: str, *, viewer: Actor, on: date) -> ContractSummary:
@@ -509,6 +603,34 @@ def _plain(value: Decimal) -> Decimal:
 
 def _today(now: datetime) -> date:
     return now.astimezone(LONDON).date()
+
+
+def _vehicle_term_for_award(uow: UnitOfWork, vehicle: Vehicle, awarded_on: date) -> Term:
+    """The vehicle's term for contracts awarded before it starts (extensions still open)."""
+    term = uow.terms.find(vehicle)
+    if term is None:
+        raise InvalidAward(
+            f"vehicle {vehicle.code} has no term: set it (Market, Contracts) or give the"
+            " contracts' term with the award"
+        )
+    if awarded_on > term.starts_on:
+        raise InvalidAward(
+            f"vehicle {vehicle.code}'s term began on {long_date(term.starts_on)}, before this"
+            f" award ({long_date(awarded_on)}): give the contracts' term with the award"
+        )
+    return Term(term.starts_on, term.initial_months, term.extension_months)
+
+
+def _latest_rate_card(uow: UnitOfWork, commissioner: Commissioner) -> RateCard:
+    """The commissioner's card whose newest rate takes effect last (by name where equal)."""
+    cards = [c for c in uow.rate_cards.list() if c.commissioner is commissioner]
+    if not cards:
+        raise InvalidAward(
+            f"{commissioner.name} has no rate card: add one before contracts are awarded"
+        )
+    return max(
+        cards, key=lambda c: (max((ln.effective_from for ln in c.lines), default=date.min), c.name)
+    )
 
 
 def _rate_card(uow: UnitOfWork, commissioner: Commissioner, name: str) -> RateCard:

@@ -146,6 +146,9 @@ class SourcingRepository(Protocol):
 
     def open_offers(self, provider_id: int | None = None) -> list[SourcingRound]: ...
     def waiting(self) -> list[SourcingRound]: ...
+    def under_way(self) -> list[SourcingRound]:
+        """Rounds still offering or waiting: those a provider's suspension reaches."""
+
     def policy(
         self, commissioner: Commissioner, lot: Lot | None = None
     ) -> SourcingPolicy | None: ...

@@ -97,6 +97,11 @@ def list_vehicles(uow: UnitOfWork) -> list[VehicleSummary]:
         return [_vehicle(v) for v in sorted(uow.vehicles.list(), key=lambda v: v.code)]
 
 
+def get_vehicle(uow: UnitOfWork, code: str) -> VehicleSummary:
+    with uow:
+        return _vehicle(uow.vehicles.get(code))
+
+
 def provider_placements(uow: UnitOfWork) -> dict[str, list[Placement]]:
     """Each provider's lots and tiers, by provider name."""
     placements: dict[str, list[Placement]] = defaultdict(list)

@@ -37,6 +37,7 @@ from caremarket.domain.tenders import (
     TenderBid,
     TenderNotImported,
 )
+from caremarket.services.contracts import AwardTerms, contracts_for_award
 from caremarket.services.ports import UnitOfWork
 from caremarket.services.tender_views import (
     BidSummary,
@@ -49,6 +50,7 @@ from caremarket.services.tender_views import (
 from caremarket.tenders.file import InvalidTenderFile, parse_tender
 
 TENDER = "tender"
+VEHICLE_TERMS = AwardTerms()  # contracts on the vehicle's term and the latest rate card
 PENNY = Decimal("0.01")
 CODE_LENGTH = 32  # as the tables keep codes
 NAME_LENGTH = 200  # as they keep names (evaluators' up to 254)
@@ -388,12 +390,15 @@ def award_lot(
     tier: Tier = Tier.APPROVED,
     tie_winners: Sequence[str] = (),
     reason: str | None = None,
+    terms: AwardTerms = VEHICLE_TERMS,
     by: Actor,
     now: datetime,
 ) -> LotAward:
     """Award the lot as its evaluation says, the commissioner naming which of any bidders
     tied at the cut-off take the places left, and why; admit each awarded bidder (a provider
-    caremarket knows) to the lot at `tier`. The lot's bids, marks and gates are then frozen."""
+    caremarket knows) to the lot at `tier`, with a contract on each covering commissioner's
+    terms (`terms`; by default the vehicle's term and the commissioner's latest rate card).
+    The lot's bids, marks and gates are then frozen. All of it, or nothing."""
     with uow:
         found, vehicle, place = _open_lot(uow, tender, lot)
         evaluation = evaluated(uow, found, place)
@@ -404,8 +409,18 @@ def award_lot(
             place.admit(provider, tier, joined_on=on)
         award = LotAward(place.code, awarded, decision, on, by.name)
         uow.tenders.add_award(found, place, award, at=now)
-        # Contracts from the award (services/contracts.py's award_contract) go here, one per
-        # provider in `providers`, in this same unit of work.
+        made = contracts_for_award(
+            uow,
+            vehicle,
+            place,
+            providers,
+            terms,
+            awarded_on=on,
+            tender_id=found.id,
+            by=by,
+            now=now,
+        )
+        award = replace(award, contracts=tuple(c.reference for c in made))
         _audit(
             uow,
             by,
@@ -418,6 +433,7 @@ def award_lot(
                 "awarded": list(awarded),
                 "tier": tier.value,
                 "tied_at_cut_off": list(evaluation.tied_at_cut_off),
+                "contracts": [c.reference for c in made],
             },
             reason=decision,
         )

@@ -20,7 +20,7 @@ from caremarket.domain.procurement import (
     ApplicationStatus,
 )
 from caremarket.domain.suspensions import ProviderAction
-from caremarket.services import applications
+from caremarket.services import admission_views, applications
 from caremarket.services.accounts import Principal
 from caremarket.services.applications import (
     ApplicationForm,
@@ -28,7 +28,7 @@ from caremarket.services.applications import (
     EffectSummary,
 )
 from caremarket.web.access import allow
-from caremarket.web.deps import UowDep
+from caremarket.web.deps import UowDep, WeekDep
 
 router = APIRouter(tags=["procurement"])
 Commissioner = Annotated[Principal, allow(*POLICY_SETTERS)]
@@ -64,10 +64,16 @@ class DecisionBody(BaseModel):
     approve: bool
     tier: Tier = Tier.APPROVED
     reasons: list[str] = []
+    lots: list[str] | None = Field(
+        None, description="Approve for these lots only (default: every lot applied for)."
+    )
+    declined: dict[str, str] = Field(
+        default_factory=dict, description="Why each lot applied for but not approved is declined."
+    )
 
 
 class StatusChangeBody(BaseModel):
-    action: Literal["suspend", "remove"]
+    action: Literal["suspend", "remove", "reinstate"]
     on: date
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -112,15 +118,31 @@ def list_applications(
     return applications.list_applications(uow, viewer=by.actor, status=status)
 
 
+@router.get("/applications/{application_id}")
+def application(
+    uow: UowDep, by: Annotated[Principal, allow(*EVERYONE)], application_id: int
+) -> ApplicationSummary:
+    """One application, with its decision; another provider's is not found for a provider."""
+    return admission_views.get_application(uow, application_id, viewer=by.actor)
+
+
 @router.post("/applications/{application_id}/decision")
 def decide(
     uow: UowDep, by: Commissioner, application_id: int, body: DecisionBody
 ) -> ApplicationSummary:
-    """Approve (to every lot applied for, at `tier`) or reject with reasons; 409 if decided."""
+    """Approve (to every lot applied for, or to `lots` declining the others, at `tier`) or
+    reject with reasons; 409 if decided."""
     now = datetime.now(UTC)
     if body.approve:
         return applications.approve(
-            uow, application_id, tier=body.tier, reasons=body.reasons, by=by.actor, now=now
+            uow,
+            application_id,
+            tier=body.tier,
+            reasons=body.reasons,
+            lots=body.lots,
+            declined=body.declined,
+            by=by.actor,
+            now=now,
         )
     return applications.reject(uow, application_id, reasons=body.reasons, by=by.actor, now=now)
 
@@ -130,19 +152,21 @@ def suspension_effect(
     uow: UowDep,
     by: Annotated[Principal, allow(*(POLICY_SETTERS | {Role.AUDITOR}))],
     provider: str,
-    action: Literal["suspend", "remove"] = "suspend",
+    action: Literal["suspend", "remove", "reinstate"] = "suspend",
     on: date | None = None,
 ) -> EffectSummary:
-    """What suspending or removing the provider would do to its active packages."""
+    """What suspending, removing or reinstating the provider would do to its active
+    packages."""
     day = on or datetime.now(UTC).date()
     return applications.suspension_effect(uow, provider, ProviderAction(action), on=day)
 
 
 @router.post("/providers/{provider}/status")
 def change_status(
-    uow: UowDep, by: Commissioner, provider: str, body: StatusChangeBody
+    uow: UowDep, week: WeekDep, by: Commissioner, provider: str, body: StatusChangeBody
 ) -> EffectSummary:
-    """Confirm a suspension or removal whose effect was shown."""
+    """Confirm a suspension, removal or reinstatement whose effect was shown; a removal
+    sources the provider's active packages again."""
     return applications.confirm_status_change(
         uow,
         provider,
@@ -151,4 +175,5 @@ def change_status(
         reason=body.reason,
         by=by.actor,
         now=datetime.now(UTC),
+        week=week,
     )

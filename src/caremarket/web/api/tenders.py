@@ -15,13 +15,16 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from caremarket.domain.access import POLICY_SETTERS, TENDER_READERS
+from caremarket.domain.contracts import DEFAULT_PAYMENT_RULES, Obligations, Term
 from caremarket.domain.evaluation import LotEvaluation, model_from_data, shown
 from caremarket.domain.market import Tier
 from caremarket.domain.tenders import LotAward, TenderNotImported
 from caremarket.services import tender_views, tenders
 from caremarket.services.accounts import Principal
+from caremarket.services.contracts import AwardTerms
 from caremarket.services.tender_views import BidSummary, LotDetail, TenderSummary
 from caremarket.web.access import allow
+from caremarket.web.api.contracts import ObligationsBody, TermBody
 from caremarket.web.deps import UowDep
 
 router = APIRouter(prefix="/tenders", tags=["tenders"])
@@ -78,6 +81,14 @@ class AwardBody(BaseModel):
         default_factory=list, description="Of the bidders tied at the cut-off, those awarded."
     )
     reason: str | None = Field(None, max_length=1000, description="Why the tie went so.")
+    rate_card: str | None = Field(
+        None, description="The contracts' rate card, by name; default: the latest."
+    )
+    contract_term: TermBody | None = Field(
+        None, description="The contracts' term; default: the vehicle's (awarded before it starts)."
+    )
+    payment_rules: str = Field(DEFAULT_PAYMENT_RULES, min_length=1, max_length=200)
+    obligations: ObligationsBody | None = Field(None, description="Default: see docs/contracts.md.")
 
 
 @router.get("")
@@ -238,7 +249,9 @@ def evaluation(uow: UowDep, by: Reader, tender: str, lot: str) -> dict[str, Any]
 @router.post(LOT + "/award")
 def award_lot(uow: UowDep, by: Commissioner, tender: str, lot: str, body: AwardBody) -> LotAward:
     """Award the lot as evaluated, naming any tied bidders who take the places left and why;
-    the awarded bidders join the lot at `tier`. Its bids, marks and gates are then frozen."""
+    the awarded bidders join the lot at `tier`, each with a contract on the terms given (by
+    default the vehicle's term and the latest rate card). Its bids, marks and gates are then
+    frozen."""
     return tenders.award_lot(
         uow,
         tender,
@@ -246,6 +259,18 @@ def award_lot(uow: UowDep, by: Commissioner, tender: str, lot: str, body: AwardB
         tier=body.tier,
         tie_winners=body.tie_winners,
         reason=body.reason,
+        terms=AwardTerms(
+            term=Term(
+                body.contract_term.starts_on,
+                body.contract_term.initial_months,
+                tuple(body.contract_term.extension_months),
+            )
+            if body.contract_term
+            else None,
+            rate_card=body.rate_card,
+            payment_rules=body.payment_rules,
+            obligations=Obligations(**body.obligations.model_dump()) if body.obligations else None,
+        ),
         by=by.actor,
         now=datetime.now(UTC),
     )

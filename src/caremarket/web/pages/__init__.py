@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from caremarket.web.pages import (
+    applications,
     audit,
     brokerage,
     capacity,
@@ -16,10 +17,12 @@ from caremarket.web.pages import (
     payments,
     placing,
     policies,
+    provider_status,
     reports,
     requests,
     sign_in,
     tenders,
+    vehicles,
 )
 
 router = APIRouter()
@@ -38,6 +41,9 @@ AREAS = (
     offers,
     reports,
     audit,
+    vehicles,
+    applications,
+    provider_status,
     tenders,
     payments,
     ecm,

@@ -9,6 +9,7 @@ from caremarket.domain.access import MARKET_READERS
 from caremarket.services import market, structure
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
+from caremarket.web.pages import provider_status
 from caremarket.web.pages.templates import render
 
 router = APIRouter(prefix="/market", include_in_schema=False)
@@ -44,6 +45,7 @@ def providers(request: Request, uow: UowDep) -> HTMLResponse:
     context = {
         "providers": market.list_providers(uow),
         "placements": structure.provider_placements(uow),
+        "status_readers": provider_status.READERS,  # who may follow a name to its status
         "title": "Providers",
     }
     return render(request, "market/providers.html", context)

@@ -31,6 +31,7 @@ AREAS = (
     Area("Care packages", "/packages", PACKAGE_READERS),
     Area("Brokerage", "/brokerage", BROKERAGE_READERS),
     Area("Tenders", "/tenders", TENDER_READERS),
+    Area("Applications", "/applications", EVERYONE),  # a provider sees its own
     Area("ECM files", "/ecm", ECM_READERS),
     Area("Payments", "/payments", PAYMENT_READERS),
     Area("Reports", "/reports", REPORT_READERS),

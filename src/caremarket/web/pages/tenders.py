@@ -17,8 +17,9 @@ from caremarket.domain.evaluation import Kind, model_from_data
 from caremarket.domain.market import Tier
 from caremarket.reports import render as formats
 from caremarket.reports.evaluation import lot_table
-from caremarket.services import tender_views, tenders
+from caremarket.services import contracts, tender_views, tenders
 from caremarket.services.accounts import Principal
+from caremarket.services.contracts import AwardTerms
 from caremarket.services.ports import UnitOfWork
 from caremarket.services.tender_views import EvaluationNotReady
 from caremarket.web import report_files
@@ -322,6 +323,7 @@ async def award_lot(
         values = {k: v for k, v in form.items() if isinstance(v, str)}
     errors: dict[str, str] = {}
     tier = forms.choice_field(values, "tier", TIERS, errors, message="Select the tier they join")
+    rate_card = values.get("rate_card", "").strip() or None
     reason = forms.note_field(
         values, "reason", errors, what="why the tie went so", length=forms.LONG_NOTE_LENGTH
     )
@@ -336,6 +338,7 @@ async def award_lot(
                 tier=Tier(tier),
                 tie_winners=chosen,
                 reason=reason or None,
+                terms=AwardTerms(rate_card=rate_card),
                 by=by.actor,
                 now=datetime.now(UTC),
             )
@@ -343,7 +346,13 @@ async def award_lot(
             raise
         except DomainError as error:
             field = (
-                "reason" if "say why" in str(error) else "tie" if "tie" in str(error) else "tier"
+                "reason"
+                if "say why" in str(error)
+                else "tie"
+                if "tie" in str(error)
+                else "rate_card"
+                if "rate card" in str(error) or "term" in str(error)
+                else "tier"
             )
             errors[field] = forms.sentence(str(error))
             status = forms.refusal_status(error)
@@ -352,7 +361,8 @@ async def award_lot(
                 request,
                 _lot_url(tender, lot) + "/report",
                 f"Lot {lot} is awarded to {', '.join(award.awarded) or 'nobody'}",
-                f"They join the lot as {tier} providers.",
+                f"They join the lot as {tier} providers, each with a contract"
+                f" ({', '.join(award.contracts) or 'none'}).",
             )
     context = _award_context(request, uow, tender, lot) | {
         "errors": errors,
@@ -446,6 +456,8 @@ def _award_context(request: Request, uow: UnitOfWork, tender: str, lot: str) -> 
     return context | {
         "title": f"Award lot {lot}: tender {tender}",
         "tiers": list(TIERS.items()),
+        "term": contracts.term_of(uow, context["detail"].vehicle),
+        "rate_cards": contracts.rate_cards_of(uow, context["detail"].vehicle),
         "left": left,
         "chosen": [],
         "values": {"tier": Tier.APPROVED.value},
