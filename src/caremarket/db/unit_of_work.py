@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from caremarket.db.brokerage import SqlNotifications, SqlSourcings
 from caremarket.db.contracts import SqlContracts, SqlTerms
+from caremarket.db.intelligence import SqlMarketRecords
 from caremarket.db.procurement import SqlAdmissions, SqlApplications
 from caremarket.db.repositories import (
     SqlAuditTrail,
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
         self.terms = SqlTerms(session)
         self.contracts = SqlContracts(session)
         self.tenders = SqlTenders(session)
+        self.records = SqlMarketRecords(session)
         return self
 
     def __exit__(
