@@ -133,9 +133,7 @@ def test_the_waiting_list_breaks_down_by_zone_and_service(uow, history) -> None:
 
 
 def test_time_to_source_has_medians_and_nearest_rank_percentiles(uow, history) -> None:
-    table = intelligence.time_to_source(
-        uow, commissioner="HFD", since=NOVEMBER_16, on=NOVEMBER_29
-    )
+    table = intelligence.time_to_source(uow, commissioner="HFD", since=NOVEMBER_16, on=NOVEMBER_29)
     # Awards 0.5 hours (PKG-0001) and 68 hours (PKG-0003, Fri 15:00 to Mon 11:00) after the
     # request; the median is their mean, the 90th percentile the rank ⌈0.9 × 2⌉ = 2nd value.
     assert table.totals.cells == (
@@ -181,9 +179,7 @@ def test_hand_backs_and_exits_by_provider_and_reason(uow, history) -> None:
 
 
 def test_response_times_against_the_contracts_target(uow, history) -> None:
-    table = intelligence.response_times(
-        uow, commissioner="HFD", since=NOVEMBER_16, on=NOVEMBER_29
-    )
+    table = intelligence.response_times(uow, commissioner="HFD", since=NOVEMBER_16, on=NOVEMBER_29)
     rows = {r.cells[0]: r.cells[1:] for r in table.rows}
     # Mersey Care: PKG-0001 accepted in half an hour, PKG-0003 expired, PKG-0002 declined in
     # 10 minutes; target 1 hour. Dingle Care: PKG-0002 declined in 10 minutes, PKG-0003

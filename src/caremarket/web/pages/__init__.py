@@ -8,6 +8,7 @@ from caremarket.web.pages import (
     brokerage,
     capacity,
     contracts,
+    dashboard,
     delivering,
     home,
     market,
@@ -27,6 +28,7 @@ router = APIRouter()
 AREAS = (
     sign_in,
     home,
+    dashboard,
     market,
     policies,
     contracts,
