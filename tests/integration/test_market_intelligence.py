@@ -211,3 +211,28 @@ def _card_name(uow) -> str:
 def _anfields(uow) -> str:
     with uow:
         return uow.contracts.search(provider="Anfield Homecare")[0].reference
+
+
+@pytest.mark.slow
+def test_concentration_across_the_regional_vehicle_takes_every_councils_call_offs(uow) -> None:
+    from caremarket.demo import liverpool_city_region as lcr
+    from caremarket.services import reports
+    from caremarket.services.demo import load_preset
+    from tests.builders import A_MOMENT
+
+    load_preset(uow, lcr.NAME, by=AN_ADMIN, now=A_MOMENT)
+    on = date(2020, 3, 1)
+    table = intelligence.concentration(uow, commissioner="LIV", on=on)
+    own, across = table.rows
+    assert across.cells[0].startswith("Across LCR-ECH")
+    use = reports.vehicle_use(uow, vehicle="LCR-ECH", on=on)
+    assert across.cells[2] == use.totals.cells[3]  # the vehicle's hours a week, every council
+    assert own.cells[2] == use.value("Liverpool City Council", "Hours a week")
+    with uow:
+        minutes: dict[str, int] = {}
+        for owner in uow.vehicles.get("LCR-ECH").commissioners:
+            for package in uow.packages.active_on(on, commissioner_code=owner.code):
+                name = package.provider.name
+                minutes[name] = minutes.get(name, 0) + package.weekly_minutes
+    total = sum(minutes.values())
+    assert across.cells[5] == sum(Decimal(m * 100) ** 2 / total**2 for m in minutes.values())
