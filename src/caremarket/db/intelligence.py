@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from caremarket.db import tables as t
 from caremarket.domain.packages import PackageStatus
+from caremarket.domain.patterns import weekly_minutes
 from caremarket.domain.sourcing import Outcome, Phase
 from caremarket.reports.delayed_discharges import Discharge
 from caremarket.reports.hand_backs import Exit, GivenBack
@@ -90,6 +91,28 @@ class SqlMarketRecords:
             )
             for r in self.session.execute(query)
         ]
+
+    # The market on a day
+
+    def provider_minutes(
+        self, commissioner_ids: Iterable[int], on: date, *, lot_ids: Iterable[int] | None = None
+    ) -> list[tuple[str, int]]:
+        """(provider, weekly minutes) of each package active on the day with a provider (as
+        ``CarePackage.active_on``), of these commissioners, in these lots if given: read
+        without loading the packages, for the concentration."""
+        query = (
+            select(t.providers.c.name, P.pattern)
+            .join(t.providers, t.providers.c.id == P.provider_id)
+            .where(
+                P.commissioner_id.in_(list(commissioner_ids)),
+                P.status == PackageStatus.ACTIVE,
+                P.start_on <= on,
+                or_(P.end_on.is_(None), P.end_on >= on),
+            )
+        )
+        if lot_ids is not None:
+            query = query.where(P.lot_id.in_(list(lot_ids)))
+        return [(r.name, weekly_minutes(r.pattern)) for r in self.session.execute(query)]
 
     # Brokerage's history
 

@@ -8,7 +8,6 @@ waiting, so that any breakdown can be drawn again later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
@@ -111,20 +110,13 @@ def concentration_scopes(
 ) -> dict[str, list[tuple[str, int]]]:
     """(provider, weekly minutes) of the packages active on the day with a provider: the
     commissioner's own, then across each shared vehicle it is on (within `uow`)."""
-    scopes = {
-        owner.name: _provider_minutes(uow.packages.active_on(on, commissioner_code=owner.code))
-    }
+    scopes = {owner.name: uow.records.provider_minutes([owner.id], on)}
     for vehicle in sorted(uow.vehicles.list(), key=lambda v: v.code):
         if owner not in vehicle.commissioners or len(vehicle.commissioners) < 2:
             continue
-        lots = {id(lot) for lot in vehicle.lots}
-        packages = [
-            p
-            for other in vehicle.commissioners
-            for p in uow.packages.active_on(on, commissioner_code=other.code)
-            if p.lot is not None and id(p.lot) in lots
-        ]
-        scopes[f"Across {vehicle.code}: {vehicle.name}"] = _provider_minutes(packages)
+        scopes[f"Across {vehicle.code}: {vehicle.name}"] = uow.records.provider_minutes(
+            [c.id for c in vehicle.commissioners], on, lot_ids=[lot.id for lot in vehicle.lots]
+        )
     return scopes
 
 
@@ -208,7 +200,3 @@ def response_times(
             since=since,
             on=on,
         )
-
-
-def _provider_minutes(packages: Iterable) -> list[tuple[str, int]]:  # type: ignore[type-arg]
-    return [(p.provider.name, p.weekly_minutes) for p in packages if p.provider is not None]
