@@ -236,3 +236,27 @@ def test_concentration_across_the_regional_vehicle_takes_every_councils_call_off
                 minutes[name] = minutes.get(name, 0) + package.weekly_minutes
     total = sum(minutes.values())
     assert across.cells[5] == sum(Decimal(m * 100) ** 2 / total**2 for m in minutes.values())
+
+
+def test_the_weekly_snapshot_is_taken_when_the_last_is_a_week_old(uow, market) -> None:
+    start(uow, "PKG-0002", FRIDAY_3PM)
+    monday = date(2026, 11, 23)
+    at = datetime(2026, 11, 23, 6, tzinfo=LONDON)
+    first = intelligence.take_weekly_snapshots(uow, on=monday, now=at, by="ticker")
+    assert [(s.commissioner, s.taken) for s in first] == [("HFD", True)]
+    for later in (1, 6):
+        day = monday + timedelta(days=later)
+        assert intelligence.take_weekly_snapshots(uow, on=day, now=at, by="ticker") == []
+    week_on = intelligence.take_weekly_snapshots(
+        uow, on=monday + timedelta(days=7), now=at, by="ticker"
+    )
+    assert [(s.commissioner, s.taken) for s in week_on] == [("HFD", True)]
+
+
+def test_the_servers_snapshot_job_first_looks_an_interval_after_it_starts(uow, market) -> None:
+    from caremarket.web.ticker import weekly_snapshots
+
+    job = weekly_snapshots(lambda: uow)
+    assert job() == []  # at start-up: nothing written
+    assert [s.commissioner for s in job()] == ["HFD"]
+    assert job() == []  # looked today already

@@ -40,13 +40,18 @@ def deadline_tick(unit_of_work: Callable[[], UnitOfWork]) -> Callable[[], TickRe
 
 def weekly_snapshots(unit_of_work: Callable[[], UnitOfWork]) -> Callable[[], list[Snapshot]]:
     """The waiting list's weekly snapshot: looked for once a day per process (the service
-    takes one for each commissioner whose last is a week old, one per day at most)."""
-    looked_on: list[date] = []
+    takes one for each commissioner whose last is a week old, one per day at most). The
+    first look is one interval after the server starts, not at once: starting the server
+    writes nothing, and a request in its first seconds never waits on the snapshot's write."""
+    looked_on: list[date | None] = []
 
     def snapshot() -> list[Snapshot]:
         now = datetime.now(UTC)
         today = now.astimezone(LONDON).date()
-        if looked_on and looked_on[-1] == today:
+        if not looked_on:
+            looked_on.append(None)  # started: look at the next interval
+            return []
+        if looked_on[-1] == today:
             return []
         done = take_weekly_snapshots(unit_of_work(), on=today, now=now, by="ticker")
         looked_on.append(today)
