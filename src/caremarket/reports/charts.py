@@ -31,7 +31,7 @@ class Point:
 def bar_chart(title: str, points: Sequence[Point], *, chart_id: str, description: str = "") -> str:
     """Horizontal bars, one per point, labelled on the left and with the value at the end."""
     ident = chart_id
-    label_width, bar_width, row, top = 220, 320, 26, 8
+    label_width, bar_width, row, top = 210, 250, 30, 8
     height = top * 2 + row * max(len(points), 1)
     width = label_width + bar_width + 80
     most = max((p.value for p in points), default=Decimal(0))
@@ -40,11 +40,11 @@ def bar_chart(title: str, points: Sequence[Point], *, chart_id: str, description
         y = top + i * row
         length = 0 if most <= 0 else float(point.value / most) * bar_width
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" font-size="14"'
+            f'<text x="{label_width - 8}" y="{y + 20}" text-anchor="end" font-size="16"'
             f' fill="{INK}" {FONT}>{escape(_short(point.label))}</text>'
             f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row - 8}"'
             f' fill="{BLUE}"/>'
-            f'<text x="{label_width + length + 6:.1f}" y="{y + 17}" font-size="14"'
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 20}" font-size="16"'
             f' fill="{INK}" {FONT}>{escape(point.shown)}</text>'
         )
     if not points:
@@ -56,7 +56,7 @@ def bar_chart(title: str, points: Sequence[Point], *, chart_id: str, description
 def line_chart(title: str, points: Sequence[Point], *, chart_id: str, description: str = "") -> str:
     """A line through the points in order, from zero up, with the first and last labelled."""
     ident = chart_id
-    width, height, left, right, top, bottom = 600, 240, 56, 24, 16, 40
+    width, height, left, right, top, bottom = 560, 260, 56, 24, 16, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     most = max((p.value for p in points), default=Decimal(0))
     scale = most if most > 0 else Decimal(1)
@@ -65,9 +65,9 @@ def line_chart(title: str, points: Sequence[Point], *, chart_id: str, descriptio
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"'
         f' stroke="{GRID}"/>'
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="{GRID}"/>'
-        f'<text x="{left - 6}" y="{top + 5}" text-anchor="end" font-size="12" fill="{INK}"'
+        f'<text x="{left - 6}" y="{top + 5}" text-anchor="end" font-size="16" fill="{INK}"'
         f" {FONT}>{escape(_figure(most))}</text>"
-        f'<text x="{left - 6}" y="{top + plot_h + 4}" text-anchor="end" font-size="12"'
+        f'<text x="{left - 6}" y="{top + plot_h + 4}" text-anchor="end" font-size="16"'
         f' fill="{INK}" {FONT}>0</text>'
     )
     xy = []
@@ -84,7 +84,7 @@ def line_chart(title: str, points: Sequence[Point], *, chart_id: str, descriptio
         x, _ = xy[i]
         anchor = "start" if i == 0 and len(points) > 1 else "end" if i else "middle"
         parts.append(
-            f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}" font-size="12"'
+            f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}" font-size="16"'
             f' fill="{INK}" {FONT}>{escape(points[i].label)}: {escape(points[i].shown)}</text>'
         )
     if not points:
@@ -111,12 +111,12 @@ def _described(points: Sequence[Point]) -> str:
 
 def _nothing(width: int, height: int) -> str:
     return (
-        f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" font-size="14"'
+        f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" font-size="16"'
         f' fill="{INK}" {FONT}>No figures for the period</text>'
     )
 
 
-def _short(label: str, most: int = 28) -> str:
+def _short(label: str, most: int = 24) -> str:
     return label if len(label) <= most else label[: most - 1] + "…"
 
 
