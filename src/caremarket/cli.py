@@ -593,8 +593,23 @@ def run_intelligence(
         )
 
 
-waiting_app = typer.Typer(help="The waiting list: its weekly snapshots.", no_args_is_help=True)
+waiting_app = typer.Typer(
+    help="The waiting list: as it stands (with no command), or a snapshot kept for the reports.",
+    invoke_without_command=True,
+)
 app.add_typer(waiting_app, name="waiting-list")
+
+
+@waiting_app.callback()
+def waiting_list_now(
+    context: typer.Context,
+    on: OnOption = None,
+    db: DbOption = None,
+) -> None:
+    """Packages no provider has taken, neediest first, with what the providers said; or
+    `snapshot` to keep the list for the waiting-list reports."""
+    if context.invoked_subcommand is None:
+        waiting_list(on, db)
 
 
 @waiting_app.command("snapshot")
@@ -852,7 +867,6 @@ def source(
         typer.echo(f"{reference}: {happening}")
 
 
-@app.command("waiting-list")
 def waiting_list(
     on: OnOption = None,
     db: DbOption = None,
