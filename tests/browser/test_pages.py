@@ -16,19 +16,19 @@ pytestmark = pytest.mark.browser
 
 AREAS = {
     Role.ADMIN: [
-        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "Reports",
-        "Audit trail",
+        "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
+        "Reports", "Audit trail",
     ],
     Role.COMMISSIONER: [
-        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "Reports",
-        "Audit trail",
+        "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
+        "Reports", "Audit trail",
     ],
     Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Applications", "Reports"],
     Role.FINANCE: ["Home", "Market", "Care packages", "Applications", "Reports"],
     Role.PROVIDER: ["Home", "Market", "Care packages", "Applications"],
     Role.AUDITOR: [
-        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "Reports",
-        "Audit trail",
+        "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
+        "Reports", "Audit trail",
     ],
 }  # fmt: skip
 LOOKER = Actor("browser-tests", Role.AUDITOR)
