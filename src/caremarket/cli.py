@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -610,6 +610,163 @@ def report_vehicle_use(
         )
 
 
+@report_app.command("concentration")
+def report_concentration(
+    commissioner: CommissionerOption = None,
+    on: OnOption = None,
+    fmt: FormatOption = ReportFormat.TABLE,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Concentration: top-10 share and HHI of weekly hours, own and across shared vehicles."""
+    run_intelligence("concentration", commissioner, None, on, fmt, out, db)
+
+
+FromOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--from", formats=["%Y-%m-%d"], help="The period's first day (default: 13 weeks to --to)."
+    ),
+]
+ToOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--to", "--on", formats=["%Y-%m-%d"], help="The period's last day (default: today)."
+    ),
+]
+PERIOD_REPORTS = {
+    "waiting-list": (
+        "waiting_list",
+        "The waiting list over time: people, hours, days waiting per snapshot.",
+    ),
+    "waiting-list-by-zone": (
+        "waiting_list_by_zone",
+        "The waiting list by zone and service at the period's last snapshot.",
+    ),
+    "time-to-source": (
+        "time_to_source",
+        "Time to source: request to first offer, award and start (median, 90th percentile).",
+    ),
+    "delayed-discharges": (
+        "delayed_discharges",
+        "Delayed discharges: delay days awaiting a package of care, by week.",
+    ),
+    "hand-backs": ("hand_backs", "Hand-backs by provider and reason, and provider exits."),
+    "response-times": (
+        "response_times",
+        "Offers' response times against the contract's target, by provider.",
+    ),
+}
+
+
+def _period_report(service: str, summary: str) -> Callable[..., None]:
+    def command(
+        commissioner: CommissionerOption = None,
+        since: FromOption = None,
+        to: ToOption = None,
+        fmt: FormatOption = ReportFormat.TABLE,
+        out: OutOption = None,
+        db: DbOption = None,
+    ) -> None:
+        run_intelligence(service, commissioner, since, to, fmt, out, db)
+
+    command.__doc__ = summary
+    return command
+
+
+for _name, (_service, _summary) in PERIOD_REPORTS.items():
+    report_app.command(_name)(_period_report(_service, _summary))
+
+
+def run_intelligence(
+    name: str,
+    commissioner: str | None,
+    since: datetime | None,
+    on: datetime | None,
+    fmt: ReportFormat,
+    out: Path | None,
+    db: str | None,
+) -> None:
+    """A market-intelligence report: on a day, or over a period (`since` given or not)."""
+    from caremarket.reports import render
+    from caremarket.services import intelligence, market
+    from caremarket.web.report_files import default_since
+
+    settings = settings_for(db)
+    day = on.date() if on else datetime.now(settings.zone).date()
+    if fmt is ReportFormat.XLSX:
+        needs_a_file(out)
+    with users_errors():
+        uow = unit_of_work(settings)
+        code = commissioner or only_commissioner(market.list_commissioners(uow))
+        run = getattr(intelligence, name)
+        if name == "concentration":
+            table = run(uow, commissioner=code, on=day)
+        else:
+            first = since.date() if since else default_since(day)
+            if first > day:
+                fail("the period's first day (--from) is after its last (--to)")
+            table = run(uow, commissioner=code, since=first, on=day)
+    if fmt is ReportFormat.XLSX:
+        write_report(render.as_xlsx(table), out)
+    else:
+        write_report(
+            render.as_text(table) if fmt is ReportFormat.TABLE else render.as_csv(table), out
+        )
+
+
+waiting_app = typer.Typer(
+    help="The waiting list: as it stands (with no command), or a snapshot kept for the reports.",
+    invoke_without_command=True,
+)
+app.add_typer(waiting_app, name="waiting-list")
+
+
+@waiting_app.callback()
+def waiting_list_now(
+    context: typer.Context,
+    on: OnOption = None,
+    db: DbOption = None,
+) -> None:
+    """Packages no provider has taken, neediest first, with what the providers said; or
+    `snapshot` to keep the list for the waiting-list reports."""
+    if context.invoked_subcommand is None:
+        waiting_list(on, db)
+
+
+@waiting_app.command("snapshot")
+def waiting_list_snapshot(
+    commissioner: Annotated[
+        str | None, typer.Option("--commissioner", "-c", help="Only this commissioner (code).")
+    ] = None,
+    on: Annotated[
+        datetime | None,
+        typer.Option("--on", formats=["%Y-%m-%d"], help="The snapshot's day (default: today)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Keep the waiting list as it stands: one snapshot per commissioner per day (a second
+    the same day is skipped), a row per package waiting."""
+    from caremarket.services import intelligence
+
+    settings = settings_for(db)
+    now = datetime.now(UTC)
+    day = on.date() if on else now.astimezone(settings.zone).date()
+    with users_errors():
+        done = intelligence.take_waiting_list_snapshots(
+            unit_of_work(settings),
+            on=day,
+            now=now,
+            by="caremarket waiting-list snapshot",
+            commissioner=commissioner,
+        )
+    for snapshot in done:
+        said = "kept" if snapshot.taken else "already kept today"
+        typer.echo(
+            f"{snapshot.commissioner}: {snapshot.waiting} waiting on {day.isoformat()} ({said})"
+        )
+
+
 users_app = typer.Typer(help="People's accounts for the web pages.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens for other systems (ECM, finance).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -832,7 +989,6 @@ def source(
         typer.echo(f"{reference}: {happening}")
 
 
-@app.command("waiting-list")
 def waiting_list(
     on: OnOption = None,
     db: DbOption = None,

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.browser
 
 AREAS = {
     Role.ADMIN: [
-        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
-        "Payments", "Reports", "Audit trail",
+        "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
+        "ECM files", "Payments", "Reports", "Audit trail",
     ],
     Role.COMMISSIONER: [
-        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
-        "Payments", "Reports", "Audit trail",
+        "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
+        "ECM files", "Payments", "Reports", "Audit trail",
     ],
     Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Applications", "Reports"],
     Role.FINANCE: [
@@ -29,8 +29,8 @@ AREAS = {
     ],
     Role.PROVIDER: ["Home", "Market", "Care packages", "Applications", "ECM files", "Payments"],
     Role.AUDITOR: [
-        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
-        "Payments", "Reports", "Audit trail",
+        "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
+        "ECM files", "Payments", "Reports", "Audit trail",
     ],
 }  # fmt: skip
 LOOKER = Actor("browser-tests", Role.AUDITOR)

@@ -121,3 +121,50 @@ def test_the_liverpool_city_region_demo_reports_each_councils_use_of_the_fps(
     unknown = runner.invoke(app, ["report", "vehicle-use", "-v", "NOPE", "--db", url])
     assert unknown.exit_code == 1
     assert "there is no vehicle NOPE" in unknown.output
+
+
+def test_a_waiting_list_snapshot_is_kept_once_a_day(herefordshire_db: str) -> None:
+    first = runner.invoke(
+        app, ["waiting-list", "snapshot", "--on", "2017-04-03", "--db", herefordshire_db]
+    )
+    assert first.exit_code == 0, first.output
+    assert "HFD: 2 waiting on 2017-04-03 (kept)" in first.output
+    again = runner.invoke(
+        app, ["waiting-list", "snapshot", "--on", "2017-04-03", "--db", herefordshire_db]
+    )
+    assert "HFD: 2 waiting on 2017-04-03 (already kept today)" in again.output
+    trend = runner.invoke(
+        app,
+        ["report", "waiting-list", "-c", "HFD", "--from", "2017-04-01", "--to", "2017-04-30"]
+        + ["--format", "csv", "--db", herefordshire_db],
+    )
+    assert trend.exit_code == 0, trend.output
+    day, people, *_ = trend.output.splitlines()[1].split(",")
+    assert (day, people) == ("2017-04-03", "2")
+
+
+def test_report_concentration_and_a_period_report_state_what_they_were_run_for(
+    herefordshire_db: str, tmp_path: Path
+) -> None:
+    shares = runner.invoke(
+        app, ["report", "concentration", "--on", "2017-04-01", "--db", herefordshire_db]
+    )
+    assert shares.exit_code == 0, shares.output
+    assert "Concentration\nHerefordshire Council, 1 April 2017" in shares.output
+    assert "Basis: weekly hours of the packages active on the day" in shares.output
+    out = tmp_path / "delays.xlsx"
+    delays = runner.invoke(
+        app,
+        ["report", "delayed-discharges", "--to", "2017-04-30", "--format", "xlsx"]
+        + ["--out", str(out), "--db", herefordshire_db],
+    )
+    assert delays.exit_code == 0, delays.output
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet["A2"].value == "Herefordshire Council, 30 January 2017 to 30 April 2017"  # 91 days
+    backwards = runner.invoke(
+        app,
+        ["report", "hand-backs", "--from", "2017-05-01", "--to", "2017-04-30"]
+        + ["--db", herefordshire_db],
+    )
+    assert backwards.exit_code != 0
+    assert "after its last" in backwards.output

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from caremarket.db.brokerage import SqlNotifications, SqlSourcings
 from caremarket.db.contracts import SqlContracts, SqlTerms
 from caremarket.db.delivery import SqlVisits
+from caremarket.db.intelligence import SqlMarketRecords
 from caremarket.db.payments import SqlInvoices, SqlPaymentRules, SqlPaymentRuns
 from caremarket.db.procurement import SqlAdmissions, SqlApplications
 from caremarket.db.repositories import (
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
         self.payment_rules = SqlPaymentRules(session)
         self.payment_runs = SqlPaymentRuns(session)
         self.invoices = SqlInvoices(session)
+        self.records = SqlMarketRecords(session)
         return self
 
     def __exit__(

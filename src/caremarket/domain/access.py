@@ -43,6 +43,9 @@ PACKAGE_READERS = EVERYONE  # a provider sees only its own packages
 PACKAGE_HISTORY_READERS = STAFF  # a package's audit trail names every provider asked
 REPORT_READERS = STAFF  # reports name every provider's share of the market
 AUDIT_READERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.AUDITOR})
+# The commissioner's dashboard: those who watch the market, not those who work in it
+# (brokers and finance have their queues; providers would see their competitors).
+DASHBOARD_READERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.AUDITOR})
 BROKERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.BROKER})  # source and place care
 PROVIDERS = frozenset({Role.PROVIDER})  # respond to offers, hand back, propose changes
 ECM_SENDERS = PROVIDERS  # a provider's ECM system (its token) or staff send its visits

@@ -32,6 +32,8 @@ _XLSX_FORMATS = {
     Measure.POINTS: "0.00",
     Measure.MILLIONS: '"£"0.0"m"',
     Measure.PERCENT: "0%",
+    Measure.TENTHS: "#,##0.0",
+    Measure.INDEX: "#,##0",
 }
 
 
@@ -122,6 +124,8 @@ def shown(value: Cell, measure: Measure) -> str | int | Decimal:
         return Decimal(value).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
     if measure is Measure.MILLIONS:
         return (Decimal(value) / _MILLION).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    if measure is Measure.TENTHS:
+        return Decimal(value).quantize(_TENTH, rounding=ROUND_HALF_UP)
     return Decimal(value).quantize(_WHOLE, rounding=ROUND_HALF_UP)
 
 
@@ -172,4 +176,12 @@ def _xlsx_value(value: Cell, measure: Measure) -> str | int | float | Decimal | 
 
 
 def _subtitle(table: Table) -> str:
-    return f"{table.commissioner}, {table.on.day} {table.on:%B %Y}"
+    return f"{table.commissioner}, {period_of(table)}"
+
+
+def period_of(table: Table) -> str:
+    """'1 August 2017', or over a period '3 August to 28 September 2026'."""
+    last = f"{table.on.day} {table.on:%B %Y}"
+    if table.since is None:
+        return last
+    return f"{table.since.day} {table.since:%B %Y} to {last}"

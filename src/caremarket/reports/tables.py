@@ -23,6 +23,8 @@ class Measure(enum.StrEnum):
     POINTS = "points"  # a tender score to 2 places, half-up: 71.33
     MILLIONS = "millions"  # pounds shown in millions to one place: £10.8m
     PERCENT = "percent"  # a percentage to the whole per cent: 67%
+    TENTHS = "tenths"  # a figure to one place, half-up: 4.5 days, 26.3 hours
+    INDEX = "index"  # a whole number, half-up, with thousands: an HHI of 1,250
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,12 @@ class Row:
 class Table:
     title: str
     commissioner: str  # the commissioner's name
-    on: date  # the day the report was run for
+    on: date  # the day the report was run for (over a period: its last day)
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     totals: Row | None = None
     notes: tuple[str, ...] = ()
+    since: date | None = None  # over a period: its first day (``on`` is its last)
 
     def __post_init__(self) -> None:
         for row in (*self.rows, *([self.totals] if self.totals else [])):
@@ -71,9 +74,7 @@ class Table:
 
     def value(self, label: str, heading: str) -> Cell:
         """The exact value in a row's column, e.g. ``table.value("A", "Clients")``."""
-        index = next(
-            (i for i, c in enumerate(self.columns) if c.heading == heading), None
-        )
+        index = next((i for i, c in enumerate(self.columns) if c.heading == heading), None)
         if index is None:
             raise KeyError(f"{self.title!r} has no column {heading!r}")
         return self.row(label).cells[index]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
@@ -372,6 +372,39 @@ class Mailer(Protocol):
     def send(self, to: str, subject: str, body: str) -> None: ...
 
 
+class MarketRecords(Protocol):
+    """The market's history as the market-intelligence reports read it, and the waiting
+    list's weekly snapshots (db/intelligence.py)."""
+
+    def snapshot_taken(self, commissioner_id: int, on: date) -> bool: ...
+    def add_snapshot(
+        self,
+        commissioner_id: int,
+        *,
+        on: date,
+        at: datetime,
+        by: str,
+        entries: Iterable[dict[str, object]],
+    ) -> int: ...
+    def last_snapshot_on(self, commissioner_id: int) -> date | None: ...
+    def snapshot_days(self, commissioner_id: int, since: date, on: date) -> list[date]: ...
+    def provider_minutes(
+        self, commissioner_ids: Iterable[int], on: date, *, lot_ids: Iterable[int] | None = None
+    ) -> list[tuple[str, int]]: ...
+    def waiting_entries(self, commissioner_id: int, since: date, on: date) -> list[Any]: ...
+    def round_timings(
+        self, commissioner_id: int, since: date, on: date, zone: tzinfo
+    ) -> list[Any]: ...
+    def offer_responses(
+        self, commissioner_id: int, since: date, on: date, zone: tzinfo
+    ) -> list[Any]: ...
+    def given_back(
+        self, commissioner_id: int, since: date, on: date, zone: tzinfo
+    ) -> list[Any]: ...
+    def exits(self, commissioner_id: int, since: date, on: date) -> list[Any]: ...
+    def discharges(self, commissioner_id: int, since: date, on: date) -> list[Any]: ...
+
+
 class UnitOfWork(Protocol):
     commissioners: Repository
     partnerships: Repository
@@ -400,6 +433,7 @@ class UnitOfWork(Protocol):
     payment_rules: PaymentRuleBook
     payment_runs: PaymentRunBook
     invoices: InvoiceBook
+    records: MarketRecords
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi.responses import Response
 
 from caremarket.reports import render
 from caremarket.reports.tables import Table
-from caremarket.services import reports
+from caremarket.services import intelligence, reports
 from caremarket.services.ports import UnitOfWork
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,6 +24,29 @@ class Report:
     description: str
     run: Callable[[UnitOfWork, str, date, str], Table]
     grouped: bool = False  # market share may be by tier or by provider
+    # A report over a period: run(uow, commissioner, since, on); `run` takes the default
+    # period, the 13 weeks to the day.
+    over: Callable[[UnitOfWork, str, date, date], Table] | None = None
+
+
+def default_since(on: date) -> date:
+    """The first day of the default period: the 13 weeks (91 days) to `on`."""
+    return on - timedelta(days=7 * PERIOD_WEEKS - 1)
+
+
+PERIOD_WEEKS = 13
+
+
+def _over_period(title: str, description: str, run: Callable[..., Table]) -> Report:
+    def over(uow: UnitOfWork, who: str, since: date, on: date) -> Table:
+        return run(uow, commissioner=who, since=since, on=on)
+
+    return Report(
+        title,
+        description,
+        lambda uow, who, on, by: over(uow, who, default_since(on), on),
+        over=over,
+    )
 
 
 REPORTS = {
@@ -44,12 +67,51 @@ REPORTS = {
         " its own rates, providers used and share of the vehicle's hours.",
         lambda uow, vehicle, on, by: reports.vehicle_use(uow, vehicle=vehicle, on=on),
     ),
+    "concentration": Report(
+        "Concentration",
+        "The top 10 providers' share and the Herfindahl–Hirschman index of weekly hours, for"
+        " the commissioner and across each shared vehicle it is on.",
+        lambda uow, who, on, by: intelligence.concentration(uow, commissioner=who, on=on),
+    ),
+    "waiting-list": _over_period(
+        "Waiting list over time",
+        "People and hours waiting, with median and longest days waiting, at each weekly"
+        " snapshot in the period.",
+        intelligence.waiting_list,
+    ),
+    "waiting-list-by-zone": _over_period(
+        "Waiting list by zone and service",
+        "People and hours waiting by zone and service at the last snapshot in the period.",
+        intelligence.waiting_list_by_zone,
+    ),
+    "time-to-source": _over_period(
+        "Time to source",
+        "Request to first offer, award and start: medians and 90th percentiles by zone,"
+        " service and the policy stage reached.",
+        intelligence.time_to_source,
+    ),
+    "delayed-discharges": _over_period(
+        "Delayed discharges",
+        "Delay days attributable to awaiting a package of care, by week.",
+        intelligence.delayed_discharges,
+    ),
+    "hand-backs": _over_period(
+        "Hand-backs and provider exits",
+        "Hand-backs by provider and reason, and contracts ended early.",
+        intelligence.hand_backs,
+    ),
+    "response-times": _over_period(
+        "Response times",
+        "Offers' time to an answer against the contract's accept-within hours, by provider.",
+        intelligence.response_times,
+    ),
 }
 
 
 def download(table: Table, *, name: str, commissioner: str, file_format: str) -> Response:
     """The report as an attachment: `market-share-HFD-2017-08-01.csv` (or .xlsx)."""
-    filename = f"{name}-{commissioner}-{table.on.isoformat()}.{file_format}"
+    since = f"{table.since.isoformat()}-to-" if table.since else ""
+    filename = f"{name}-{commissioner}-{since}{table.on.isoformat()}.{file_format}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if file_format == "csv":
         return Response(render.as_csv(table), media_type="text/csv; charset=utf-8", headers=headers)

@@ -15,7 +15,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from caremarket.config import Settings
 from caremarket.holidays import working_week
@@ -23,6 +23,7 @@ from caremarket.mail import SmtpMailer
 from caremarket.services import brokerage
 from caremarket.services.brokerage import TickResult
 from caremarket.services.delivery import deliver_notifications
+from caremarket.services.intelligence import LONDON, Snapshot, take_weekly_snapshots
 from caremarket.services.ports import UnitOfWork
 
 log = logging.getLogger("caremarket.ticker")
@@ -35,6 +36,28 @@ def deadline_tick(unit_of_work: Callable[[], UnitOfWork]) -> Callable[[], TickRe
         return brokerage.tick(unit_of_work(), now=datetime.now(UTC), week=working_week())
 
     return tick
+
+
+def weekly_snapshots(unit_of_work: Callable[[], UnitOfWork]) -> Callable[[], list[Snapshot]]:
+    """The waiting list's weekly snapshot: looked for once a day per process (the service
+    takes one for each commissioner whose last is a week old, one per day at most). The
+    first look is one interval after the server starts, not at once: starting the server
+    writes nothing, and a request in its first seconds never waits on the snapshot's write."""
+    looked_on: list[date | None] = []
+
+    def snapshot() -> list[Snapshot]:
+        now = datetime.now(UTC)
+        today = now.astimezone(LONDON).date()
+        if not looked_on:
+            looked_on.append(None)  # started: look at the next interval
+            return []
+        if looked_on[-1] == today:
+            return []
+        done = take_weekly_snapshots(unit_of_work(), on=today, now=now, by="ticker")
+        looked_on.append(today)
+        return done
+
+    return snapshot
 
 
 def mail_delivery(
@@ -81,5 +104,9 @@ async def _run(tick: Callable[[], object], every: float, stop: asyncio.Event) ->
 
 
 def _name(job: Callable[[], object]) -> str:
-    names = {"tick": "deadline ticker", "deliver": "e-mail delivery"}
+    names = {
+        "tick": "deadline ticker",
+        "deliver": "e-mail delivery",
+        "snapshot": "waiting-list snapshot",
+    }
     return names.get(getattr(job, "__name__", ""), "deadline ticker")

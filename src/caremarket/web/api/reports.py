@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -47,6 +48,7 @@ class ReportData(BaseModel):
     title: str
     commissioner: str
     on: date
+    since: date | None = None  # over a period: its first day (`on` is its last)
     columns: list[ReportColumn]
     rows: list[ReportRow]
     totals: ReportRow | None
@@ -82,15 +84,26 @@ def report(
     on: date | None = None,
     by: Grouping = Grouping.TIER,
     format: ReportFormat = ReportFormat.JSON,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    to: date | None = None,
 ) -> ReportData | Response:
-    """`zone-demand` or `market-share` (grouped `by` tier or provider) on a day (today)."""
+    """`zone-demand` or `market-share` (grouped `by` tier or provider), `concentration` on a
+    day (today); `waiting-list`, `waiting-list-by-zone`, `time-to-source`,
+    `delayed-discharges`, `hand-backs` or `response-times` over a period `from` a day `to`
+    a day (`on`, today; `from`: the 13 weeks to it)."""
     chosen = report_files.REPORTS.get(name)
     if chosen is None:
         raise HTTPException(
             404, f"There is no report {name}: choose {', '.join(report_files.REPORTS)}."
         )
-    day = on or datetime.now(settings.zone).date()
-    table = chosen.run(uow, commissioner, day, by.value)
+    day = to or on or datetime.now(settings.zone).date()
+    if chosen.over is not None:
+        first = since or report_files.default_since(day)
+        if first > day:
+            raise HTTPException(422, "The period's first day (from) is after its last (to).")
+        table = chosen.over(uow, commissioner, first, day)
+    else:
+        table = chosen.run(uow, commissioner, day, by.value)
     if format is ReportFormat.JSON:
         return _data(table)
     return report_files.download(
@@ -103,6 +116,7 @@ def _data(table: Table) -> ReportData:
         title=table.title,
         commissioner=table.commissioner,
         on=table.on,
+        since=table.since,
         columns=[ReportColumn(heading=c.heading, measure=c.measure.value) for c in table.columns],
         rows=[_row(r) for r in table.rows],
         totals=_row(table.totals) if table.totals else None,

@@ -8,6 +8,7 @@ from caremarket.web.pages import (
     brokerage,
     capacity,
     contracts,
+    dashboard,
     delivering,
     ecm,
     home,
@@ -29,6 +30,7 @@ router = APIRouter()
 AREAS = (
     sign_in,
     home,
+    dashboard,
     market,
     policies,
     contracts,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from caremarket.domain.access import (
     AUDIT_READERS,
     BROKERAGE_READERS,
+    DASHBOARD_READERS,
     ECM_READERS,
     EVERYONE,
     MARKET_READERS,
@@ -27,6 +28,7 @@ class Area:
 
 AREAS = (
     Area("Home", "/", EVERYONE),
+    Area("Dashboard", "/dashboard", DASHBOARD_READERS),
     Area("Market", "/market", MARKET_READERS),
     Area("Care packages", "/packages", PACKAGE_READERS),
     Area("Brokerage", "/brokerage", BROKERAGE_READERS),

@@ -36,9 +36,12 @@ def packages(
     status: str = "",
     service: str = "",
     provider: str = "",
+    commissioner: str = "",
 ) -> HTMLResponse:
     """Packages a page at a time; a provider sees only its own and has no provider filter."""
     values = {"zone": zone, "status": status, "service": service, "provider": provider}
+    if commissioner:  # the dashboard's drill-down: one commissioner's packages
+        values["commissioner"] = commissioner
     errors = {}
     if status and status not in STATUSES:
         errors["status"] = "Choose a status from the list"
@@ -46,6 +49,7 @@ def packages(
     items, total = [], 0
     if not errors:
         where = PackageFilter(
+            commissioner=commissioner or None,
             zone=zone or None,
             service=service or None,
             status=PackageStatus(status) if status else None,
@@ -55,6 +59,11 @@ def packages(
             uow, where, viewer=by.actor, limit=page.per_page, offset=page.offset
         )
     fields = [
+        *(
+            [{"name": "commissioner", "label": "Commissioner", "options": _commissioners(uow)}]
+            if commissioner
+            else []
+        ),
         {"name": "zone", "label": "Zone", "options": _zones(uow)},
         {"name": "status", "label": "Status", "options": STATUSES},
         {"name": "service", "label": "Service", "options": _services(uow)},
@@ -118,6 +127,10 @@ def render_package(
 def _zones(uow: UnitOfWork) -> list[tuple[str, str]]:
     zones = {z.code: f"{z.code}: {z.name}" for z in market.list_zones(uow)}
     return sorted(zones.items())
+
+
+def _commissioners(uow: UnitOfWork) -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in market.list_commissioners(uow)]
 
 
 def _services(uow: UnitOfWork) -> list[tuple[str, str]]:

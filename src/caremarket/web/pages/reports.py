@@ -1,5 +1,6 @@
-"""Reports: zone demand and market share for a commissioner on a day, and vehicle use for a
-vehicle, as pages, CSV and Excel."""
+"""Reports: zone demand, market share and concentration for a commissioner on a day, the
+market-intelligence reports over a period, and vehicle use for a vehicle, as pages, CSV and
+Excel."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from caremarket.web import report_files
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
 from caremarket.web.pages.templates import render
-from caremarket.web.report_files import REPORTS, VEHICLE_USE
+from caremarket.web.report_files import REPORTS, VEHICLE_USE, default_since
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
 READ = [allow(*REPORT_READERS)]
@@ -99,12 +100,23 @@ def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
     if values["commissioner"] not in {c.code for c in commissioners}:
         errors["commissioner"] = "Choose a commissioner from the list"
     on = _day(values, errors)
+    since = None
+    if chosen.over is not None:  # over a period: from a day to `on`
+        first = default_since(on or today)
+        for part in ("day", "month", "year"):
+            values[f"from_{part}"] = query.get(f"from_{part}", str(getattr(first, part))).strip()
+        since = _day(values, errors, prefix="from_", field="from")
+        if since and on and since > on:
+            errors["from"] = "The period's first day must be on or before its last"
     if values["by"] not in GROUPINGS:
         errors["by"] = "Choose to group by provider tier or by provider"
     table = None
     if not errors and on is not None:
         try:
-            table = chosen.run(uow, values["commissioner"], on, values["by"])
+            if chosen.over is not None and since is not None:
+                table = chosen.over(uow, values["commissioner"], since, on)
+            else:
+                table = chosen.run(uow, values["commissioner"], on, values["by"])
         except DomainError as error:
             errors["commissioner"] = f"The report cannot be run: {error}"
     return {
@@ -158,15 +170,17 @@ def _choose_vehicle(request: Request, uow: UnitOfWork) -> dict[str, Any]:
     }
 
 
-def _day(values: dict[str, str], errors: dict[str, str]) -> date | None:
-    parts = (values["year"], values["month"], values["day"])
+def _day(
+    values: dict[str, str], errors: dict[str, str], *, prefix: str = "", field: str = "day"
+) -> date | None:
+    parts = (values[f"{prefix}year"], values[f"{prefix}month"], values[f"{prefix}day"])
     if not all(parts):
-        errors["day"] = "Enter the date the report is for, with a day, month and year"
+        errors[field] = "Enter the date the report is for, with a day, month and year"
         return None
     try:
         return date(*(int(p) for p in parts))
     except ValueError:
-        errors["day"] = "The date must be a real date, like 1 4 2025"
+        errors[field] = "The date must be a real date, like 1 4 2025"
         return None
 
 

@@ -1,0 +1,53 @@
+"""The commissioner's dashboard: the market-intelligence figures for a period, at a glance.
+
+Concentration is on the period's last day; the others are over the period. Each figure is
+the same report the reports pages, API and CLI give, so a figure on the dashboard and its
+report always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from caremarket.reports import concentration as concentrated
+from caremarket.reports.concentration import ProviderShare
+from caremarket.reports.tables import Table
+from caremarket.services import intelligence
+from caremarket.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    commissioner: str  # code
+    name: str
+    since: date
+    on: date
+    concentration: Table
+    top_providers: list[ProviderShare]  # the commissioner's own ten largest, by weekly hours
+    waiting: Table
+    time_to_source: Table
+    delays: Table
+    hand_backs: Table
+    responses: Table
+
+
+def dashboard(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> Dashboard:
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        code, name = owner.code, owner.name
+        scopes = intelligence.concentration_scopes(uow, owner, on)
+    period = {"commissioner": code, "since": since, "on": on}
+    return Dashboard(
+        commissioner=code,
+        name=name,
+        since=since,
+        on=on,
+        concentration=concentrated.concentration(scopes, commissioner=name, on=on),
+        top_providers=concentrated.shares(scopes[name])[: concentrated.TOP],
+        waiting=intelligence.waiting_list(uow, **period),
+        time_to_source=intelligence.time_to_source(uow, **period),
+        delays=intelligence.delayed_discharges(uow, **period),
+        hand_backs=intelligence.hand_backs(uow, **period),
+        responses=intelligence.response_times(uow, **period),
+    )

@@ -1,0 +1,254 @@
+"""The commissioner's dashboard: the market-intelligence figures at a glance, charts drawn
+on the server as SVG (each with its figures in a table beside it), and each figure linked to
+the packages or the report behind it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from caremarket.domain.access import DASHBOARD_READERS
+from caremarket.reports import charts
+from caremarket.reports.render import text_of
+from caremarket.reports.tables import Measure, Table
+from caremarket.services import market
+from caremarket.services.dashboard import Dashboard, dashboard
+from caremarket.web.access import allow
+from caremarket.web.deps import UowDep
+from caremarket.web.pages.templates import render
+from caremarket.web.report_files import default_since
+
+router = APIRouter(include_in_schema=False)
+READ = [allow(*DASHBOARD_READERS)]
+
+
+@router.get("/dashboard", response_class=HTMLResponse, dependencies=READ)
+def show(request: Request, uow: UowDep) -> HTMLResponse:
+    """A commissioner (the first, by default) over a period (the 13 weeks to today)."""
+    query = request.query_params
+    today = datetime.now(request.app.state.settings.zone).date()
+    commissioners = market.list_commissioners(uow)
+    first = default_since(today)
+    values = {
+        "commissioner": query.get("commissioner")
+        or (commissioners[0].code if commissioners else ""),
+        **_date_values(query, "from", first),
+        **_date_values(query, "to", today),
+    }
+    errors: dict[str, str] = {}
+    if values["commissioner"] not in {c.code for c in commissioners}:
+        errors["commissioner"] = "Choose a commissioner from the list"
+    since = _day(values, "from", errors)
+    on = _day(values, "to", errors)
+    if since and on and since > on:
+        errors["from"] = "The period's first day must be on or before its last"
+    context: dict[str, Any] = {
+        "title": "Dashboard",
+        "commissioners": [(c.code, c.name) for c in commissioners],
+        "values": values,
+        "errors": errors,
+        "board": None,
+    }
+    if not errors and since and on:
+        context |= _figures(dashboard(uow, commissioner=values["commissioner"], since=since, on=on))
+    return render(request, "dashboard/show.html", context, status_code=400 if errors else 200)
+
+
+def _figures(board: Dashboard) -> dict[str, Any]:
+    """What the page shows: key figures, and each chart with its table and links."""
+    who = board.commissioner
+    on_day = {
+        "commissioner": who,
+        "day": board.on.day,
+        "month": board.on.month,
+        "year": board.on.year,
+    }
+    period = on_day | {
+        "from_day": board.since.day,
+        "from_month": board.since.month,
+        "from_year": board.since.year,
+    }
+    own = board.concentration.rows[0].cells
+    waiting = board.waiting.rows
+    all_rounds = board.time_to_source.totals.cells if board.time_to_source.totals else ()
+    delays = board.delays.totals.cells if board.delays.totals else ()
+    given = board.hand_backs.totals.cells if board.hand_backs.totals else ()
+    answered = board.responses.totals.cells if board.responses.totals else ()
+    key = [
+        _key("Top 10 providers' share of hours", own[4], Measure.PERCENT,
+             _link("/reports/concentration", on_day), "concentration"),
+        _key("Herfindahl–Hirschman index", own[5], Measure.INDEX,
+             _link("/reports/concentration", on_day), "concentration"),
+        _key("People waiting at the last snapshot", waiting[-1].cells[1] if waiting else None,
+             Measure.COUNT, _link("/packages", {"commissioner": who, "status": "waiting"}),
+             "the waiting packages"),
+        _key("Median hours from request to award", all_rounds[6] if all_rounds else None,
+             Measure.TENTHS, _link("/reports/time-to-source", period), "time to source"),
+        _key("Delay days awaiting a package of care", delays[2] if delays else None,
+             Measure.COUNT, _link("/reports/delayed-discharges", period), "delayed discharges"),
+        _key("Hand-backs", given[1] if given else None, Measure.COUNT,
+             _link("/reports/hand-backs", period), "hand-backs and exits"),
+        _key("Offers answered within the contract's target",
+             answered[-1] if answered else None, Measure.PERCENT,
+             _link("/reports/response-times", period), "response times"),
+    ]  # fmt: skip
+    return {
+        "board": board,
+        "period": period,
+        "key": key,
+        "charts": [
+            _providers_chart(board),
+            _waiting_chart(board),
+            _delays_chart(board),
+            _sourcing_chart(board),
+        ],
+    }
+
+
+def _providers_chart(board: Dashboard) -> dict[str, Any]:
+    points = [
+        charts.Point(s.provider, s.share, text_of(s.share, Measure.PERCENT))
+        for s in board.top_providers
+    ]
+    drill = {"commissioner": board.commissioner, "status": "active"}
+    rows = [
+        [
+            {"html": _anchor(s.provider, "/packages", {**drill, "provider": s.provider})},
+            {"text": text_of(Decimal(s.minutes) / 60, Measure.HOURS), "format": "numeric"},
+            {"text": text_of(s.share, Measure.PERCENT), "format": "numeric"},
+        ]
+        for s in board.top_providers
+    ]  # fmt: skip
+    title = f"The largest providers' share of weekly hours on {_long(board.on)}"
+    return {
+        "id": "providers",
+        "title": title,
+        "svg": Markup(charts.bar_chart(title, points, chart_id="chart-providers")),
+        "head": [{"text": "Provider"}, {"text": "Hours a week", "format": "numeric"},
+                 {"text": "Share", "format": "numeric"}],
+        "rows": rows,
+        "note": board.concentration.notes[0],
+    }  # fmt: skip
+
+
+def _waiting_chart(board: Dashboard) -> dict[str, Any]:
+    table = board.waiting
+    points = [charts.Point(r.cells[0], _number(r.cells[1]), text_of(r.cells[1], Measure.COUNT))
+              for r in table.rows]  # fmt: skip
+    title = "People waiting at each weekly snapshot"
+    return {
+        "id": "waiting",
+        "title": title,
+        "svg": Markup(charts.line_chart(title, points, chart_id="chart-waiting")),
+        **_table_of(table),
+        "note": " ".join(table.notes[1:]) or table.notes[0],
+    }
+
+
+def _delays_chart(board: Dashboard) -> dict[str, Any]:
+    table = board.delays
+    points = [
+        charts.Point(f"Week of {r.cells[0]}", _number(r.cells[2]), f"{r.cells[2]} days")
+        for r in table.rows
+    ]
+    title = "Delay days awaiting a package of care, by week"
+    return {
+        "id": "delays",
+        "title": title,
+        "svg": Markup(charts.bar_chart(title, points, chart_id="chart-delays")),
+        **_table_of(table),
+        "note": table.notes[0],
+    }
+
+
+def _sourcing_chart(board: Dashboard) -> dict[str, Any]:
+    rows = [r for r in board.time_to_source.rows if r.cells[0] == "Zone"]
+    points = [
+        charts.Point(f"Zone {r.cells[1]}", _number(r.cells[6]), text_of(r.cells[6], Measure.TENTHS)
+                     + " hours")
+        for r in rows
+        if r.cells[6] is not None
+    ]  # fmt: skip
+    columns = board.time_to_source.columns
+    picked = (1, 2, 3, 6, 7)
+    title = "Median hours from request to award, by zone"
+    return {
+        "id": "sourcing",
+        "title": title,
+        "svg": Markup(charts.bar_chart(title, points, chart_id="chart-sourcing")),
+        "head": [_heading(columns[i].heading, columns[i].measure) for i in picked],
+        "rows": [
+            [
+                {"html": _anchor(f"Zone {r.cells[1]}", "/packages",
+                                 {"commissioner": board.commissioner, "zone": r.cells[1]})},
+                *(_cell(r.cells[i], columns[i].measure) for i in picked[1:]),
+            ]
+            for r in rows
+        ],
+        "note": board.time_to_source.notes[1],
+    }  # fmt: skip
+
+
+def _table_of(table: Table) -> dict[str, Any]:
+    return {
+        "head": [_heading(c.heading, c.measure) for c in table.columns],
+        "rows": [
+            [_cell(cell, c.measure) for cell, c in zip(r.cells, table.columns, strict=True)]
+            for r in table.rows
+        ],
+    }
+
+
+def _heading(text: str, measure: Measure) -> dict[str, str]:
+    return {"text": text} | ({} if measure is Measure.LABEL else {"format": "numeric"})
+
+
+def _cell(value: object, measure: Measure) -> dict[str, str]:
+    shown = "" if value is None else text_of(value, measure)  # type: ignore[arg-type]
+    return {"text": shown} | ({} if measure is Measure.LABEL else {"format": "numeric"})
+
+
+def _key(label: str, value: object, measure: Measure, href: str, behind: str) -> dict[str, str]:
+    shown = "None yet" if value is None else text_of(value, measure)  # type: ignore[arg-type]
+    return {"label": label, "value": shown, "href": href, "behind": behind}
+
+
+def _link(path: str, query: dict[str, object]) -> str:
+    return f"{path}?{urlencode(query)}"
+
+
+def _anchor(text: str, path: str, query: dict[str, object]) -> Markup:
+    return Markup('<a class="govuk-link" href="{}">{}</a>').format(_link(path, query), text)
+
+
+def _number(value: object) -> Decimal:
+    return Decimal(0) if value is None else Decimal(value)  # type: ignore[arg-type]
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _date_values(query: Any, prefix: str, default: date) -> dict[str, str]:
+    return {
+        f"{prefix}_{part}": query.get(f"{prefix}_{part}", str(getattr(default, part))).strip()
+        for part in ("day", "month", "year")
+    }
+
+
+def _day(values: dict[str, str], prefix: str, errors: dict[str, str]) -> date | None:
+    parts = (values[f"{prefix}_year"], values[f"{prefix}_month"], values[f"{prefix}_day"])
+    if not all(parts):
+        errors[prefix] = "Enter a day, month and year"
+        return None
+    try:
+        return date(*(int(p) for p in parts))
+    except ValueError:
+        errors[prefix] = "The date must be a real date, like 1 4 2025"
+        return None
