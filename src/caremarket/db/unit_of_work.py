@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from caremarket.db.brokerage import SqlNotifications, SqlSourcings
 from caremarket.db.contracts import SqlContracts, SqlTerms
+from caremarket.db.cost_of_care import SqlOpenBook, SqlScenarios
 from caremarket.db.procurement import SqlAdmissions, SqlApplications
 from caremarket.db.repositories import (
     SqlAuditTrail,
@@ -59,6 +60,8 @@ class SqlUnitOfWork:
         self.terms = SqlTerms(session)
         self.contracts = SqlContracts(session)
         self.tenders = SqlTenders(session)
+        self.scenarios = SqlScenarios(session)
+        self.open_book = SqlOpenBook(session)
         return self
 
     def __exit__(

@@ -96,43 +96,127 @@ class Input:
 
 NLW = "National Living Wage for workers 21 and over"
 INPUTS: tuple[Input, ...] = (
-    Input("hourly_pay", "Care worker pay an hour", "£", Source(
-        f"{NLW}: £12.71 from 1 April 2026 (£12.21 from 1 April 2025), announced November 2025;"
-        " or the contract's rate", True)),
-    Input("visit_minutes", "Average visit length", "minutes", Source(
-        "Assumption: a 30-minute visit; use the average from electronic call monitoring", False)),
-    Input("travel_minutes_per_visit", "Travel time a visit (zones not listed)", "minutes",
-          Source("Assumption: 10 minutes; set each zone's own below", False)),
-    Input("miles_per_visit", "Miles a visit (zones not listed)", "miles", Source(
-        "Assumption: 3.5 miles; set each zone's own below", False)),
-    Input("pence_per_mile", "Mileage paid", "pence a mile", Source(
-        "HMRC approved mileage allowance, 45p a mile for the first 10,000 miles (many"
-        " providers pay less)", True)),
-    Input("training_percent", "Training and supervision time", "% of contact time", Source(
-        "Assumption: 4% of contact time paid for training, supervision and meetings", False)),
-    Input("holiday_weeks", "Paid holiday", "weeks a year", Source(
-        "Working Time Regulations 1998: 5.6 weeks' statutory paid leave", True)),
-    Input("sick_pay_percent", "Sick pay", "% of worked pay", Source(
-        "Assumption: 2% of worked pay (statutory sick pay from the first day of sickness from"
-        " April 2026)", False)),
-    Input("ni_percent", "Employer's National Insurance", "% above the threshold", Source(
-        "15% from 6 April 2025 (13.8% before), as the Homecare Association's 2025/26 price"
-        " notes", True)),
-    Input("ni_threshold_a_year", "National Insurance secondary threshold", "£ a year", Source(
-        "£5,000 a year from 6 April 2025 (Autumn Budget 2024); not confirmed by our search",
-        False)),
-    Input("weekly_paid_hours", "Paid hours a week for each care worker", "hours", Source(
-        "Assumption: 30 paid hours a week, over which the thresholds are apportioned", False)),
-    Input("pension_percent", "Employer's pension", "% of qualifying earnings", Source(
-        "Auto-enrolment minimum employer contribution, 3%", True)),
-    Input("pension_threshold_a_year", "Pension lower qualifying earnings", "£ a year", Source(
-        "Auto-enrolment lower limit of qualifying earnings, £6,240 a year; not confirmed by our"
-        " search", False)),
-    Input("overheads_per_hour", "Office and management overheads", "£ a contact hour", Source(
-        "Assumption: £6.50 a contact hour (branch staff, premises, IT, call monitoring,"
-        " insurance, registration); replace with open-book figures", False)),
-    Input("surplus_percent", "Surplus", "% of cost", Source(
-        "Assumption: 3% of cost, for reinvestment and resilience", False)),
+    Input(
+        "hourly_pay",
+        "Care worker pay an hour",
+        "£",
+        Source(
+            f"{NLW}: £12.71 from 1 April 2026 (£12.21 from 1 April 2025), announced November 2025;"
+            " or the contract's rate",
+            True,
+        ),
+    ),
+    Input(
+        "visit_minutes",
+        "Average visit length",
+        "minutes",
+        Source(
+            "Assumption: a 30-minute visit; use the average from electronic call monitoring", False
+        ),
+    ),
+    Input(
+        "travel_minutes_per_visit",
+        "Travel time a visit (zones not listed)",
+        "minutes",
+        Source("Assumption: 10 minutes; set each zone's own below", False),
+    ),
+    Input(
+        "miles_per_visit",
+        "Miles a visit (zones not listed)",
+        "miles",
+        Source("Assumption: 3.5 miles; set each zone's own below", False),
+    ),
+    Input(
+        "pence_per_mile",
+        "Mileage paid",
+        "pence a mile",
+        Source(
+            "HMRC approved mileage allowance, 45p a mile for the first 10,000 miles (many"
+            " providers pay less)",
+            True,
+        ),
+    ),
+    Input(
+        "training_percent",
+        "Training and supervision time",
+        "% of contact time",
+        Source("Assumption: 4% of contact time paid for training, supervision and meetings", False),
+    ),
+    Input(
+        "holiday_weeks",
+        "Paid holiday",
+        "weeks a year",
+        Source("Working Time Regulations 1998: 5.6 weeks' statutory paid leave", True),
+    ),
+    Input(
+        "sick_pay_percent",
+        "Sick pay",
+        "% of worked pay",
+        Source(
+            "Assumption: 2% of worked pay (statutory sick pay from the first day of sickness from"
+            " April 2026)",
+            False,
+        ),
+    ),
+    Input(
+        "ni_percent",
+        "Employer's National Insurance",
+        "% above the threshold",
+        Source(
+            "15% from 6 April 2025 (13.8% before), as the Homecare Association's 2025/26 price"
+            " notes",
+            True,
+        ),
+    ),
+    Input(
+        "ni_threshold_a_year",
+        "National Insurance secondary threshold",
+        "£ a year",
+        Source(
+            "£5,000 a year from 6 April 2025 (Autumn Budget 2024); not confirmed by our search",
+            False,
+        ),
+    ),
+    Input(
+        "weekly_paid_hours",
+        "Paid hours a week for each care worker",
+        "hours",
+        Source(
+            "Assumption: 30 paid hours a week, over which the thresholds are apportioned", False
+        ),
+    ),
+    Input(
+        "pension_percent",
+        "Employer's pension",
+        "% of qualifying earnings",
+        Source("Auto-enrolment minimum employer contribution, 3%", True),
+    ),
+    Input(
+        "pension_threshold_a_year",
+        "Pension lower qualifying earnings",
+        "£ a year",
+        Source(
+            "Auto-enrolment lower limit of qualifying earnings, £6,240 a year; not confirmed by our"
+            " search",
+            False,
+        ),
+    ),
+    Input(
+        "overheads_per_hour",
+        "Office and management overheads",
+        "£ a contact hour",
+        Source(
+            "Assumption: £6.50 a contact hour (branch staff, premises, IT, call monitoring,"
+            " insurance, registration); replace with open-book figures",
+            False,
+        ),
+    ),
+    Input(
+        "surplus_percent",
+        "Surplus",
+        "% of cost",
+        Source("Assumption: 3% of cost, for reinvestment and resilience", False),
+    ),
 )
 MINIMUM_PRICE_NOTE = (
     "For comparison: the Homecare Association's Minimum Price for Homecare 2025/26 was £32.14"
@@ -211,26 +295,32 @@ def price(inputs: CostInputs, travel: ZoneTravel | None = None) -> Price:
     gross = worked + holiday + sick
     hours_paid = gross / pay if pay else Decimal(0)
     paid_hours_a_year = WEEKS * inputs.weekly_paid_hours
-    ni = inputs.ni_percent / HUNDRED * max(
-        Decimal(0), gross - hours_paid * inputs.ni_threshold_a_year / paid_hours_a_year
+    ni = (
+        inputs.ni_percent
+        / HUNDRED
+        * max(Decimal(0), gross - hours_paid * inputs.ni_threshold_a_year / paid_hours_a_year)
     )
-    pension = inputs.pension_percent / HUNDRED * max(
-        Decimal(0), gross - hours_paid * inputs.pension_threshold_a_year / paid_hours_a_year
+    pension = (
+        inputs.pension_percent
+        / HUNDRED
+        * max(Decimal(0), gross - hours_paid * inputs.pension_threshold_a_year / paid_hours_a_year)
     )
     mileage = inputs.pence_per_mile / HUNDRED * miles * visits
     cost = gross + ni + pension + mileage + inputs.overheads_per_hour
-    return Price({
-        Component.CONTACT: contact,
-        Component.TRAVEL_TIME: travel_pay,
-        Component.TRAINING: training,
-        Component.HOLIDAY: holiday,
-        Component.SICK: sick,
-        Component.NATIONAL_INSURANCE: ni,
-        Component.PENSION: pension,
-        Component.MILEAGE: mileage,
-        Component.OVERHEADS: inputs.overheads_per_hour,
-        Component.SURPLUS: cost * inputs.surplus_percent / HUNDRED,
-    })
+    return Price(
+        {
+            Component.CONTACT: contact,
+            Component.TRAVEL_TIME: travel_pay,
+            Component.TRAINING: training,
+            Component.HOLIDAY: holiday,
+            Component.SICK: sick,
+            Component.NATIONAL_INSURANCE: ni,
+            Component.PENSION: pension,
+            Component.MILEAGE: mileage,
+            Component.OVERHEADS: inputs.overheads_per_hour,
+            Component.SURPLUS: cost * inputs.surplus_percent / HUNDRED,
+        }
+    )
 
 
 @dataclass(eq=False)
@@ -251,9 +341,7 @@ class CostOfCareScenario:
         for travel in self.zones:
             if travel.zone == zone:
                 return travel
-        return ZoneTravel(
-            zone, self.inputs.travel_minutes_per_visit, self.inputs.miles_per_visit
-        )
+        return ZoneTravel(zone, self.inputs.travel_minutes_per_visit, self.inputs.miles_per_visit)
 
     def price_in(self, zone: str) -> Price:
         return price(self.inputs, self.travel_in(zone))
@@ -331,8 +419,10 @@ def to_json(inputs: CostInputs, zones: tuple[ZoneTravel, ...]) -> dict[str, Any]
     return {
         "inputs": {k: str(v) for k, v in asdict(inputs).items()},
         "zones": {
-            z.zone: {"travel_minutes_per_visit": str(z.travel_minutes_per_visit),
-                     "miles_per_visit": str(z.miles_per_visit)}
+            z.zone: {
+                "travel_minutes_per_visit": str(z.travel_minutes_per_visit),
+                "miles_per_visit": str(z.miles_per_visit),
+            }
             for z in zones
         },
     }

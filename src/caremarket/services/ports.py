@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from caremarket.domain.audit import AuditEntry
 from caremarket.domain.contracts import Contract, ExtensionDecision, Term, Variation
+from caremarket.domain.cost_of_care import CostOfCareScenario, OpenBookSubmission
 from caremarket.domain.evaluation import GateResult
 from caremarket.domain.market import Commissioner, Lot, Provider, Vehicle, Zone
 from caremarket.domain.notifications import Notification
@@ -236,6 +237,28 @@ class TenderBook(Protocol):
     def add_award(self, tender: Tender, lot: Lot, award: LotAward, *, at: datetime) -> None: ...
 
 
+class ScenarioBook(Protocol):
+    """A commissioner's cost-of-care scenarios (db/cost_of_care.py)."""
+
+    def list(self, commissioner: Commissioner) -> list[CostOfCareScenario]: ...
+    def find(self, commissioner: Commissioner, name: str) -> CostOfCareScenario | None: ...
+    def get(self, commissioner: Commissioner, name: str) -> CostOfCareScenario: ...
+    def save(self, scenario: CostOfCareScenario) -> None: ...
+
+
+class OpenBook(Protocol):
+    """Providers' open-book submissions (db/cost_of_care.py)."""
+
+    def save(self, submission: OpenBookSubmission) -> None: ...
+    def search(
+        self,
+        *,
+        commissioner: Commissioner | None = None,
+        provider: Provider | None = None,
+        on: date | None = None,
+    ) -> list[OpenBookSubmission]: ...
+
+
 class Mailer(Protocol):
     """Sends one e-mail (an outside system: SMTP)."""
 
@@ -266,6 +289,8 @@ class UnitOfWork(Protocol):
     terms: TermBook
     contracts: ContractRepository
     tenders: TenderBook
+    scenarios: ScenarioBook
+    open_book: OpenBook
 
     def __enter__(self) -> Self: ...
     def __exit__(
