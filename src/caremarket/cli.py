@@ -827,3 +827,6 @@ def contracts(
     write_report(
         render.as_text(table) if fmt is RegisterFormat.TABLE else render.as_csv(table), None
     )
+
+
+from caremarket import cost_of_care_commands  # noqa: E402, F401  (its commands join the apps)

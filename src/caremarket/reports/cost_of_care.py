@@ -128,7 +128,7 @@ def gap_table(
         rows=tuple(rows),
         totals=totals,
         notes=(
-            f"Scenario {scenario.name!r}, in force from {scenario.effective_from:%d %B %Y}.",
+            f"Model: {described(scenario)}.",
             "Commissioned rate: the weekly cost of the care active on the day at the rate card"
             " in force, over its weekly hours. Gap = commissioned rate - model rate; below"
             " nothing the commissioner pays less than the model's cost. A provider's model"
@@ -154,7 +154,7 @@ def breakdown_table(
         rows=tuple(rows),
         totals=Row(("Price an hour", *(p.per_hour for p in prices))),
         notes=(
-            f"Scenario {scenario.name!r}, in force from {scenario.effective_from:%d %B %Y}.",
+            f"Model: {described(scenario)}.",
             "Travel a visit: "
             + "; ".join(
                 f"{z.zone} {z.travel_minutes_per_visit} minutes, {z.miles_per_visit} miles"
@@ -180,7 +180,7 @@ def inputs_table(scenario: CostOfCareScenario, *, commissioner: str) -> Table:
                     item.label,
                     str(getattr(scenario.inputs, item.name)),
                     item.unit,
-                    item.source.text + ("" if item.source.confirmed else " (assumption)"),
+                    item.source.text,
                 )
             )
             for item in INPUTS
@@ -222,6 +222,13 @@ def open_book_table(
             " given with the whole model.",
         ),
     )
+
+
+def described(scenario: CostOfCareScenario) -> str:
+    """'scenario '2017 model', in force from 1 April 2017', or 'the defaults' (never saved)."""
+    if scenario.id is None:
+        return "the defaults (no scenario saved in force on the day)"
+    return f"scenario {scenario.name!r}, in force from {scenario.effective_from:%-d %B %Y}"
 
 
 def _gap_row(by: str, gap: ZoneGap) -> Row:

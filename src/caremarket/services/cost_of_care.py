@@ -150,10 +150,7 @@ def compare_scenarios(uow: UnitOfWork, *, commissioner: str, names: list[str]) -
             on=max((s.effective_from for s in chosen), default=date.min),
             columns=(
                 Column("Zone"),
-                *(
-                    Column(f"{s.name} (from {s.effective_from:%d %b %Y})", Measure.PENCE)
-                    for s in chosen
-                ),
+                *(Column(_heading(s), Measure.PENCE) for s in chosen),
             ),
             rows=tuple(
                 Row((f"{code}: {zone}", *(s.price_in(code).per_hour for s in chosen)))
@@ -250,13 +247,17 @@ def open_book_comparisons(
     by: Actor,
     scenario: str | None = None,
 ) -> list[Table]:
-    """Each submission whose period covers the day (a provider: only its own) beside the
-    model's cost lines at the provider's hours-weighted zone price."""
+    """Each provider's latest submission starting on or before the day (a provider: only its
+    own) beside the model's cost lines at the provider's hours-weighted zone price."""
     with uow:
         owner = uow.commissioners.get(commissioner)
         chosen = _scenario(uow, owner, scenario, on)
         provider = acting_provider(uow, by) if by.role is Role.PROVIDER else None
-        submissions = uow.open_book.search(commissioner=owner, provider=provider, on=on)
+        latest: dict[int | None, OpenBookSubmission] = {}
+        for found in uow.open_book.search(commissioner=owner, provider=provider):
+            if found.period_start <= on:
+                latest.setdefault(found.provider.id, found)  # newest period first
+        submissions = sorted(latest.values(), key=lambda s: s.provider.name)
         packages = uow.packages.active_on(on, commissioner_code=owner.code)
         tables = []
         for submission in submissions:
@@ -298,6 +299,12 @@ def _scenario(
         return uow.scenarios.get(owner, name)
     found = None if name == DEFAULTS else in_force(uow.scenarios.list(owner), on or date.max)
     return found or CostOfCareScenario(owner, DEFAULTS, on or date.min)
+
+
+def _heading(scenario: CostOfCareScenario) -> str:
+    if scenario.id is None:
+        return scenario.name
+    return f"{scenario.name} (from {scenario.effective_from:%-d %b %Y})"
 
 
 def _zone_names(uow: UnitOfWork, owner: Commissioner) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from caremarket.domain.access import (
     EVERYONE,
     MARKET_READERS,
     PACKAGE_READERS,
+    PROVIDERS,
     REPORT_READERS,
     TENDER_READERS,
     Role,
@@ -31,6 +32,8 @@ AREAS = (
     Area("Tenders", "/tenders", TENDER_READERS),
     Area("Applications", "/applications", EVERYONE),  # a provider sees its own
     Area("Reports", "/reports", REPORT_READERS),
+    Area("Cost of care", "/cost-of-care", REPORT_READERS),
+    Area("Open book", "/open-book", PROVIDERS),
     Area("Audit trail", "/audit", AUDIT_READERS),
 )
 
