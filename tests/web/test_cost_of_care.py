@@ -123,13 +123,14 @@ def test_the_scenario_page_saves_a_scenario_and_shows_its_price(web) -> None:
 
 def test_the_scenario_page_lists_every_problem_in_the_error_summary(web) -> None:
     sign_in(web, Role.COMMISSIONER)
-    data = {"csrf_token": form_token(web), "commissioner": "HFD", "name": "Broken",
+    data = {"csrf_token": form_token(web), "commissioner": "HFD", "name": "",
             "effective_from-day": "1", "effective_from-month": "4",
             "effective_from-year": "2017", "hourly_pay": "lots", "visit_minutes": "0",
             "zone-A-minutes": "-5", "zone-A-miles": "3"}  # fmt: skip
     answer = web.post("/cost-of-care/edit", data=data)
     assert answer.status_code == 400
     assert "govuk-error-summary" in answer.text
+    assert 'href="#name"' in answer.text
     assert 'href="#hourly_pay"' in answer.text
     assert 'href="#zone-A-minutes"' in answer.text
 
@@ -163,3 +164,24 @@ def test_the_provider_page_sends_costs_and_names_a_wrong_line(web) -> None:
     sent = web.post("/open-book", data=data | {"line-8": "5.00"}, follow_redirects=False)
     assert sent.status_code == 303
     assert "Your costs are sent" in web.get("/open-book").text
+
+
+def test_the_forecast_api_takes_a_growth_rate_and_a_method(web, tokens) -> None:
+    # zone A: PKG-0001 and PKG-0002, 4 x 30 minutes a day each: 28 hours a week; x 1.10
+    answer = web.get("/api/reports/forecast", params=ON | {"growth": "10"},
+                     headers=bearer(tokens[Role.COMMISSIONER]))  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    zone_a = next(r["cells"] for r in answer.json()["rows"] if r["cells"][1] == "A")
+    assert zone_a[3:5] == ["28", "30.8"]
+    trend = web.get("/api/reports/forecast", params=ON | {"method": "trend", "format": "csv"},
+                    headers=bearer(tokens[Role.COMMISSIONER]))  # fmt: skip
+    assert trend.headers["content-disposition"].endswith('forecast-HFD-2017-08-01.csv"')
+    wrong = web.get("/api/reports/forecast", params=ON | {"method": "guess"},
+                    headers=bearer(tokens[Role.COMMISSIONER]))  # fmt: skip
+    assert wrong.status_code == 422
+
+
+def test_the_gap_report_api_takes_a_scenario(web, tokens) -> None:
+    missing = web.get("/api/reports/cost-of-care", params=ON | {"scenario": "Nothing"},
+                      headers=bearer(tokens[Role.COMMISSIONER]))  # fmt: skip
+    assert missing.status_code == 404

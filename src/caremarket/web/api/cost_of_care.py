@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from caremarket.domain.access import EVERYONE, POLICY_SETTERS, PROVIDERS, REPORT_READERS
-from caremarket.services import cost_of_care
+from caremarket.reports.tables import Table
+from caremarket.services import cost_of_care, forecasts
 from caremarket.services.accounts import Principal
 from caremarket.services.cost_of_care import SubmissionSummary
+from caremarket.web import report_files
 from caremarket.web.access import allow
-from caremarket.web.api.reports import ReportData, _data
+from caremarket.web.api.reports import ReportData, ReportFormat, _data
 from caremarket.web.deps import SettingsDep, UowDep
 
 router = APIRouter(tags=["cost of care"])
@@ -164,6 +168,56 @@ def open_book_comparison(
             uow, commissioner=commissioner, on=day, by=by.actor, scenario=scenario
         )
     ]
+
+
+class ForecastMethod(StrEnum):
+    LEVEL = "level"
+    TREND = "trend"
+
+
+@router.get("/reports/cost-of-care", dependencies=[allow(*REPORT_READERS)], response_model=None)
+def cost_of_care_report(
+    uow: UowDep,
+    settings: SettingsDep,
+    commissioner: str,
+    on: date | None = None,
+    scenario: str | None = None,
+    format: ReportFormat = ReportFormat.JSON,
+) -> ReportData | Response:
+    """The gap per zone and per provider under a `scenario` (the one in force) on a day
+    (today). Declared before `/reports/{name}`, which would otherwise take it."""
+    day = on or datetime.now(settings.zone).date()
+    table = cost_of_care.cost_of_care_report(
+        uow, commissioner=commissioner, on=day, scenario=scenario
+    )
+    return _answer(table, "cost-of-care", commissioner, format)
+
+
+@router.get("/reports/forecast", dependencies=[allow(*REPORT_READERS)], response_model=None)
+def forecast_report(
+    uow: UowDep,
+    settings: SettingsDep,
+    commissioner: str,
+    on: date | None = None,
+    growth: Decimal | None = None,
+    method: ForecastMethod = ForecastMethod.LEVEL,
+    format: ReportFormat = ReportFormat.JSON,
+) -> ReportData | Response:
+    """Next year's weekly hours and cost by pathway and zone: `growth` percent a year (by
+    default, with `level`, the people aged 65+; with `trend`, none)."""
+    day = on or datetime.now(settings.zone).date()
+    table = forecasts.demand_forecast(
+        uow, commissioner=commissioner, on=day, growth=growth, method=method.value
+    )
+    return _answer(table, "forecast", commissioner, format)
+
+
+def _answer(table: Table, name: str, commissioner: str, format: ReportFormat):  # type: ignore[no-untyped-def]
+    if format is ReportFormat.JSON:
+        return _data(table)
+    return report_files.download(
+        table, name=name, commissioner=commissioner, file_format=format.value
+    )
 
 
 def _zones(uow: UowDep, commissioner: str):  # type: ignore[no-untyped-def]

@@ -11,7 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import POLICY_SETTERS, PROVIDERS, REPORT_READERS
-from caremarket.domain.cost_of_care import COMPONENTS, INPUTS, InvalidCostInputs
+from caremarket.domain.cost_of_care import (
+    COMPONENTS,
+    INPUTS,
+    InvalidCostInputs,
+    inputs_from,
+    zone_travel_from,
+)
 from caremarket.domain.errors import DomainError
 from caremarket.services import cost_of_care, market
 from caremarket.services.accounts import Principal
@@ -93,6 +99,8 @@ def save(request: Request, uow: UowDep, by: PrincipalDep, values: FormDep) -> Re
         values, "effective_from", errors, what="the date the scenario is in force from"
     )
     zones = [z.code for z in market.list_zones(uow, commissioner=owner)] if owner else []
+    if errors:  # name or date wrong: still list what is wrong with the inputs
+        errors |= _field_errors(_input_problems(values, zones))
     if owner and not errors and effective_from:
         try:
             saved = cost_of_care.save_scenario(
@@ -234,6 +242,23 @@ def _field_errors(error: InvalidCostInputs) -> dict[str, str]:
         else:
             errors[key] = f"{key.replace('_', ' ').capitalize()}: {problem}"
     return errors
+
+
+def _input_problems(values: dict[str, str], zones: list[str]) -> InvalidCostInputs:
+    """What the model would refuse in the form's inputs, without saving anything."""
+    problems: dict[str, str] = {}
+    try:
+        inputs_from({item.name: values.get(item.name, "") for item in INPUTS})
+    except InvalidCostInputs as error:
+        problems |= error.problems
+    for code in zones:
+        try:
+            zone_travel_from(
+                code, values.get(f"zone-{code}-minutes", ""), values.get(f"zone-{code}-miles", "")
+            )
+        except InvalidCostInputs as error:
+            problems |= error.problems
+    return InvalidCostInputs(problems)
 
 
 def _line_errors(error: InvalidCostInputs) -> dict[str, str]:
