@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 
 def test_a_commissioner_corrects_a_mistake_and_saves_a_scenario(visitor: Visitor) -> None:
     visitor.sign_in(visitor.site.account(Role.COMMISSIONER))
-    visitor.click(visitor.navigation().get_by_text("Cost of care", exact=True))
+    visitor.click(visitor.navigation().get_by_text("Reports", exact=True))
+    visitor.click(visitor.page.get_by_role("link", name="Cost of care", exact=True))
     assert visitor.heading() == "Cost of care"
     assert visitor.page.get_by_role("table").first.is_visible()
     visitor.click(visitor.page.get_by_role("link", name="Change these inputs"))

@@ -25,7 +25,7 @@ AREAS = {
     ],
     Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Applications", "Reports"],
     Role.FINANCE: ["Home", "Market", "Care packages", "Applications", "Reports"],
-    Role.PROVIDER: ["Home", "Market", "Care packages", "Applications"],
+    Role.PROVIDER: ["Home", "Market", "Care packages", "Applications", "Open book"],
     Role.AUDITOR: [
         "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "Reports",
         "Audit trail",

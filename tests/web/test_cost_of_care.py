@@ -119,6 +119,7 @@ def test_the_scenario_page_saves_a_scenario_and_shows_its_price(web) -> None:
     page = web.get(saved.headers["location"])
     assert "The scenario Page is saved" in page.text
     assert "£31.50" in page.text
+    assert "The price an hour under each scenario" in page.text
 
 
 def test_the_scenario_page_lists_every_problem_in_the_error_summary(web) -> None:

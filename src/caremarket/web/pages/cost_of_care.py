@@ -55,6 +55,13 @@ def scenario(request: Request, uow: UowDep, by: PrincipalDep) -> HTMLResponse:
             "inputs_head": _head(inputs),
             "inputs_rows": _rows(inputs),
         }
+        if context["saved"]:
+            compared = cost_of_care.compare_scenarios(
+                uow,
+                commissioner=context["commissioner"],
+                names=[cost_of_care.DEFAULTS] + [name for name, _ in context["saved"]],
+            )
+            context |= {"compared_head": _head(compared), "compared_rows": _rows(compared)}
     context["may_edit"] = by.actor.role in POLICY_SETTERS
     return render(request, "cost_of_care/scenario.html", context)
 

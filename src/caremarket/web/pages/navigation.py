@@ -32,7 +32,6 @@ AREAS = (
     Area("Tenders", "/tenders", TENDER_READERS),
     Area("Applications", "/applications", EVERYONE),  # a provider sees its own
     Area("Reports", "/reports", REPORT_READERS),
-    Area("Cost of care", "/cost-of-care", REPORT_READERS),
     Area("Open book", "/open-book", PROVIDERS),
     Area("Audit trail", "/audit", AUDIT_READERS),
 )
