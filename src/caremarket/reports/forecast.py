@@ -104,9 +104,10 @@ def forecast(
     for pathway in sorted(groups):
         subtotal = _Totals()
         for name in sorted(groups[pathway]):
-            figures = groups[pathway][name].figures(method, growth)
+            group = groups[pathway][name]
+            figures = group.figures(method, growth)
             rows.append(Row((pathway, name, *figures)))
-            subtotal.add(figures)
+            subtotal.add(figures, group.people)
         rows.append(Row((pathway, f"Total {pathway} pathway", *subtotal.cells()), subtotal=True))
         everything.merge(subtotal)
     how = (
@@ -160,22 +161,24 @@ class _Group:
 
 @dataclass
 class _Totals:
-    clients: int = 0
+    people: set[str] = field(default_factory=set)  # a person counted once, as zone demand does
     now: Decimal = Decimal(0)
     weekly: Decimal = Decimal(0)
     annual: Decimal = Decimal(0)
     cost: Decimal = Decimal(0)
 
-    def add(self, figures: tuple[int, Decimal, Decimal, Decimal, Decimal]) -> None:
-        clients, now, weekly, annual, cost = figures
-        self.clients += clients
+    def add(
+        self, figures: tuple[int, Decimal, Decimal, Decimal, Decimal], people: set[str]
+    ) -> None:
+        _, now, weekly, annual, cost = figures
+        self.people |= people
         self.now += now
         self.weekly += weekly
         self.annual += annual
         self.cost += cost
 
     def merge(self, other: _Totals) -> None:
-        self.add(other.cells())
+        self.add(other.cells(), other.people)
 
     def cells(self) -> tuple[int, Decimal, Decimal, Decimal, Decimal]:
-        return self.clients, self.now, self.weekly, self.annual, self.cost
+        return len(self.people), self.now, self.weekly, self.annual, self.cost
