@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -20,7 +20,7 @@ from caremarket.db import migrate
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
-from caremarket.domain.errors import DomainError
+from caremarket.domain.errors import DomainError, ImportRejected
 from caremarket.tenders.file import InvalidTenderFile
 
 app = typer.Typer(
@@ -45,6 +45,16 @@ tender_app = typer.Typer(
     help="Tenders in the database: import one, report its evaluation.", no_args_is_help=True
 )
 app.add_typer(tender_app, name="tender")
+payments_app = typer.Typer(
+    help="Payment runs: make, approve, remittances, the finance export, invoices.",
+    no_args_is_help=True,
+)
+app.add_typer(payments_app, name="payments")
+ecm_app = typer.Typer(
+    help="Electronic call monitoring: import providers' visit files (docs/payments.md).",
+    no_args_is_help=True,
+)
+app.add_typer(ecm_app, name="ecm")
 
 err = Console(stderr=True)
 
@@ -262,6 +272,118 @@ def import_packages(
 def import_postcodes(file: FileArgument, db: DbOption = None) -> None:
     """Postcodes with coordinates (OS Code-Point Open layout) for the gazetteer."""
     run_import("postcodes", file, db)
+
+
+# ECM files and pricing them ------------------------------------------------------------------
+
+ProfileOption = Annotated[
+    str,
+    typer.Option(
+        "--profile", "-p", help="caremarket, abacus, or a TOML profile file (docs/formats.md)."
+    ),
+]
+
+
+def ecm_profile(profile: str) -> Any:
+    from caremarket.imports.ecm_profiles import InvalidProfile
+    from caremarket.services.ecm import profile_named
+
+    path = Path(profile)
+    try:
+        if path.suffix.lower() == ".toml":
+            if not path.is_file():
+                fail(f"there is no profile file {profile}")
+            return profile_named(path.stem, path.read_text(encoding="utf-8"))
+        return profile_named(profile)
+    except (InvalidProfile, DomainError, ValueError) as error:
+        fail(str(error))
+
+
+def show_problems(problems: Any, what: str) -> None:
+    if problems:
+        err.print(f"[bold yellow]{len(problems)} bad row(s) in {what}, none of them imported:[/]")
+        for problem in problems:
+            err.print(f"  {problem}", highlight=False, soft_wrap=True)
+
+
+@ecm_app.command("import")
+def ecm_import(
+    file: FileArgument,
+    provider: Annotated[str, typer.Option("--provider", help="The provider's name.")],
+    profile: ProfileOption = "caremarket",
+    db: DbOption = None,
+) -> None:
+    """Import a provider's ECM visit file: every bad row reported, the good visits stored."""
+    from caremarket.services.ecm import import_ecm_file
+
+    chosen = ecm_profile(profile)
+    with users_errors():
+        uow = unit_of_work(settings_for(db))
+        try:
+            summary = import_ecm_file(
+                uow,
+                file.read_bytes(),
+                provider=provider,
+                profile=chosen,
+                filename=file.name,
+                by=command_line_actor(),
+                now=datetime.now(UTC),
+            )
+        except ImportRejected as rejected:
+            show_problems(rejected.problems, file.name)
+            fail(f"nothing was imported from {file.name}")
+    for warning in summary.warnings:
+        err.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    show_problems(summary.problems, file.name)
+    typer.echo(
+        f"{file.name}: {summary.rows} rows; visits {summary.visits_new} new,"
+        f" {summary.visits_changed} changed, {summary.visits_unchanged} unchanged;"
+        f" {len(summary.problems)} problem(s); {len(summary.queries)} queries raised"
+        f" ({summary.held} holding a visit)"
+    )
+    for code, count in summary.queries_by_code():
+        typer.echo(f"  {code}: {count}")
+    if summary.problems:
+        raise typer.Exit(code=2)
+
+
+@payments_app.command("price")
+def payments_price(
+    rules: Annotated[
+        Path, typer.Option("--rules", exists=True, dir_okay=False, help="Payment rules (TOML).")
+    ],
+    rates: Annotated[
+        Path, typer.Option("--rates", exists=True, dir_okay=False, help="Rates (CSV).")
+    ],
+    visits: Annotated[
+        Path, typer.Option("--visits", exists=True, dir_okay=False, help="An ECM visit file.")
+    ],
+    profile: ProfileOption = "caremarket",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write every line to this CSV file.")
+    ] = None,
+) -> None:
+    """Price an ECM file without a database: every line and the rule that decided it, totals."""
+    from caremarket.services.pricing import describe_totals, lines_csv, price_files
+
+    chosen = ecm_profile(profile)
+    try:
+        pricing = price_files(rules.read_text(encoding="utf-8"), rates, visits, chosen)
+    except ImportRejected as rejected:
+        show_problems(rejected.problems, "the rates file")
+        fail("nothing was priced")
+    except DomainError as error:
+        fail(str(error))
+    for warning in pricing.warnings:
+        err.print(f"[yellow]Warning:[/] {warning}", highlight=False)
+    show_problems(pricing.problems, visits.name)
+    text = lines_csv(pricing)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+    for line in describe_totals(pricing):
+        (err.print(line, highlight=False, soft_wrap=True) if out is None else typer.echo(line))
 
 
 class ReportFormat(StrEnum):
@@ -826,6 +948,165 @@ def contracts(
     )
     write_report(
         render.as_text(table) if fmt is RegisterFormat.TABLE else render.as_csv(table), None
+    )
+
+
+# Payments -------------------------------------------------------------------------------------
+
+OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write the CSV to FILE.")]
+
+
+@payments_app.command("rules")
+def payments_rules(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="A TOML file of payment rules.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Keep payment rules under their name (`name = ...` in the file; docs/payments.md)."""
+    import tomllib
+
+    from caremarket.services import payments
+
+    with users_errors():
+        try:
+            values = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            fail(f"{file.name}: {error}")
+        rules = payments.set_payment_rules(
+            unit_of_work(settings_for(db)), values, by=command_line_actor(), now=datetime.now(UTC)
+        )
+    typer.echo(f"Payment rules {rules.describe()}")
+
+
+@payments_app.command("run")
+def payments_run(
+    commissioner: Annotated[str, typer.Option("--commissioner", "-c", help="Its code.")],
+    first: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
+    last: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
+    db: DbOption = None,
+) -> None:
+    """Make a draft payment run for a week or four weeks (or make its draft again)."""
+    from caremarket.domain.payment_runs import run_reference
+    from caremarket.domain.schedules import DateRange
+    from caremarket.services import payment_views, payments
+
+    settings = settings_for(db)
+    actor, now = command_line_actor(), datetime.now(UTC)
+    with users_errors():
+        uow = unit_of_work(settings)
+        reference = run_reference(commissioner, DateRange(first.date(), last.date()))
+        with uow:
+            draft = uow.payment_runs.find(reference)
+        if draft is not None and draft.period == DateRange(first.date(), last.date()):
+            run = payments.refresh_run(uow, reference, by=actor, now=now)
+        else:
+            run = payments.create_run(
+                uow, commissioner, first.date(), last.date(), by=actor, now=now
+            )
+        detail = payment_views.run_detail(uow, run.reference, viewer=actor)
+    typer.echo(f"Payment run {run.reference} ({run.status}):")
+    for totals in detail.totals:
+        typer.echo(
+            f"  {totals.provider}: {totals.lines} lines, £{totals.paid:,.2f} paid,"
+            f" {totals.held_lines} held (£{totals.held:,.2f})"
+        )
+    typer.echo(f"  total paid: £{detail.paid:,.2f}")
+
+
+@payments_app.command("approve")
+def payments_approve(
+    reference: Annotated[str, typer.Argument(help="The run's reference.")], db: DbOption = None
+) -> None:
+    """Approve a run: it cannot change after; corrections go in a later run."""
+    from caremarket.services import payments
+
+    with users_errors():
+        run = payments.approve_run(
+            unit_of_work(settings_for(db)),
+            reference,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+        )
+    typer.echo(f"Approved payment run {run.reference}")
+
+
+@payments_app.command("remittance")
+def payments_remittance(
+    reference: Annotated[str, typer.Argument(help="The run's reference.")],
+    provider: Annotated[str, typer.Option("--provider", "-p", help="The provider's name.")],
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """A provider's remittance advice, as CSV."""
+    from caremarket.reports import render
+    from caremarket.services import payment_views
+
+    with users_errors():
+        table = payment_views.remittance(
+            unit_of_work(settings_for(db)),
+            reference,
+            provider=provider,
+            viewer=command_line_actor(),
+        )
+    write_report(render.as_csv(table), out)
+
+
+@payments_app.command("export")
+def payments_export(
+    reference: Annotated[str, typer.Argument(help="The run's reference.")],
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """The run for the finance system (docs/formats.md, "Payment run export")."""
+    from caremarket.reports import render
+    from caremarket.services import payment_views
+
+    with users_errors():
+        table = payment_views.finance_export(
+            unit_of_work(settings_for(db)), reference, viewer=command_line_actor()
+        )
+    write_report(render.as_csv(table), out)
+
+
+@payments_app.command("reconcile")
+def payments_reconcile(
+    invoice: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="The provider's invoice CSV.")
+    ],
+    provider: Annotated[str, typer.Option("--provider", "-p", help="The provider's name.")],
+    run: Annotated[str, typer.Option("--run", help="The payment run's reference.")],
+    reference: Annotated[
+        str | None, typer.Option(help="The invoice's reference (default: the file's name).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Match a provider's invoice line by line to a run and show what differs."""
+    from caremarket.services import payments
+
+    with users_errors():
+        result = payments.reconcile_invoice(
+            unit_of_work(settings_for(db)),
+            invoice,
+            provider=provider,
+            run=run,
+            reference=reference or invoice.stem,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+        )
+    typer.echo(
+        f"Invoice {result.invoice.reference}: {len(result.invoice.lines)} lines,"
+        f" {result.matched} agree with run {run}"
+    )
+    for d in result.differences:
+        minutes = f"{d.invoiced_minutes or '-'} / {d.paid_minutes or '-'} min"
+        typer.echo(
+            f"  {d.day:%d/%m/%Y} {d.visit_id or '-'} {d.package_reference or '-'}:"
+            f" {d.difference}; {minutes}; invoiced £{d.invoiced:,.2f}, paid £{d.paid:,.2f}"
+        )
+    typer.echo(
+        f"Invoiced £{result.invoiced:,.2f}; the run pays £{result.paid:,.2f};"
+        f" difference £{result.difference:,.2f}"
     )
 
 

@@ -16,7 +16,6 @@ from caremarket.cli import (
     DbOption,
     FormatOption,
     OnOption,
-    OutOption,
     ReportFormat,
     app,
     command_line_actor,
@@ -30,6 +29,9 @@ from caremarket.cli import (
     write_report,
 )
 
+OutOption = Annotated[  # as cli.py's reports have it (its payments section has its own)
+    Path | None, typer.Option("--out", "-o", help="Write to this file, not the screen.")
+]
 cost_app = typer.Typer(
     help="The cost of care: scenarios of the model's inputs, their price an hour by zone.",
     no_args_is_help=True,

@@ -16,19 +16,23 @@ pytestmark = pytest.mark.browser
 
 AREAS = {
     Role.ADMIN: [
-        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "Reports",
-        "Audit trail",
+        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
+        "Payments", "Reports", "Audit trail",
     ],
     Role.COMMISSIONER: [
-        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "Reports",
-        "Audit trail",
+        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
+        "Payments", "Reports", "Audit trail",
     ],
     Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Applications", "Reports"],
-    Role.FINANCE: ["Home", "Market", "Care packages", "Applications", "Reports"],
-    Role.PROVIDER: ["Home", "Market", "Care packages", "Applications", "Open book"],
+    Role.FINANCE: [
+        "Home", "Market", "Care packages", "Applications", "ECM files", "Payments", "Reports",
+    ],
+    Role.PROVIDER: [
+        "Home", "Market", "Care packages", "Applications", "ECM files", "Payments", "Open book",
+    ],
     Role.AUDITOR: [
-        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "Reports",
-        "Audit trail",
+        "Home", "Market", "Care packages", "Brokerage", "Tenders", "Applications", "ECM files",
+        "Payments", "Reports", "Audit trail",
     ],
 }  # fmt: skip
 LOOKER = Actor("browser-tests", Role.AUDITOR)

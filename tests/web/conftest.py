@@ -11,7 +11,7 @@ for every role; the provider's are Wyeside's.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -23,14 +23,18 @@ from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.audit import entry
+from caremarket.domain.calendar import LONDON
 from caremarket.domain.contracts import Term
+from caremarket.domain.ecm import VisitRecord, VisitStatus
 from caremarket.domain.evaluation import Criterion, EvaluationModel, Kind
 from caremarket.domain.market import CqcRating, Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.procurement import Admission, AdmissionMode, AdmissionRules
-from caremarket.services import accounts, applications, brokerage, contracts, tenders
+from caremarket.domain.visit_queries import VisitQuery
+from caremarket.services import accounts, applications, brokerage, contracts, ecm, payments, tenders
 from caremarket.services.applications import ApplicationForm
 from caremarket.services.contracts import ContractAward
+from caremarket.services.ports import KeptVisit
 from caremarket.web.app import create_app
 from tests.builders import a_care_package, a_lot, a_provider, a_rate_card, a_zone
 
@@ -99,6 +103,8 @@ def make_market(url: str) -> tuple[Settings, dict[Role, str]]:
         )
         uow.commit()
     add_a_tender(uow, now)
+    add_ecm_visits(uow, now)
+    add_a_payment_run(uow, now)
     tokens = {}
     for role in Role:
         provider = "Wyeside Home Care" if role is Role.PROVIDER else None
@@ -175,6 +181,49 @@ def add_a_tender(uow: SqlUnitOfWork, now: datetime) -> None:
         by=SETUP,
         now=now,
     )
+
+
+def add_ecm_visits(uow: SqlUnitOfWork, now: datetime) -> None:
+    """ECM file 1: Wyeside's visit to PKG-0001, confirmed by hand (a query, not holding)."""
+    visit = {
+        "visit_id": "WY-1",
+        "package_reference": "PKG-0001",
+        "planned_start": "2017-07-03 07:30",
+        "planned_minutes": "30",
+        "status": "completed",
+        "actual_start": "2017-07-03 07:31",
+        "actual_end": "2017-07-03 08:01",
+        "verification": "manual",
+    }
+    ecm.push_visits(uow, [visit], provider="Wyeside Home Care", by=SETUP, now=now)
+
+
+PAYMENT_RUN = "HFD-2017-07-10"
+
+
+def add_a_payment_run(uow: SqlUnitOfWork, now: datetime) -> None:
+    """Payment run HFD-2017-07-10 (a draft) for the week from Monday 10 July 2017: Wyeside's
+    07:30 visit to PKG-0001 paid, its 11:15 visit held by a query (confirmed by hand)."""
+    monday = date(2017, 7, 10)
+    with uow:
+        package = uow.packages.get("PKG-0001")
+        kept = []
+        for visit_id, hour, minute in (("WHC-1", 7, 30), ("WHC-2", 11, 15)):
+            start = datetime(monday.year, monday.month, monday.day, hour, minute, tzinfo=LONDON)
+            record = VisitRecord(
+                visit_id=visit_id,
+                planned_start_at=start,
+                planned_minutes=30,
+                status=VisitStatus.COMPLETED,
+                package_reference="PKG-0001",
+                actual_start_at=start,
+                actual_end_at=start + timedelta(minutes=30),
+            )
+            kept.append(KeptVisit(package.provider.id, record, 1, now, package.id))
+        ids = uow.visits.add(kept)
+        uow.visits.add_queries([VisitQuery(ids[1], "manual", "confirmed by hand", True, now)])
+        uow.commit()
+    payments.create_run(uow, "HFD", monday, monday + timedelta(days=6), by=SETUP, now=now)
 
 
 def make_brokerage_market(

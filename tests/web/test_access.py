@@ -22,6 +22,9 @@ SAMPLE_PATH_VALUES = {
     "tender": "HFD-T1",
     "lot": "O-A",
     "bidder": "Wyeside Home Care",
+    "run": "HFD-2017-07-10",
+    "query_id": "1",
+    "file_id": "1",
 }
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},

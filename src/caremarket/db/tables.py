@@ -688,7 +688,7 @@ visit_records = Table(
     Column("visit_id", String(128), nullable=False),  # the provider's own
     Column("version", Integer, nullable=False),
     Column("current", Boolean, nullable=False),  # the newest version
-    Column("file_id", ForeignKey("ecm_files.id")),  # none: pushed through the API
+    Column("file_id", ForeignKey("ecm_files.id")),  # the file or API batch it came in
     Column("package_id", ForeignKey("care_packages.id")),  # once matched to a package
     Column("package_reference", String(64)),
     Column("person_reference", String(64)),

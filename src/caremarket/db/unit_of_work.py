@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from caremarket.db.brokerage import SqlNotifications, SqlSourcings
 from caremarket.db.contracts import SqlContracts, SqlTerms
 from caremarket.db.cost_of_care import SqlOpenBook, SqlScenarios
+from caremarket.db.delivery import SqlVisits
+from caremarket.db.payments import SqlInvoices, SqlPaymentRules, SqlPaymentRuns
 from caremarket.db.procurement import SqlAdmissions, SqlApplications
 from caremarket.db.repositories import (
     SqlAuditTrail,
@@ -60,6 +62,10 @@ class SqlUnitOfWork:
         self.terms = SqlTerms(session)
         self.contracts = SqlContracts(session)
         self.tenders = SqlTenders(session)
+        self.visits = SqlVisits(session)
+        self.payment_rules = SqlPaymentRules(session)
+        self.payment_runs = SqlPaymentRuns(session)
+        self.invoices = SqlInvoices(session)
         self.scenarios = SqlScenarios(session)
         self.open_book = SqlOpenBook(session)
         return self

@@ -45,10 +45,16 @@ REPORT_READERS = STAFF  # reports name every provider's share of the market
 AUDIT_READERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.AUDITOR})
 BROKERS = frozenset({Role.ADMIN, Role.COMMISSIONER, Role.BROKER})  # source and place care
 PROVIDERS = frozenset({Role.PROVIDER})  # respond to offers, hand back, propose changes
+ECM_SENDERS = PROVIDERS  # a provider's ECM system (its token) or staff send its visits
+ECM_READERS = EVERYONE - {Role.BROKER}  # a provider sees only its own files
+VISIT_QUERY_READERS = frozenset({Role.FINANCE, Role.ADMIN, Role.AUDITOR})
 POLICY_SETTERS = frozenset({Role.ADMIN, Role.COMMISSIONER})
 BROKERAGE_READERS = BROKERS | {Role.AUDITOR}  # the brokers' queue; auditors read it too
 WAITING_LIST_READERS = STAFF
 TENDER_READERS = POLICY_SETTERS | {Role.AUDITOR}  # not providers or brokers: competitors' bids
+PAYERS = frozenset({Role.ADMIN, Role.FINANCE})  # make and approve runs, resolve queries
+PAYMENT_READERS = PAYERS | {Role.COMMISSIONER, Role.AUDITOR, Role.PROVIDER}  # a provider: its own
+LEDGER_READERS = PAYMENT_READERS - {Role.PROVIDER}  # every provider's lines, the queries
 
 
 @dataclass(frozen=True)

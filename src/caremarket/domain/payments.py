@@ -504,3 +504,20 @@ def split_week(
         PERSONAL_CONTRIBUTION, None, paid_by_person + (theirs.amount if theirs else 0)
     )
     return (person, *(p for p in parts if p.funder != PERSONAL_CONTRIBUTION))
+
+
+def rules_to_mapping(rules: PaymentRules) -> dict[str, Any]:
+    """Payment rules as data (JSON or TOML): what `rules_from_mapping` reads back."""
+    values: dict[str, Any] = {}
+    for f in fields(PaymentRules):
+        value = getattr(rules, f.name)
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, Rounding):
+            value = value.value
+        elif f.name == "paid_as_planned":
+            value = sorted(value)
+        elif f.name == "bank_holidays":
+            value = [d.isoformat() for d in sorted(value)]
+        values[f.name] = value
+    return values

@@ -347,6 +347,11 @@ class _RowReader:
         return parsed.time()
 
     def _moment(self, text: str) -> datetime:
+        if len(text) > 10 and text[10] == "T":  # ISO 8601, as caremarket writes and APIs send
+            try:
+                return _zoned(datetime.fromisoformat(text))
+            except ValueError:
+                pass
         parsed = parse_with_formats(text, self.profile.datetime_formats)
         if parsed is not None:
             return parsed.replace(tzinfo=LONDON)
@@ -355,7 +360,11 @@ class _RowReader:
         except ValueError:
             written = describe_formats(self.profile.datetime_formats)
             raise ValueError(f"{text!r} is not a date and time: write {written}") from None
-        return moment.astimezone(LONDON) if moment.tzinfo else moment.replace(tzinfo=LONDON)
+        return _zoned(moment)
+
+
+def _zoned(moment: datetime) -> datetime:
+    return moment.astimezone(LONDON) if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 
 def _add_real_time(start: datetime, duration: timedelta) -> datetime:

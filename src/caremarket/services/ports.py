@@ -11,14 +11,20 @@ from typing import Any, Protocol, Self, TypeVar
 from caremarket.domain.audit import AuditEntry
 from caremarket.domain.contracts import Contract, ExtensionDecision, Term, Variation
 from caremarket.domain.cost_of_care import CostOfCareScenario, OpenBookSubmission
+from caremarket.domain.ecm import VisitRecord
 from caremarket.domain.evaluation import GateResult
 from caremarket.domain.market import Commissioner, Lot, Provider, Vehicle, Zone
 from caremarket.domain.notifications import Notification
 from caremarket.domain.packages import CarePackage, PackageStatus
+from caremarket.domain.payment_runs import PaymentRun, RunLine
+from caremarket.domain.payments import PaymentRules
 from caremarket.domain.policies import SourcingPolicy
 from caremarket.domain.procurement import AdmissionRules, Application, ApplicationStatus
+from caremarket.domain.reconciliation import Invoice
+from caremarket.domain.schedules import DateRange
 from caremarket.domain.sourcing import Sourcing
 from caremarket.domain.tenders import LotAward, Moderation, Tender, TenderBid
+from caremarket.domain.visit_queries import VisitQuery
 
 T = TypeVar("T")
 
@@ -237,6 +243,130 @@ class TenderBook(Protocol):
     def add_award(self, tender: Tender, lot: Lot, award: LotAward, *, at: datetime) -> None: ...
 
 
+@dataclass(frozen=True)
+class KeptVisit:
+    """One version of a visit record as kept (db/delivery.py)."""
+
+    provider_id: int
+    record: VisitRecord
+    version: int  # 1 for the first
+    received_at: datetime
+    package_id: int | None = None  # the package it was matched to
+    file_id: int | None = None  # the ECM file (or API batch) it came in
+    current: bool = True  # the newest version of its visit
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class EcmFileEntry:
+    """An ECM file (or a batch pushed through the API) as received: what it held and every
+    problem found in it (each {"line", "field", "reason"})."""
+
+    provider_id: int
+    reference: str  # the file's own reference, or its content's SHA-256
+    profile: str
+    filename: str
+    rows: int
+    visits_new: int
+    visits_changed: int
+    visits_unchanged: int
+    problems: tuple[Mapping[str, Any], ...]
+    received_at: datetime
+    received_by: str
+    id: int | None = None
+    provider: str | None = None  # the provider's name, when read back
+
+
+@dataclass(frozen=True)
+class QueryListing:
+    """An open query with the visit it is about, as finance lists them."""
+
+    query: VisitQuery
+    provider_id: int
+    provider: str
+    visit_id: str
+    version: int
+    planned_start_at: datetime
+    package_reference: str | None
+    person_reference: str | None
+
+
+class VisitBook(Protocol):
+    """Every version of every visit record, the ECM files they came in, and their queries."""
+
+    def add(self, visits: Sequence[KeptVisit]) -> list[int]:
+        """Keep new versions; each supersedes the current version of its visit. Their ids."""
+
+    def held(self, provider_id: int, visit_ids: Iterable[str]) -> dict[str, KeptVisit]:
+        """The current version of each of the provider's visits named, by visit ID."""
+
+    def find(self, provider_id: int, visit_id: str) -> KeptVisit | None: ...
+    def get(self, provider_id: int, visit_id: str) -> KeptVisit: ...
+    def get_by_id(self, record_id: int) -> KeptVisit: ...
+    def versions(self, provider_id: int, visit_id: str) -> list[KeptVisit]: ...
+    def current(
+        self,
+        period: DateRange,
+        *,
+        commissioner_id: int | None = None,
+        provider_id: int | None = None,
+        package_ids: Iterable[int] | None = None,
+    ) -> list[KeptVisit]:
+        """Current versions of visits planned to start in the period (London days)."""
+
+    def add_queries(self, queries: Sequence[VisitQuery]) -> list[int]: ...
+    def queries_of(self, record_ids: Iterable[int]) -> dict[int, list[VisitQuery]]: ...
+    def open_queries(
+        self,
+        *,
+        provider_id: int | None = None,
+        commissioner_id: int | None = None,
+        held_only: bool = False,
+    ) -> list[QueryListing]: ...
+    def file_queries(self, file_id: int) -> list[QueryListing]: ...
+    def get_query(self, query_id: int) -> VisitQuery: ...
+    def save_resolution(self, query: VisitQuery) -> None: ...
+    def add_file(self, entry: EcmFileEntry) -> int: ...
+    def find_file(self, provider_id: int, reference: str) -> EcmFileEntry | None: ...
+    def get_file(self, file_id: int) -> EcmFileEntry: ...
+    def list_files(
+        self, *, provider_id: int | None = None, limit: int = 100, offset: int = 0
+    ) -> tuple[list[EcmFileEntry], int]:
+        """The newest received first, and how many in all."""
+
+
+class PaymentRuleBook(Protocol):
+    """Payment rule sets by name (db/payments.py)."""
+
+    def find(self, name: str) -> PaymentRules | None: ...
+    def set(self, rules: PaymentRules, *, at: datetime, by: str) -> None: ...
+    def list(self) -> list[tuple[PaymentRules, datetime, str]]: ...
+
+
+class PaymentRunBook(Protocol):
+    """Payment runs and their lines (db/payments.py)."""
+
+    def add(self, run: PaymentRun) -> None: ...
+    def save(self, run: PaymentRun) -> None: ...
+    def find(self, reference: str) -> PaymentRun | None: ...
+    def get(self, reference: str) -> PaymentRun: ...
+    def list(
+        self, *, commissioner: str | None = None, provider_id: int | None = None
+    ) -> list[PaymentRun]: ...
+    def overlapping(self, commissioner: str, period: DateRange) -> list[PaymentRun]: ...
+    def replace_lines(self, run: PaymentRun, lines: Sequence[RunLine]) -> None: ...
+    def lines(self, run: PaymentRun, *, provider_id: int | None = None) -> list[RunLine]: ...
+    def approved_lines_to_review(self, commissioner: str) -> list[RunLine]: ...
+    def sent_late(self, commissioner: str, before: date) -> list[tuple[int, str]]: ...
+
+
+class InvoiceBook(Protocol):
+    def find(self, provider_id: int, reference: str) -> Invoice | None: ...
+    def add(
+        self, invoice: Invoice, *, provider_id: int, run_id: int | None, at: datetime, by: str
+    ) -> int: ...
+
+
 class ScenarioBook(Protocol):
     """A commissioner's cost-of-care scenarios (db/cost_of_care.py)."""
 
@@ -289,6 +419,10 @@ class UnitOfWork(Protocol):
     terms: TermBook
     contracts: ContractRepository
     tenders: TenderBook
+    visits: VisitBook
+    payment_rules: PaymentRuleBook
+    payment_runs: PaymentRunBook
+    invoices: InvoiceBook
     scenarios: ScenarioBook
     open_book: OpenBook
 

@@ -8,7 +8,9 @@ from caremarket.web.api import (
     care,
     contracts,
     cost_of_care,
+    ecm,
     market,
+    payments,
     procurement,
     reports,
     tenders,
@@ -24,3 +26,5 @@ router.include_router(care.router)
 router.include_router(procurement.router)
 router.include_router(contracts.router)
 router.include_router(tenders.router)
+router.include_router(payments.router)
+router.include_router(ecm.router)

@@ -10,10 +10,12 @@ from caremarket.web.pages import (
     contracts,
     cost_of_care,
     delivering,
+    ecm,
     home,
     market,
     offers,
     packages,
+    payments,
     placing,
     policies,
     provider_status,
@@ -45,6 +47,8 @@ AREAS = (
     applications,
     provider_status,
     tenders,
+    payments,
+    ecm,
 )
 for area in AREAS:
     router.include_router(area.router)

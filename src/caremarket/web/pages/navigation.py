@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from caremarket.domain.access import (
     AUDIT_READERS,
     BROKERAGE_READERS,
+    ECM_READERS,
     EVERYONE,
     MARKET_READERS,
     PACKAGE_READERS,
+    PAYMENT_READERS,
     PROVIDERS,
     REPORT_READERS,
     TENDER_READERS,
@@ -31,6 +33,8 @@ AREAS = (
     Area("Brokerage", "/brokerage", BROKERAGE_READERS),
     Area("Tenders", "/tenders", TENDER_READERS),
     Area("Applications", "/applications", EVERYONE),  # a provider sees its own
+    Area("ECM files", "/ecm", ECM_READERS),
+    Area("Payments", "/payments", PAYMENT_READERS),
     Area("Reports", "/reports", REPORT_READERS),
     Area("Open book", "/open-book", PROVIDERS),
     Area("Audit trail", "/audit", AUDIT_READERS),

@@ -1,0 +1,451 @@
+"""A payment run: a commissioner's visits of a period paid against actuals, one line a visit,
+each provider's totals, every amount split between the funders to the penny.
+
+`run_payments` is pure: the same inputs give the same run, line for line, so a run can be
+re-created from what it was made of.
+
+- **Lines.** Each current version of a visit record in the period is matched to the visits
+  planned (`domain.ecm.match`), checked (`domain.ecm.check`) and priced under its contract's
+  payment rules and rate card (`domain.payments.pay_visit`).
+- **Held.** A visit is held, listed apart and not paid, while a query on it is open: one raised
+  by the ECM import, or a check at the run that holds. A query resolved "pay" releases the
+  visit; one resolved "do not pay" makes its line £0.00, with the note.
+- **Funders.** A line's amount is split by its package's funding (`split_by_funding`); a funder
+  that is a partnership stands for its pooled budget, shared by the partners' pool shares.
+  The person's part (the ``PERSON`` funder) is their assessed contribution.
+- **Sent late.** A visit of an earlier period that came after its period's run was made, so no
+  run has a line for it, is paid in the next run as a line of its own.
+- **Adjustments.** An approved run is never changed. Where a visit was in an approved run and
+  what it should be paid has changed since (a new version of its record, a query resolved), a
+  later run carries an adjustment line: what it should be paid now less what was paid (held
+  lines paid nothing), referring to the visit's first approved line. Nothing is paid twice:
+  when nothing has changed, there is no line.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from caremarket.domain.contracts import Contract
+from caremarket.domain.ecm import Flag, VisitRecord, check, match
+from caremarket.domain.errors import Conflict, DomainError
+from caremarket.domain.market import ServiceType, Zone
+from caremarket.domain.money import format_pounds
+from caremarket.domain.packages import FundingShare
+from caremarket.domain.payments import (
+    HUNDRED,
+    PaymentLine,
+    PaymentRules,
+    pay_visit,
+    split_by_funding,
+    visit_rate,
+)
+from caremarket.domain.rates import RateBasis, RateCard
+from caremarket.domain.schedules import DateRange, PlannedVisit
+from caremarket.domain.visit_queries import Resolution, VisitQuery
+
+ZERO = Decimal("0.00")
+NOT_PAID_ON_QUERY = "query resolved: not paid"
+
+
+class RunStatus(enum.StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
+class RunApproved(Conflict):
+    """An approved run is final: a correction is an adjustment in a later run."""
+
+
+class RunsOverlap(Conflict):
+    pass
+
+
+class InvalidRun(DomainError):
+    pass
+
+
+class Frequency(enum.StrEnum):
+    WEEKLY = "weekly"
+    FOUR_WEEKLY = "four-weekly"
+
+
+def period_of(first: date, last: date) -> tuple[DateRange, Frequency]:
+    """A run's period: a week or four weeks, both days included."""
+    days = (last - first).days + 1
+    if days == 7:
+        return DateRange(first, last), Frequency.WEEKLY
+    if days == 28:
+        return DateRange(first, last), Frequency.FOUR_WEEKLY
+    raise InvalidRun(
+        f"a payment run covers a week or four weeks, not {days} days"
+        f" ({first:%d/%m/%Y} to {last:%d/%m/%Y})"
+    )
+
+
+@dataclass(frozen=True)
+class CurrentRecord:
+    """The current version of a visit record, as stored, with its provider and queries."""
+
+    record: VisitRecord
+    provider: str
+    record_id: int | None = None
+    queries: tuple[VisitQuery, ...] = ()
+
+
+@dataclass(frozen=True)
+class PackageTerms:
+    """What pays a package's visits: its provider's contract, rules and rate card, and who
+    funds it."""
+
+    package_reference: str
+    provider: str
+    service: ServiceType
+    zone: Zone | None
+    rules: PaymentRules
+    card: RateCard
+    funding: tuple[FundingShare, ...]
+    contract: Contract | None = None
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """A line of a run, as computed and as stored (`id` once stored)."""
+
+    provider: str
+    visit_id: str
+    package_reference: str | None
+    day: date
+    decided: str
+    planned_minutes: int
+    actual_seconds: int | None
+    payable_minutes: int
+    carers_paid: int
+    rate: Decimal
+    basis: RateBasis
+    enhancement: Decimal
+    percent: Decimal
+    amount: Decimal
+    funders: tuple[tuple[str, Decimal], ...]  # each funder's part, adding up to `amount`
+    held: bool
+    working: str
+    record_id: int | None = None
+    adjusts_id: int | None = None
+    id: int | None = None
+    queries: tuple[str, ...] = field(default=(), compare=False)  # why held, for reading
+
+    @property
+    def adjustment(self) -> bool:
+        return self.adjusts_id is not None
+
+    @property
+    def paid(self) -> Decimal:
+        return ZERO if self.held else self.amount
+
+
+@dataclass(frozen=True)
+class ProviderTotals:
+    provider: str
+    lines: int
+    paid: Decimal
+    held_lines: int
+    held: Decimal
+    adjustments: Decimal  # of `paid`, what adjustments add (or take back)
+    by_funder: tuple[tuple[str, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    period: DateRange
+    lines: tuple[RunLine, ...]
+
+    def providers(self) -> list[str]:
+        return sorted({line.provider for line in self.lines})
+
+    def totals(self) -> list[ProviderTotals]:
+        return provider_totals(self.lines)
+
+
+def run_payments(
+    period: DateRange,
+    terms: Mapping[str, PackageTerms],
+    planned: Iterable[PlannedVisit],
+    records: Iterable[CurrentRecord],
+    *,
+    paid: Iterable[RunLine] = (),
+    pools: Mapping[str, Sequence[FundingShare]] = {},  # noqa: B006 - read only
+) -> RunResult:
+    """Lines for the visits of `period`, for visits of earlier days that no run has paid (sent
+    late: the caller gives only those), and adjustments of what `paid` holds (the approved
+    lines of earlier runs). `planned` covers the days of every record given; `terms` are by
+    package reference; `pools` are the partnerships' pooled budgets by partnership code."""
+    current = sorted(records, key=lambda c: (c.provider, c.record.visit_id))
+    before = _paid_by_visit(paid)
+    matched = check(match([c.record for c in current], planned))
+    lines = []
+    for item, checked in zip(current, matched, strict=True):
+        key = (item.provider, item.record.visit_id)
+        if item.record.day > period.last and key not in before:
+            continue  # a later run's
+        package = terms.get(checked.match.record.package_reference or "")
+        if package is None:
+            continue  # not this commissioner's to pay
+        line = _line(item, checked.match.planned, checked.flags, package, pools)
+        if key in before:
+            adjustment = _adjustment(line, before[key])
+            if adjustment is not None:
+                lines.append(adjustment)
+        else:
+            lines.append(line)
+    return RunResult(period, tuple(sorted(lines, key=_order)))
+
+
+def provider_totals(lines: Iterable[RunLine]) -> list[ProviderTotals]:
+    by_provider: dict[str, list[RunLine]] = defaultdict(list)
+    for line in lines:
+        by_provider[line.provider].append(line)
+    return [_totals(name, by_provider[name]) for name in sorted(by_provider)]
+
+
+def funder_totals(lines: Iterable[RunLine]) -> tuple[tuple[str, Decimal], ...]:
+    """What each funder pays of the lines not held, largest first."""
+    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        if not line.held:
+            for funder, amount in line.funders:
+                sums[funder] += amount
+    return tuple(sorted(sums.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def expand_pools(
+    funding: Sequence[FundingShare], pools: Mapping[str, Sequence[FundingShare]]
+) -> tuple[FundingShare, ...]:
+    """A package's funding with each partnership's share given to its partners by their pool
+    shares (a partner funding the package directly too gets both together). Shares stay
+    exact; the split of pennies is `split_by_funding`'s."""
+    parts: dict[str, Decimal] = {}
+    for share in funding:
+        for funder, part in _pooled(share, pools):
+            parts[funder] = parts.get(funder, Decimal(0)) + part
+    return tuple(FundingShare(funder, share) for funder, share in parts.items())
+
+
+def _pooled(
+    share: FundingShare, pools: Mapping[str, Sequence[FundingShare]]
+) -> list[tuple[str, Decimal]]:
+    pool = pools.get(share.funder)
+    if not pool:
+        return [(share.funder, share.share)]
+    return [(p.funder, share.share * p.share / HUNDRED) for p in pool]
+
+
+def _line(
+    item: CurrentRecord,
+    planned: PlannedVisit | None,
+    flags: Sequence[Flag],
+    terms: PackageTerms,
+    pools: Mapping[str, Sequence[FundingShare]],
+) -> RunLine:
+    record = item.record
+    day = planned.day if planned else record.day
+    service = terms.service
+    rate = visit_rate(terms.card, service, terms.zone, day, contract=terms.contract)
+    priced = pay_visit(
+        record,
+        planned,
+        rules=terms.rules,
+        rate=rate,
+        paid_as_planned=terms.rules.pays_as_planned(service),
+        flags=flags,
+    )
+    resolved = [q for q in item.queries if q.resolution is not None]
+    open_ = [q for q in item.queries if q.open and q.holds]
+    refused = [q for q in resolved if q.resolution is Resolution.DO_NOT_PAY]
+    released = bool(resolved) and not refused
+    held_by_check = [f for f in priced.flags if f.holds] if not released else []
+    # A check's flag that the import already raised as a query is that query.
+    raised = {q.code for q in item.queries}
+    held_by_check = [f for f in held_by_check if f.code.value not in raised]
+    decided, amount, working = priced.decided.value, priced.amount, priced.working
+    if refused:
+        decided, amount = NOT_PAID_ON_QUERY, ZERO
+        working = f"query resolved, not to be paid: {refused[0].note or refused[0].message}"
+    elif released:
+        working += "; query resolved, to be paid" + (
+            f": {resolved[0].note}" if resolved[0].note else ""
+        )
+    held = bool(open_ or held_by_check) and not refused
+    why = [q.message for q in open_] + [f.message for f in held_by_check]
+    return RunLine(
+        provider=item.provider,
+        visit_id=record.visit_id,
+        package_reference=priced.package_reference,
+        day=priced.day,
+        decided=decided,
+        planned_minutes=priced.planned_minutes,
+        actual_seconds=_seconds(priced),
+        payable_minutes=priced.payable_minutes if not refused else 0,
+        carers_paid=priced.carers_paid if not refused else 0,
+        rate=rate.amount,
+        basis=rate.basis,
+        enhancement=priced.enhancement,
+        percent=priced.percent,
+        amount=amount,
+        funders=_split(amount, expand_pools(terms.funding, pools)),
+        held=held,
+        working=working,
+        record_id=item.record_id,
+        queries=tuple(why),
+    )
+
+
+def _seconds(line: PaymentLine) -> int | None:
+    return None if line.actual is None else int(line.actual.total_seconds())
+
+
+def _split(amount: Decimal, funding: Sequence[FundingShare]) -> tuple[tuple[str, Decimal], ...]:
+    return tuple((p.funder, p.amount) for p in split_by_funding(amount, funding))
+
+
+@dataclass(frozen=True)
+class _Paid:
+    first: RunLine  # the first approved line, which adjustments refer to
+    amount: Decimal  # paid so far: lines not held
+    funders: dict[str, Decimal]
+    record_id: int | None  # the version last priced
+    held: bool  # the last line was held: nothing of it paid yet
+
+
+def _paid_by_visit(lines: Iterable[RunLine]) -> dict[tuple[str, str], _Paid]:
+    grouped: dict[tuple[str, str], list[RunLine]] = defaultdict(list)
+    for line in lines:
+        grouped[(line.provider, line.visit_id)].append(line)
+    paid = {}
+    for key, visit_lines in grouped.items():
+        ordered = sorted(visit_lines, key=lambda x: x.id or 0)
+        funders: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for line in ordered:
+            if not line.held:
+                for funder, part in line.funders:
+                    funders[funder] += part
+        paid[key] = _Paid(
+            first=ordered[0],
+            amount=sum((x.paid for x in ordered), ZERO),
+            funders=dict(funders),
+            record_id=ordered[-1].record_id,
+            held=ordered[-1].held,
+        )
+    return paid
+
+
+def _adjustment(now: RunLine, before: _Paid) -> RunLine | None:
+    difference = now.amount - before.amount
+    if now.held and before.held and now.record_id == before.record_id:
+        return None  # still held on the same record: the earlier line shows it
+    if not now.held and not before.held and difference == 0:
+        return None  # paid right: nothing to correct
+    funders = dict.fromkeys(before.funders, ZERO) | dict(now.funders)
+    parts = tuple(
+        (funder, funders[funder] - before.funders.get(funder, ZERO))
+        for funder in funders
+        if funders[funder] != before.funders.get(funder, ZERO)
+    )
+    first = before.first
+    working = (
+        f"adjusts line {first.id} ({first.day:%d/%m/%Y}): now {_pounds(now.amount)},"
+        f" paid {_pounds(before.amount)} before, so {_pounds(difference)}; {now.working}"
+    )
+    return RunLine(
+        **{
+            **{f: getattr(now, f) for f in _COPIED},
+            "amount": difference,
+            "funders": parts,
+            "working": working,
+            "adjusts_id": first.id,
+        }
+    )
+
+
+_COPIED = (
+    "provider",
+    "visit_id",
+    "package_reference",
+    "day",
+    "decided",
+    "planned_minutes",
+    "actual_seconds",
+    "payable_minutes",
+    "carers_paid",
+    "rate",
+    "basis",
+    "enhancement",
+    "percent",
+    "held",
+    "record_id",
+    "queries",
+)
+
+
+def _order(line: RunLine) -> tuple:
+    return (line.provider, line.day, line.package_reference or "", line.visit_id)
+
+
+def _totals(provider: str, lines: list[RunLine]) -> ProviderTotals:
+    held = [x for x in lines if x.held]
+    paid = [x for x in lines if not x.held]
+    return ProviderTotals(
+        provider=provider,
+        lines=len(lines),
+        paid=sum((x.amount for x in paid), ZERO),
+        held_lines=len(held),
+        held=sum((x.amount for x in held), ZERO),
+        adjustments=sum((x.amount for x in paid if x.adjustment), ZERO),
+        by_funder=funder_totals(paid),
+    )
+
+
+def _pounds(amount: Decimal) -> str:
+    return format_pounds(amount, pence=True)
+
+
+@dataclass
+class PaymentRun:
+    """A commissioner's run for a period: a draft, re-made as often as needed, until approved,
+    then final."""
+
+    reference: str
+    commissioner: str  # its code
+    period: DateRange
+    created_at: datetime
+    created_by: str
+    status: RunStatus = RunStatus.DRAFT
+    approved_at: datetime | None = None
+    approved_by: str | None = None
+    id: int | None = None
+
+    @property
+    def frequency(self) -> Frequency:
+        return period_of(self.period.first, self.period.last)[1]
+
+    def check_draft(self) -> None:
+        if self.status is RunStatus.APPROVED:
+            raise RunApproved(
+                f"payment run {self.reference} was approved by {self.approved_by}:"
+                " it cannot change; a correction is an adjustment in a later run"
+            )
+
+    def approve(self, *, by: str, at: datetime) -> None:
+        self.check_draft()
+        self.status, self.approved_by, self.approved_at = RunStatus.APPROVED, by, at
+
+    def overlaps(self, period: DateRange) -> bool:
+        return self.period.first <= period.last and period.first <= self.period.last
+
+
+def run_reference(commissioner: str, period: DateRange) -> str:
+    return f"{commissioner}-{period.first:%Y-%m-%d}"

@@ -1,0 +1,489 @@
+"""Receiving what a provider's electronic call monitoring (ECM) system says was delivered:
+a file (through a column-mapping profile) or a batch pushed as JSON through the API.
+
+One use case each, one commit. A file already imported for the provider is refused as a
+duplicate: known by its own reference where it has one (Abacus's FileReference), otherwise by
+the SHA-256 of its content. Every record is received through `domain.ecm.receive`: the same
+record again changes nothing, a changed one becomes a new version (audited, with what changed).
+
+Bad rows. The reader reports every bad row (line, field, reason) and keeps the good visits; a
+record for a package that does not exist or is not the provider's is a bad row too. None of the
+bad rows is written, and the good visits of the same file **are** stored, so nothing valid is
+lost and nothing already delivered waits on a typing error elsewhere in the file. The file's
+row keeps every problem; the provider corrects the bad rows and sends them again, in a new
+file (a file reference once imported is not imported again) or through the API: the visits
+already received come back unchanged and change nothing.
+
+Checks. New and changed versions are matched to the visits planned for their packages
+(`domain.schedules`, together with the records already held for those packages and days) and
+checked (`domain.ecm.check`, overlaps looked for among the provider's other visits of those
+days too); each flag is raised as a visit query, holding the visit or not as the flag says.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from caremarket.domain.access import Actor
+from caremarket.domain.audit import differences, entry
+from caremarket.domain.ecm import (
+    Checked,
+    Receipt,
+    Received,
+    RecordVersion,
+    VisitRecord,
+    check,
+    match,
+    receive,
+)
+from caremarket.domain.errors import Conflict, DomainError, NotFound, RowProblem
+from caremarket.domain.market import Provider
+from caremarket.domain.packages import CarePackage
+from caremarket.domain.schedules import DateRange, PlannedVisit, schedule_of
+from caremarket.domain.visit_queries import query_for
+from caremarket.imports.csvfile import Row, Table, normalise_header
+from caremarket.imports.ecm import EcmFile, EcmRow, parse_ecm, read_ecm_file
+from caremarket.imports.ecm_profiles import CAREMARKET, PROFILES, Profile, profile_from_toml
+from caremarket.imports.problems import Problems
+from caremarket.services.ports import (
+    EcmFileEntry,
+    KeptVisit,
+    PackageFilter,
+    QueryListing,
+    UnitOfWork,
+)
+
+API_PROFILE = "api"
+EVERY_PACKAGE = 1_000_000
+
+
+class DuplicateEcmFile(Conflict):
+    pass
+
+
+class UnreadableEcmFile(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class EcmSummary:
+    """What a file (or a pushed batch) held and what became of it."""
+
+    reference: str
+    rows: int  # data rows read (a pushed batch: its records)
+    visits_new: int
+    visits_changed: int
+    visits_unchanged: int
+    problems: tuple[RowProblem, ...]  # every bad row; none of them written
+    queries: tuple[tuple[str, str, bool], ...]  # (visit ID, flag code, holds) raised
+    warnings: tuple[str, ...] = ()
+    file_id: int | None = None
+
+    @property
+    def visits(self) -> int:
+        return self.visits_new + self.visits_changed + self.visits_unchanged
+
+    @property
+    def held(self) -> int:
+        return sum(1 for _, _, holds in self.queries if holds)
+
+    def queries_by_code(self) -> list[tuple[str, int]]:
+        return sorted(Counter(code for _, code, _ in self.queries).items())
+
+
+def profile_named(name_or_toml: str, toml_text: str | None = None) -> Profile:
+    """A shipped profile by name, or a profile read from a TOML file's text."""
+    if toml_text is not None:
+        return profile_from_toml(toml_text)
+    try:
+        return PROFILES[name_or_toml]
+    except KeyError:
+        known = ", ".join(sorted(PROFILES))
+        raise DomainError(
+            f"there is no ECM profile {name_or_toml!r}: use {known}, or a TOML profile file"
+        ) from None
+
+
+def import_ecm_file(
+    uow: UnitOfWork,
+    content: bytes,
+    *,
+    provider: str,
+    profile: Profile = CAREMARKET,
+    filename: str = "",
+    by: Actor,
+    now: datetime,
+) -> EcmSummary:
+    """Import one ECM file for a provider (its name). Refused whole (ImportRejected) only when
+    it cannot be read at all; DuplicateEcmFile when it was imported already."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableEcmFile("the file is not text in UTF-8: save it as CSV (UTF-8)") from None
+    read = read_ecm_file(io.StringIO(text), profile)
+    reference = read.file_reference or hashlib.sha256(content).hexdigest()
+    rows = _data_rows(text)
+    return _receive(uow, read, profile, reference, rows, filename, provider, by=by, now=now)
+
+
+def push_visits(
+    uow: UnitOfWork,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    provider: str,
+    by: Actor,
+    now: datetime,
+) -> EcmSummary:
+    """Receive a batch of visits in the caremarket layout's fields, as JSON objects. Each
+    problem's `line` is the record's index in the batch (0 for the first)."""
+    cells = [{normalise_header(k): _text(v) for k, v in record.items()} for record in records]
+    table = Table([Row(index, row) for index, row in enumerate(cells)])
+    read = parse_ecm(table, Problems(), CAREMARKET)
+    canonical = json.dumps(list(records), sort_keys=True, default=str).encode()
+    reference = "api:" + hashlib.sha256(canonical).hexdigest()
+    read = EcmFile(API_PROFILE, read.rows, None, None, (), read.problems)
+    return _receive(uow, read, CAREMARKET, reference, len(records), "", provider, by=by, now=now)
+
+
+def list_ecm_files(
+    uow: UnitOfWork, *, provider_id: int | None = None, limit: int = 100, offset: int = 0
+) -> tuple[list[EcmFileEntry], int]:
+    with uow:
+        return uow.visits.list_files(provider_id=provider_id, limit=limit, offset=offset)
+
+
+def get_ecm_file(uow: UnitOfWork, file_id: int, *, provider_id: int | None = None) -> EcmFileEntry:
+    """One file; a provider's user sees only its own (others are not found)."""
+    with uow:
+        found = uow.visits.get_file(file_id)
+    if provider_id is not None and found.provider_id != provider_id:
+        raise NotFound(f"there is no ECM file {file_id}")
+    return found
+
+
+def file_report(
+    uow: UnitOfWork, file_id: int, *, provider_id: int | None = None
+) -> tuple[EcmFileEntry, list[QueryListing]]:
+    """A file as received, with the queries raised on what it brought; a provider's user
+    sees only its own files (others are not found)."""
+    with uow:
+        found = uow.visits.get_file(file_id)
+        if provider_id is not None and found.provider_id != provider_id:
+            raise NotFound(f"there is no ECM file {file_id}")
+        return found, uow.visits.file_queries(file_id)
+
+
+def open_queries(
+    uow: UnitOfWork, *, provider_id: int | None = None, held_only: bool = False
+) -> list[QueryListing]:
+    with uow:
+        return uow.visits.open_queries(provider_id=provider_id, held_only=held_only)
+
+
+# Receiving ------------------------------------------------------------------------------------
+
+
+def _receive(
+    uow: UnitOfWork,
+    read: EcmFile,
+    profile: Profile,
+    reference: str,
+    rows: int,
+    filename: str,
+    provider_name: str,
+    *,
+    by: Actor,
+    now: datetime,
+) -> EcmSummary:
+    with uow:
+        provider: Provider = uow.providers.get(provider_name)
+        if uow.visits.find_file(provider.id, reference) is not None:  # type: ignore[attr-defined]
+            raise DuplicateEcmFile(
+                f"{provider.name} has already sent {_shown(reference)}: it was imported before"
+            )
+        problems = list(read.problems)
+        good, packages = _matched_to_packages(uow, provider, read.rows, profile, problems)
+        held = uow.visits.held(provider.id, [r.record.visit_id for r in good])  # type: ignore[attr-defined]
+        receipts = receive(
+            [r.record for r in good],
+            {k: RecordVersion(v.record, v.version) for k, v in held.items()},
+        )
+        counts = Counter(r.received for r in receipts)
+        problems.sort(key=lambda p: p.line)
+        file_id = uow.visits.add_file(
+            EcmFileEntry(
+                provider_id=provider.id,  # type: ignore[arg-type]
+                reference=reference,
+                profile=read.profile,
+                filename=filename,
+                rows=rows,
+                visits_new=counts[Received.NEW],
+                visits_changed=counts[Received.CHANGED],
+                visits_unchanged=counts[Received.UNCHANGED],
+                problems=tuple(
+                    {"line": p.line, "field": p.column, "value": p.value, "reason": p.reason}
+                    for p in problems
+                ),
+                received_at=now,
+                received_by=by.name,
+            )
+        )
+        fresh = [r for r in receipts if r.received is not Received.UNCHANGED]
+        checked = _checked(uow, provider, fresh, packages)  # against what was held before
+        package_ids = {v: p.id for v, p in packages.items()}
+        ids = uow.visits.add(
+            [
+                KeptVisit(
+                    provider_id=provider.id,  # type: ignore[arg-type]
+                    record=r.version.record,
+                    version=r.version.version,
+                    received_at=now,
+                    package_id=package_ids.get(r.version.record.visit_id),
+                    file_id=file_id,
+                )
+                for r in fresh
+            ]
+        )
+        queries = [
+            query_for(record_id, flag, at=now)
+            for record_id, c in zip(ids, checked, strict=True)
+            for flag in c.flags
+        ]
+        uow.visits.add_queries(queries)
+        raised = tuple(
+            (c.match.record.visit_id, flag.code.value, flag.holds)
+            for c in checked
+            for flag in c.flags
+        )
+        summary = EcmSummary(
+            reference,
+            rows,
+            counts[Received.NEW],
+            counts[Received.CHANGED],
+            counts[Received.UNCHANGED],
+            tuple(problems),
+            raised,
+            read.warnings,
+            file_id,
+        )
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "ECM visits received",
+                ("ECM file", f"{provider.name}: {_shown(reference)}"),
+                {
+                    "file": filename or "pushed through the API",
+                    "rows": rows,
+                    "new": summary.visits_new,
+                    "changed": summary.visits_changed,
+                    "unchanged": summary.visits_unchanged,
+                    "bad rows": len({p.line for p in problems}),
+                    "queries": len(raised),
+                },
+            ),
+            *_changed_entries(fresh, provider, by, now),
+        )
+        uow.commit()
+    return summary
+
+
+def _matched_to_packages(
+    uow: UnitOfWork,
+    provider: Provider,
+    rows: Sequence[EcmRow],
+    profile: Profile,
+    problems: list[RowProblem],
+) -> tuple[list[EcmRow], dict[str, CarePackage]]:
+    """The rows whose package is the provider's, and each one's package by visit ID; the
+    others are bad rows."""
+    package_heading = profile.columns.get("package_reference", "package_reference")
+    person_heading = profile.columns.get("person_reference", "person_reference")
+    by_reference = uow.packages.find_each(
+        {r.record.package_reference for r in rows if r.record.package_reference}
+    )
+    by_person = _packages_by_person(uow, provider, rows)
+    good, packages = [], {}
+    for row in rows:
+        record = row.record
+        if record.package_reference:
+            package = by_reference.get(record.package_reference)
+            if package is None:
+                problems.append(
+                    _problem(
+                        row,
+                        package_heading,
+                        record.package_reference,
+                        f"there is no package {record.package_reference}",
+                    )
+                )
+                continue
+            if not _delivers(provider, package):
+                problems.append(
+                    _problem(
+                        row,
+                        package_heading,
+                        record.package_reference,
+                        f"package {package.reference} is not {provider.name}'s",
+                    )
+                )
+                continue
+        else:
+            person = record.person_reference or ""
+            package = _package_on(by_person.get(person, []), record)
+            if package is None:
+                problems.append(
+                    _problem(
+                        row,
+                        person_heading,
+                        person,
+                        f"{provider.name} has no package for person {person}"
+                        f" on {record.day:%d/%m/%Y}",
+                    )
+                )
+                continue
+        good.append(row)
+        packages[record.visit_id] = package
+    return good, packages
+
+
+def _packages_by_person(
+    uow: UnitOfWork, provider: Provider, rows: Sequence[EcmRow]
+) -> dict[str, list[CarePackage]]:
+    if all(r.record.package_reference for r in rows):
+        return {}
+    listed, _ = uow.packages.search(
+        PackageFilter(provider_id=provider.id), limit=EVERY_PACKAGE, offset=0
+    )  # type: ignore[attr-defined]
+    people = {r.record.person_reference for r in rows if not r.record.package_reference}
+    wanted = [p.reference for p in listed if p.person in people]
+    by_person: dict[str, list[CarePackage]] = {}
+    for package in uow.packages.find_each(wanted).values():
+        by_person.setdefault(package.person.reference, []).append(package)
+    return by_person
+
+
+def _package_on(packages: Iterable[CarePackage], record: VisitRecord) -> CarePackage | None:
+    """The person's package running on the visit's day (the one started last, if several)."""
+    running = [
+        p
+        for p in packages
+        if p.start_on <= record.day and (p.end_on is None or record.day <= p.end_on)
+    ]
+    return max(running, key=lambda p: (p.start_on, p.reference), default=None)
+
+
+def _delivers(provider: Provider, package: CarePackage) -> bool:
+    return any(
+        who is not None and who.id == provider.id
+        for who in (package.provider, package.subcontractor)
+    )
+
+
+def _checked(
+    uow: UnitOfWork,
+    provider: Provider,
+    fresh: Sequence[Receipt],
+    packages: Mapping[str, CarePackage],
+) -> list[Checked]:
+    """The new versions matched and checked: among the records held for the same packages
+    and days (they take their planned visits first, having come first), and for overlaps
+    among all the provider's visits of those days."""
+    if not fresh:
+        return []
+    records = [r.version.record for r in fresh]
+    days = [r.day for r in records]
+    period = DateRange(min(days), max(days))
+    mine = {p.id: p for p in packages.values()}.values()
+    package_refs = {p.reference for p in mine}
+    person_refs = {p.person.reference for p in mine}
+    fresh_ids = {r.visit_id for r in records}
+    around = DateRange(period.first - timedelta(days=1), period.last + timedelta(days=1))
+    others = [
+        v.record
+        for v in uow.visits.current(around, provider_id=provider.id)  # type: ignore[attr-defined]
+        if v.record.visit_id not in fresh_ids
+    ]
+    planned: list[PlannedVisit] = []
+    for package in mine:
+        planned += schedule_of(package).visits(period)
+    # records already held take their planned visits first; what is left is matched anew
+    held_here = [
+        r
+        for r in others
+        if period.first <= r.day <= period.last
+        and (r.package_reference in package_refs or r.person_reference in person_refs)
+    ]
+    taken = {id(m.planned) for m in match(held_here, planned) if m.planned is not None}
+    free = [v for v in planned if id(v) not in taken]
+    return check(match(records, free), earlier=others)
+
+
+def _changed_entries(
+    fresh: Sequence[Receipt], provider: Provider, by: Actor, now: datetime
+) -> list[Any]:
+    entries = []
+    for receipt in fresh:
+        if receipt.received is Received.CHANGED and receipt.previous is not None:
+            before = _snapshot(receipt.previous.record)
+            after = _snapshot(receipt.version.record)
+            entries.append(
+                entry(
+                    by,
+                    now,
+                    "visit record changed",
+                    ("visit", f"{provider.name}: {receipt.version.record.visit_id}"),
+                    {"version": [receipt.previous.version, receipt.version.version]}
+                    | differences(before, after),
+                )
+            )
+    return entries
+
+
+def _snapshot(record: VisitRecord) -> dict[str, Any]:
+    values = asdict(record)
+    return {k: _shown_value(v) for k, v in values.items()}
+
+
+def _shown_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def _problem(row: EcmRow, column: str, value: str, reason: str) -> RowProblem:
+    return RowProblem(row.line, column, value, reason)
+
+
+def _shown(reference: str) -> str:
+    if reference.startswith("api:"):
+        return f"batch {reference[4:16]}"
+    if len(reference) == 64 and all(c in "0123456789abcdef" for c in reference):
+        return f"file {reference[:12]} (by its content)"
+    return f"file {reference}"
+
+
+def _data_rows(text: str) -> int:
+    return max(sum(1 for row in csv.reader(io.StringIO(text)) if any(row)) - 1, 0)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -1,0 +1,317 @@
+"""Paying for delivered care: payment rule sets by name, payment runs (made as drafts,
+re-made, approved for good), queries resolved by finance, and providers' invoices reconciled
+with a run. The domain decides (`domain/payment_runs.py`, `domain/payments.py`,
+`domain/reconciliation.py`); each use case here reads its inputs, records an audit entry and
+commits once.
+
+Where a contract's payment rules name no stored rule set, the defaults apply
+(`PaymentRules()`, under `DEFAULT_PAYMENT_RULES`). Bank holidays are England and Wales'
+(`caremarket.holidays`) unless the rule set lists its own days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from caremarket.domain.access import Actor
+from caremarket.domain.audit import entry
+from caremarket.domain.contracts import DEFAULT_PAYMENT_RULES, Contract
+from caremarket.domain.errors import Conflict, NotFound
+from caremarket.domain.market import Commissioner
+from caremarket.domain.packages import CarePackage, FundingShare
+from caremarket.domain.payment_runs import (
+    CurrentRecord,
+    PackageTerms,
+    PaymentRun,
+    RunLine,
+    RunsOverlap,
+    period_of,
+    run_payments,
+    run_reference,
+)
+from caremarket.domain.payments import PaymentRules, rules_from_mapping
+from caremarket.domain.rates import RateCard
+from caremarket.domain.reconciliation import Reconciliation, reconcile
+from caremarket.domain.schedules import DateRange, schedule_of
+from caremarket.domain.visit_queries import Resolution, resolve
+from caremarket.holidays import bank_holidays
+from caremarket.imports.csvfile import Source
+from caremarket.imports.invoices import read_invoice
+from caremarket.services.ports import KeptVisit, UnitOfWork
+
+RUN = "payment run"
+RULES = "payment rules"
+
+
+class NoRateCard(NotFound):
+    pass
+
+
+def set_payment_rules(
+    uow: UnitOfWork, values: Mapping[str, Any], *, by: Actor, now: datetime
+) -> PaymentRules:
+    """Keep a rule set under its name (`name` in `values`), replacing one of the same name."""
+    rules = rules_from_mapping(values)
+    with uow:
+        before = uow.payment_rules.find(rules.name)
+        uow.payment_rules.set(rules, at=now, by=by.name)
+        action = "payment rules changed" if before else "payment rules set"
+        uow.audit.record(entry(by, now, action, (RULES, rules.name), {"rules": rules.describe()}))
+        uow.commit()
+    return rules
+
+
+def create_run(
+    uow: UnitOfWork, commissioner: str, first: date, last: date, *, by: Actor, now: datetime
+) -> PaymentRun:
+    """A draft run for the commissioner's week or four weeks; refused where another run
+    covers any of its days."""
+    period, frequency = period_of(first, last)
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        clash = uow.payment_runs.overlapping(owner.code, period)
+        if clash:
+            raise RunsOverlap(
+                f"payment run {clash[0].reference} already covers"
+                f" {clash[0].period.first:%d/%m/%Y} to {clash[0].period.last:%d/%m/%Y}"
+            )
+        run = PaymentRun(run_reference(owner.code, period), owner.code, period, now, by.name)
+        uow.payment_runs.add(run)
+        lines = _lines(uow, owner, period)
+        uow.payment_runs.replace_lines(run, lines)
+        summary = {**_summary(run, lines), "frequency": frequency.value}
+        uow.audit.record(entry(by, now, "payment run made", (RUN, run.reference), summary))
+        uow.commit()
+    return run
+
+
+def refresh_run(uow: UnitOfWork, reference: str, *, by: Actor, now: datetime) -> PaymentRun:
+    """A draft made again from what is known now (new versions, queries resolved)."""
+    with uow:
+        run = uow.payment_runs.get(reference)
+        run.check_draft()
+        owner = uow.commissioners.get(run.commissioner)
+        lines = _lines(uow, owner, run.period)
+        run.created_at, run.created_by = now, by.name
+        uow.payment_runs.save(run)
+        uow.payment_runs.replace_lines(run, lines)
+        uow.audit.record(
+            entry(by, now, "payment run made again", (RUN, run.reference), _summary(run, lines))
+        )
+        uow.commit()
+    return run
+
+
+def approve_run(uow: UnitOfWork, reference: str, *, by: Actor, now: datetime) -> PaymentRun:
+    with uow:
+        run = uow.payment_runs.get(reference)
+        run.approve(by=by.name, at=now)
+        uow.payment_runs.save(run)
+        lines = uow.payment_runs.lines(run)
+        uow.audit.record(
+            entry(by, now, "payment run approved", (RUN, run.reference), _summary(run, lines))
+        )
+        uow.commit()
+    return run
+
+
+def resolve_query(
+    uow: UnitOfWork,
+    query_id: int,
+    resolution: Resolution,
+    *,
+    note: str | None,
+    by: Actor,
+    now: datetime,
+) -> None:
+    """A finance officer's decision on a held visit: pay it, or not, with a note. The next
+    run (or a draft made again) pays it accordingly."""
+    with uow:
+        query = uow.visits.get_query(query_id)
+        resolved = resolve(query, resolution, by=by.name, at=now, note=(note or "").strip() or None)
+        uow.visits.save_resolution(resolved)
+        record = uow.visits.get_by_id(query.record_id)
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "visit query resolved",
+                ("visit query", str(query_id)),
+                {
+                    "visit": record.record.visit_id,
+                    "code": query.code,
+                    "resolution": resolution.value,
+                },
+                reason=resolved.note,
+            )
+        )
+        uow.commit()
+
+
+def reconcile_invoice(
+    uow: UnitOfWork,
+    source: Source,
+    *,
+    provider: str,
+    run: str,
+    reference: str,
+    by: Actor,
+    now: datetime,
+) -> Reconciliation:
+    """A provider's invoice for a run's period, kept and matched line by line to the run."""
+    with uow:
+        payment_run = uow.payment_runs.get(run)
+        found = uow.providers.get(provider)
+        invoice = read_invoice(source, reference=reference, period=payment_run.period)
+        if uow.invoices.find(found.id, reference) is not None:
+            raise Conflict(f"invoice {reference} of {found.name} was already received")
+        uow.invoices.add(invoice, provider_id=found.id, run_id=payment_run.id, at=now, by=by.name)
+        result = reconcile(invoice, uow.payment_runs.lines(payment_run, provider_id=found.id))
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "invoice reconciled",
+                ("invoice", f"{found.name} {reference}"),
+                {
+                    "run": payment_run.reference,
+                    "invoiced": str(result.invoiced),
+                    "paid": str(result.paid),
+                    "differences": len(result.differences),
+                },
+            )
+        )
+        uow.commit()
+    return result
+
+
+# Reading a run's inputs -----------------------------------------------------------------------
+
+
+def _lines(uow: UnitOfWork, owner: Commissioner, period: DateRange) -> list[RunLine]:
+    paid = uow.payment_runs.approved_lines_to_review(owner.code)
+    kept = uow.visits.current(period, commissioner_id=owner.id)
+    late = uow.payment_runs.sent_late(owner.code, period.first)
+    kept += _earlier_visits(uow, paid, late, {(k.provider_id, k.record.visit_id) for k in kept})
+    providers = {p.id: p.name for p in uow.providers.list()}
+    queries = uow.visits.queries_of(k.id for k in kept if k.id is not None)
+    owned = list(uow.packages.list(commissioner=owner))
+    by_id = {p.id: p for p in owned}
+    by_reference = {p.reference: p for p in owned}
+    records: list[CurrentRecord] = []
+    packages: dict[str, CarePackage] = {}
+    for k in kept:
+        package = by_id.get(k.package_id) or by_reference.get(k.record.package_reference or "")
+        if package is None:
+            continue  # not this commissioner's to pay
+        packages[package.reference] = package
+        # The package the import matched, where the provider's system named only the person.
+        record = k.record
+        if record.package_reference != package.reference:
+            record = replace(record, package_reference=package.reference)
+        records.append(
+            CurrentRecord(record, providers[k.provider_id], k.id, tuple(queries.get(k.id, ())))
+        )
+    days = [k.record.day for k in kept] + [period.first]
+    planned_for = DateRange(min(days), max(period.last, *days))
+    planned = [v for p in packages.values() for v in schedule_of(p).visits(planned_for)]
+    terms = _terms(uow, owner, packages.values())
+    pools = {
+        p.code: tuple(FundingShare(s.commissioner.code, s.share) for s in p.shares)
+        for p in uow.partnerships.list()
+    }
+    result = run_payments(period, terms, planned, records, paid=paid, pools=pools)
+    return list(result.lines)
+
+
+def _earlier_visits(
+    uow: UnitOfWork,
+    paid: Sequence[RunLine],
+    late: Sequence[tuple[int, str]],
+    have: set[tuple[int, str]],
+) -> list[KeptVisit]:
+    """The current versions of earlier periods' visits: those approved lines may need adjusting
+    for, and those sent late."""
+    providers = {p.name: p.id for p in uow.providers.list()}
+    keys = [(providers[line.provider], line.visit_id) for line in paid] + list(late)
+    wanted: dict[int, set[str]] = {}
+    for provider_id, visit_id in keys:
+        if (provider_id, visit_id) not in have:
+            wanted.setdefault(provider_id, set()).add(visit_id)
+    found: list[KeptVisit] = []
+    for provider_id, visit_ids in sorted(wanted.items()):
+        found.extend(uow.visits.held(provider_id, visit_ids).values())
+    return found
+
+
+def _terms(
+    uow: UnitOfWork, owner: Commissioner, packages: Iterable[CarePackage]
+) -> dict[str, PackageTerms]:
+    contracts = uow.contracts.search(commissioner=owner.code)
+    rule_sets: dict[str, PaymentRules] = {}
+    cards: dict[str | None, RateCard] = {}
+    terms = {}
+    for package in packages:
+        if package.provider is None:
+            continue
+        contract = _contract_of(package, contracts)
+        name = contract.payment_rules if contract else DEFAULT_PAYMENT_RULES
+        if name not in rule_sets:
+            rule_sets[name] = _rules(uow, name)
+        card_name = contract.rate_card if contract else None
+        if card_name not in cards:
+            cards[card_name] = _card(uow, owner, card_name)
+        terms[package.reference] = PackageTerms(
+            package_reference=package.reference,
+            provider=package.provider.name,
+            service=package.service,
+            zone=package.zone,
+            rules=rule_sets[name],
+            card=cards[card_name],
+            funding=package.funding,
+            contract=contract,
+        )
+    return terms
+
+
+def _contract_of(package: CarePackage, contracts: Sequence[Contract]) -> Contract | None:
+    """The provider's contract for the package's lot (the latest awarded), if any."""
+    mine = [
+        c
+        for c in contracts
+        if c.provider is package.provider and (package.lot is None or c.lot is package.lot)
+    ]
+    return max(mine, key=lambda c: c.awarded_on) if mine else None
+
+
+def _rules(uow: UnitOfWork, name: str) -> PaymentRules:
+    stored = uow.payment_rules.find(name)
+    if stored is None:
+        if name != DEFAULT_PAYMENT_RULES:
+            raise NotFound(f"there are no payment rules {name!r}: set them first")
+        stored = PaymentRules(name=DEFAULT_PAYMENT_RULES)
+    if not stored.bank_holidays:
+        stored = replace(stored, bank_holidays=bank_holidays())
+    return stored
+
+
+def _card(uow: UnitOfWork, owner: Commissioner, name: str | None) -> RateCard:
+    if name is not None:
+        return uow.rate_cards.get(owner, name)
+    cards = sorted(uow.rate_cards.list(commissioner=owner), key=lambda c: c.name)
+    if not cards:
+        raise NoRateCard(f"{owner.name} has no rate card to pay visits by")
+    return cards[-1]
+
+
+def _summary(run: PaymentRun, lines: Sequence[RunLine]) -> dict[str, Any]:
+    paid = sum((x.amount for x in lines if not x.held), start=0)
+    return {
+        "period": f"{run.period.first.isoformat()} to {run.period.last.isoformat()}",
+        "lines": len(lines),
+        "held": sum(1 for x in lines if x.held),
+        "paid": str(paid),
+    }
