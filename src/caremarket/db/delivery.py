@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from caremarket.db import tables as t
+from caremarket.db.bulk import insert_rows
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
 from caremarket.domain.errors import NotFound
@@ -74,13 +75,9 @@ class SqlVisits:
             _row(v, current=last[v.provider_id, v.record.visit_id] == i)
             for i, v in enumerate(visits)
         ]
-        # ids matched back by visit and version: asking the database to keep the order of
-        # the rows would make SQLite insert them one statement at a time
-        returned = self.session.execute(
-            insert(t.visit_records).returning(V.id, V.provider_id, V.visit_id, V.version), rows
+        return insert_rows(
+            self.session, t.visit_records, rows, key=("provider_id", "visit_id", "version")
         )
-        ids = {(r.provider_id, r.visit_id, r.version): r.id for r in returned}
-        return [ids[v.provider_id, v.record.visit_id, v.version] for v in visits]
 
     def held(self, provider_id: int, visit_ids: Iterable[str]) -> dict[str, KeptVisit]:
         """The current version of each of the provider's visits named, by visit ID."""
