@@ -28,8 +28,8 @@ What is measured, in one run, on one new PostgreSQL database (dropped at the end
 Peak memory is the bench process's peak resident set size (resource.getrusage ru_maxrss),
 read after each step; PostgreSQL's own processes are not counted.
 
---profile FILE writes cProfile statistics of the import of one provider's first file and
-of the run to FILE.import and FILE.run.
+--profile FILE writes cProfile statistics of the import of the middle file (by period, then
+provider) and of the run to FILE.import and FILE.run.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def main() -> None:
         for number, (provider, path, _) in enumerate(files):
             content = path.read_bytes()
             start = time.perf_counter()
-            with profiling(profiler if number == 0 else None):
+            with profiling(profiler if number == len(files) // 2 else None):
                 import_ecm_file(
                     uow,
                     content,
