@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import JSON, Table, insert, text
 from sqlalchemy.orm import Session
 
 
@@ -51,19 +51,26 @@ def insert_rows(
     )
     names = list(rows[0])
     convert = [_converter(table, name, connection.dialect) for name in names]
+    plain = all(c is None for c in convert)
     columns = ", ".join(['"id"', *(f'"{name}"' for name in names)])
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
         for row_id, row in zip(ids, rows, strict=True):
-            copy.write_row(
-                [row_id, *(c(row[name]) for c, name in zip(convert, names, strict=True))]
-            )
+            values = [row[name] for name in names]
+            if not plain:
+                values = [v if c is None else c(v) for c, v in zip(convert, values, strict=True)]
+            copy.write_row([row_id, *values])
     return ids
 
 
-def _converter(table: Table, name: str, dialect: Any) -> Callable[[Any], Any]:
-    """The column type's own conversion (UTC moments, enums, JSON), as text COPY reads it."""
-    process = table.c[name].type.bind_processor(dialect)
+def _converter(table: Table, name: str, dialect: Any) -> Callable[[Any], Any] | None:
+    """The column type's own conversion (UTC moments, enums, JSON), as text COPY reads it;
+    None where the value goes as it is."""
+    column_type = table.c[name].type
+    process = column_type.bind_processor(dialect)
+    is_json = isinstance(getattr(column_type, "impl", column_type), JSON)
+    if process is None and not is_json:
+        return None
 
     def convert(value: Any) -> Any:
         if process is not None:
