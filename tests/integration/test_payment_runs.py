@@ -20,6 +20,7 @@ from caremarket.domain.market import Tier, Vehicle, VehicleKind
 from caremarket.domain.patterns import parse_pattern
 from caremarket.domain.payment_runs import RunApproved, RunsOverlap
 from caremarket.domain.reconciliation import Difference
+from caremarket.domain.schedules import DateRange
 from caremarket.domain.visit_queries import Resolution, VisitQuery
 from caremarket.services import contracts, payments
 from caremarket.services.contracts import ContractAward
@@ -295,3 +296,27 @@ def test_a_visit_sent_after_its_weeks_run_is_paid_once_in_the_next_run(
     third_week = (date(2018, 4, 9), date(2018, 4, 15))
     third = payments.create_run(uow, "HFD", *third_week, by=FINANCE, now=A_MOMENT)
     assert lines_of(uow, third.reference) == []
+
+
+def test_visits_kept_together_are_given_their_own_ids_in_order(uow: SqlUnitOfWork, kept) -> None:
+    days = [date(2018, 3, 26) + timedelta(days=n) for n in range(5)]
+    first = keep(uow, kept, *(a_record(day) for day in days))
+    again = keep(uow, kept, a_record(days[3], minutes=20), a_record(days[1]), version=2)
+
+    with uow:
+        found = [uow.visits.get_by_id(i) for i in first + again]
+        current = uow.visits.current(DateRange(days[0], days[-1]), provider_id=kept["provider"])
+
+    assert [(k.record.visit_id, k.version) for k in found] == [
+        *((f"V-{day:%m%d}", 1) for day in days),
+        ("V-0329", 2),
+        ("V-0327", 2),
+    ]
+    assert found[5].record.actual_end_at - found[5].record.actual_start_at == timedelta(minutes=20)
+    assert [(k.record.visit_id, k.version) for k in current] == [
+        ("V-0326", 1),
+        ("V-0327", 2),
+        ("V-0328", 1),
+        ("V-0329", 2),
+        ("V-0330", 1),
+    ]

@@ -9,10 +9,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, String, any_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from caremarket.db import tables as t
+from caremarket.db.bulk import insert_rows
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
 from caremarket.domain.errors import NotFound
@@ -74,21 +76,19 @@ class SqlVisits:
             _row(v, current=last[v.provider_id, v.record.visit_id] == i)
             for i, v in enumerate(visits)
         ]
-        # ids matched back by visit and version: asking the database to keep the order of
-        # the rows would make SQLite insert them one statement at a time
-        returned = self.session.execute(
-            insert(t.visit_records).returning(V.id, V.provider_id, V.visit_id, V.version), rows
+        return insert_rows(
+            self.session, t.visit_records, rows, key=("provider_id", "visit_id", "version")
         )
-        ids = {(r.provider_id, r.visit_id, r.version): r.id for r in returned}
-        return [ids[v.provider_id, v.record.visit_id, v.version] for v in visits]
 
     def held(self, provider_id: int, visit_ids: Iterable[str]) -> dict[str, KeptVisit]:
         """The current version of each of the provider's visits named, by visit ID."""
         self.session.flush()
         found: dict[str, KeptVisit] = {}
-        for chunk in _chunks(sorted(set(visit_ids))):
+        for chunk in self._chunks(sorted(set(visit_ids))):
             query = select(t.visit_records).where(
-                V.provider_id == provider_id, V.current.is_(True), V.visit_id.in_(chunk)
+                V.provider_id == provider_id,
+                V.current.is_(True),
+                self._among(V.visit_id, chunk, String),
             )
             for row in self.session.execute(query):
                 found[row.visit_id] = _kept(row)
@@ -147,6 +147,18 @@ class SqlVisits:
             raise NotFound(f"there is no visit record {record_id}")
         return _kept(row)
 
+    def _chunks(self, keys: Sequence[Any]) -> Iterable[Sequence[Any]]:
+        # on PostgreSQL, all at once in one array parameter: a run asks about every visit of
+        # its period, a file's import about each of its visits
+        if _postgres(self.session):
+            return [keys] if keys else []
+        return _chunks(keys)
+
+    def _among(self, column: Any, keys: Sequence[Any], kind: Any) -> Any:
+        if _postgres(self.session):
+            return column == any_(bindparam(None, list(keys), type_=ARRAY(kind)))
+        return column.in_(keys)
+
     # Queries ----------------------------------------------------------------------------------
 
     def add_queries(self, queries: Sequence[VisitQuery]) -> list[int]:
@@ -176,8 +188,9 @@ class SqlVisits:
         """The queries raised on each version named (open or resolved), oldest first."""
         self.session.flush()
         found: dict[int, list[VisitQuery]] = {}
-        for chunk in _chunks(sorted(set(record_ids))):
-            query = select(t.visit_queries).where(Q.record_id.in_(chunk)).order_by(Q.id)
+        for chunk in self._chunks(sorted(set(record_ids))):
+            named = self._among(Q.record_id, chunk, Integer)
+            query = select(t.visit_queries).where(named).order_by(Q.id)
             for row in self.session.execute(query):
                 found.setdefault(row.record_id, []).append(_query(row))
         return found
@@ -329,6 +342,10 @@ class SqlVisits:
             )
             for row in self.session.execute(query)
         ]
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def london_bounds(period: DateRange) -> tuple[datetime, datetime]:

@@ -103,7 +103,9 @@ def start_mappers() -> None:
         CarePackage,
         t.care_packages,
         properties={
-            "person": relationship(Person),
+            # one person a package: loaded with the packages (one query for all), not one
+            # query a package when a run or an import reads each package's schedule
+            "person": relationship(Person, lazy="selectin"),
             "commissioner": relationship(Commissioner),
             "zone": relationship(Zone),
             "service": relationship(ServiceType),

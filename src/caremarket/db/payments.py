@@ -12,6 +12,7 @@ from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from caremarket.db import tables as t
+from caremarket.db.bulk import insert_rows
 from caremarket.db.delivery import london_bounds
 from caremarket.domain.errors import NotFound
 from caremarket.domain.payment_runs import PaymentRun, RunLine, RunStatus
@@ -132,7 +133,7 @@ class SqlPaymentRuns:
         found = select(P.reference, P.id).where(P.reference.in_(sorted(references)))
         packages = {r.reference: r.id for r in self.session.execute(found)}
         rows = [_row(run.id, line, providers, packages) for line in lines]
-        self.session.execute(insert(t.payment_lines), rows)
+        insert_rows(self.session, t.payment_lines, rows)
 
     def lines(self, run: PaymentRun, *, provider_id: int | None = None) -> list[RunLine]:
         query = self._line_query().where(L.run_id == run.id)

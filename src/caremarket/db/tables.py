@@ -710,6 +710,7 @@ visit_records = Table(
     UniqueConstraint("provider_id", "visit_id", "version"),
     Index("ix_visit_records_current_start", "current", "planned_start_at"),
     Index("ix_visit_records_package", "package_id", "planned_start_at"),
+    Index("ix_visit_records_provider_start", "provider_id", "current", "planned_start_at"),
     CheckConstraint("version >= 1", name="version_positive"),
     CheckConstraint("planned_minutes >= 0", name="planned_not_negative"),
 )
@@ -775,6 +776,7 @@ payment_lines = Table(
     Column("working", Text, nullable=False),
     Column("adjusts_id", ForeignKey("payment_lines.id")),  # a correction of an approved line
     Index("ix_payment_lines_run_provider", "run_id", "provider_id"),
+    Index("ix_payment_lines_provider_visit", "provider_id", "visit_id"),
 )
 
 invoices = Table(

@@ -41,6 +41,7 @@ from caremarket.domain.payments import (
     HUNDRED,
     PaymentLine,
     PaymentRules,
+    Rate,
     pay_visit,
     split_by_funding,
     visit_rate,
@@ -187,6 +188,7 @@ def run_payments(
     current = sorted(records, key=lambda c: (c.provider, c.record.visit_id))
     before = _paid_by_visit(paid)
     matched = check(match([c.record for c in current], planned))
+    rates: dict[tuple[str, date], Rate] = {}  # a package's rate on a day: the same all day
     lines = []
     for item, checked in zip(current, matched, strict=True):
         key = (item.provider, item.record.visit_id)
@@ -195,7 +197,7 @@ def run_payments(
         package = terms.get(checked.match.record.package_reference or "")
         if package is None:
             continue  # not this commissioner's to pay
-        line = _line(item, checked.match.planned, checked.flags, package, pools)
+        line = _line(item, checked.match.planned, checked.flags, package, pools, rates)
         if key in before:
             adjustment = _adjustment(line, before[key])
             if adjustment is not None:
@@ -250,11 +252,15 @@ def _line(
     flags: Sequence[Flag],
     terms: PackageTerms,
     pools: Mapping[str, Sequence[FundingShare]],
+    rates: dict[tuple[str, date], Rate],
 ) -> RunLine:
     record = item.record
     day = planned.day if planned else record.day
     service = terms.service
-    rate = visit_rate(terms.card, service, terms.zone, day, contract=terms.contract)
+    rate = rates.get((terms.package_reference, day))
+    if rate is None:
+        rate = visit_rate(terms.card, service, terms.zone, day, contract=terms.contract)
+        rates[terms.package_reference, day] = rate
     priced = pay_visit(
         record,
         planned,
