@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import MARKET_READERS, POLICY_SETTERS, Role
 from caremarket.domain.calendar import LONDON
-from caremarket.domain.errors import DomainError, NotFound
+from caremarket.domain.errors import NotFound
 from caremarket.reports import render as reports_render
 from caremarket.services import contracts, market, structure
 from caremarket.services.accounts import Principal
@@ -97,8 +97,10 @@ def record_uplift(
     )
     if errors or percent is None or effective is None or agreed is None or reason is None:
         return _contract_page(request, uow, by, contract, values, errors, status=400)
-    try:
-        contracts.uplift_contract(
+    _, status = forms.attempt(
+        errors,
+        "percent",
+        lambda: contracts.uplift_contract(
             uow,
             contract,
             percent=percent,
@@ -107,12 +109,9 @@ def record_uplift(
             reason=reason,
             by=by.actor,
             now=datetime.now(UTC),
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors["percent"] = forms.sentence(str(error))
-        status = forms.refusal_status(error)
+        ),
+    )
+    if errors:
         return _contract_page(request, uow, by, contract, values, errors, status=status)
     return redirect_with(
         request,
@@ -129,8 +128,10 @@ def decide_contract_extension(
     decision, option, decided, reason = _decision_fields(values, errors)
     if errors or decision is None or option is None or decided is None or reason is None:
         return _contract_page(request, uow, by, contract, values, errors, status=400)
-    try:
-        done = contracts.decide_contract_extension(
+    done, status = forms.attempt(
+        errors,
+        "decision",
+        lambda: contracts.decide_contract_extension(
             uow,
             contract,
             option=option,
@@ -139,12 +140,9 @@ def decide_contract_extension(
             reason=reason,
             by=by.actor,
             now=datetime.now(UTC),
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors["decision"] = forms.sentence(str(error))
-        status = forms.refusal_status(error)
+        ),
+    )
+    if done is None:
         return _contract_page(request, uow, by, contract, values, errors, status=status)
     return redirect_with(
         request,
@@ -165,15 +163,14 @@ def end_contract(
     )
     if errors or last_day is None or reason is None:
         return _contract_page(request, uow, by, contract, values, errors, status=400)
-    try:
-        contracts.end_contract(
+    _, status = forms.attempt(
+        errors,
+        "end-day",
+        lambda: contracts.end_contract(
             uow, contract, on=last_day, reason=reason, by=by.actor, now=datetime.now(UTC)
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors["end-day"] = forms.sentence(str(error))
-        status = forms.refusal_status(error)
+        ),
+    )
+    if errors:
         return _contract_page(request, uow, by, contract, values, errors, status=status)
     return redirect_with(
         request, _contract_url(contract), f"The contract ends on {last_day.day} {last_day:%B %Y}"
@@ -197,8 +194,10 @@ def set_vehicle_term(
     extensions = _months_list(values, "extensions", errors)
     if errors or starts is None or initial is None or extensions is None:
         return _term_page(request, uow, by, code, values, errors, status=400)
-    try:
-        term = contracts.set_term(
+    term, status = forms.attempt(
+        errors,
+        "initial",
+        lambda: contracts.set_term(
             uow,
             code,
             starts_on=starts,
@@ -206,12 +205,9 @@ def set_vehicle_term(
             extension_months=extensions,
             by=by.actor,
             now=datetime.now(UTC),
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors["initial"] = forms.sentence(str(error))
-        status = forms.refusal_status(error)
+        ),
+    )
+    if term is None:
         return _term_page(request, uow, by, code, values, errors, status=status)
     return redirect_with(request, _term_url(code), f"{code} runs {term.description}")
 
@@ -224,8 +220,10 @@ def decide_vehicle_extension(
     decision, option, decided, reason = _decision_fields(values, errors)
     if errors or decision is None or option is None or decided is None or reason is None:
         return _term_page(request, uow, by, code, values, errors, status=400)
-    try:
-        term = contracts.decide_vehicle_extension(
+    term, status = forms.attempt(
+        errors,
+        "decision",
+        lambda: contracts.decide_vehicle_extension(
             uow,
             code,
             option=option,
@@ -234,12 +232,9 @@ def decide_vehicle_extension(
             reason=reason,
             by=by.actor,
             now=datetime.now(UTC),
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors["decision"] = forms.sentence(str(error))
-        status = forms.refusal_status(error)
+        ),
+    )
+    if term is None:
         return _term_page(request, uow, by, code, values, errors, status=status)
     return redirect_with(
         request,

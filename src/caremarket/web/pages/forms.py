@@ -6,13 +6,16 @@ the field to link to, and gives back the value or None.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
-from caremarket.domain.errors import Conflict, DomainError
+from caremarket.domain.errors import Conflict, DomainError, NotFound
+
+T = TypeVar("T")
 
 NOTE_LENGTH = 500  # as the API allows a decline's note
 LONG_NOTE_LENGTH = 1000  # as the API allows for hand-backs, changes and decisions
@@ -188,3 +191,16 @@ def sentence(text: str) -> str:
 def refusal_status(error: DomainError) -> int:
     """A refused form: 409 when things as they stand refuse it, else 400 (what was sent)."""
     return 409 if isinstance(error, Conflict) else 400
+
+
+def attempt(errors: dict[str, str], field: str, action: Callable[[], T]) -> tuple[T | None, int]:
+    """Run a form's use case: its result and 200; or, refused, None and the status to answer
+    with (`refusal_status`), the reason in `errors` under `field`. A missing object is not a
+    refusal of the form: NotFound goes on to become a 404."""
+    try:
+        return action(), 200
+    except NotFound:
+        raise
+    except DomainError as error:
+        errors[field] = sentence(str(error))
+        return None, refusal_status(error)

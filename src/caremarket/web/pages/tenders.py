@@ -466,15 +466,10 @@ def _award_context(request: Request, uow: UnitOfWork, tender: str, lot: str) -> 
 
 def _try(errors: dict[str, str], field: str, action: Any) -> bool:
     """Run the service; a refusal (not a missing tender, lot or bid) goes in the summary."""
-    try:
-        action()
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[field] = forms.sentence(str(error))
-        errors["_status"] = str(forms.refusal_status(error))
-        return False
-    return True
+    _, status = forms.attempt(errors, field, action)
+    if status != 200:
+        errors["_status"] = str(status)
+    return status == 200
 
 
 def _refused(
