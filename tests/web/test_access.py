@@ -30,6 +30,7 @@ SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},
     "/api/reports/{name}": {"commissioner": "HFD", "on": "2017-08-01"},
     "/api/reports/vehicle-use": {"vehicle": "HFD-DPS", "on": "2017-08-01"},
+    "/api/reports/pack": {"commissioner": "HFD", "from": "2017-07-03", "to": "2017-08-01"},
 }
 
 

@@ -7,6 +7,7 @@ from caremarket.web.pages import (
     audit,
     brokerage,
     capacity,
+    committee_pack,
     contracts,
     dashboard,
     delivering,
@@ -41,6 +42,7 @@ AREAS = (
     requests,
     capacity,
     offers,
+    committee_pack,  # /reports/pack, before the reports' /reports/{name}
     reports,
     audit,
     vehicles,
