@@ -735,7 +735,9 @@ def report_pack(
     ] = PackFormat.BOTH,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="A folder (default: here) or, for one format, a file."),
+        typer.Option(
+            "--out", "-o", help="A folder (default: here), or a .html or .pdf file for one format."
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -762,8 +764,8 @@ def report_pack(
         pack = committee_pack(uow, commissioner=code, since=first, on=last, produced_at=produced)
     for file_format in formats:
         made = pack_file(pack, file_format)
-        if out is not None and (len(formats) == 1 and not out.is_dir()):
-            target = out
+        if out is not None and len(formats) == 1 and out.suffix.lower() in (".html", ".pdf"):
+            target = out  # a file; anything else is a folder
         else:
             folder = out or Path.cwd()
             folder.mkdir(parents=True, exist_ok=True)

@@ -105,6 +105,14 @@ def test_one_format_to_a_file_and_the_period_as_from_and_to(
     )
     assert result.exit_code == 0, result.output
     assert TITLE in out.read_text()
+    folder = tmp_path / "packs"  # not there yet, and not a .html or .pdf file: a folder
+    result = runner.invoke(
+        app,
+        ["report", "pack", "--period", PERIOD, "-f", "pdf", "-o", str(folder)]
+        + ["--db", herefordshire_db],
+    )
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in folder.iterdir()] == ["committee-pack-HFD-2017-01-02-to-2017-04-01.pdf"]
 
 
 @pytest.mark.parametrize(

@@ -122,7 +122,7 @@ _STYLE = """
                  color: #505a5f; } }
 @page wide { size: A4 landscape; }
 html { font: 10.5pt/1.35 arial, helvetica, sans-serif; color: #0b0c0c; background: #fff; }
-body { margin: 0 auto; max-width: 190mm; }
+body { margin: 0; }
 h1 { font-size: 22pt; margin: 0 0 6mm; string-set: running-title content(); }
 h2 { font-size: 15pt; margin: 0 0 3mm; }
 .produced, .basis, .ran-for, .note { margin: 0 0 2mm; }
@@ -142,8 +142,8 @@ th.numeric, td.numeric { text-align: right; }
 tr.total td { font-weight: bold; }
 caption { text-align: left; font-weight: bold; padding-bottom: 1mm; }
 .problem { border-left: 4px solid #d4351c; padding-left: 3mm; }
-@media screen { body { padding: 8mm; } section { border-top: 2px solid #0b0c0c;
-                margin-top: 10mm; padding-top: 4mm; } }
+@media screen { body { padding: 8mm; max-width: 190mm; margin: 0 auto; }
+                section { border-top: 2px solid #0b0c0c; margin-top: 10mm; padding-top: 4mm; } }
 @media print { a { color: inherit; text-decoration: none; } }
 """
 
