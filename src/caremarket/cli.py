@@ -1333,3 +1333,6 @@ def payments_reconcile(
         f"Invoiced £{result.invoiced:,.2f}; the run pays £{result.paid:,.2f};"
         f" difference £{result.difference:,.2f}"
     )
+
+
+from caremarket import cost_of_care_commands  # noqa: E402, F401  (its commands join the apps)

@@ -27,7 +27,9 @@ AREAS = {
     Role.FINANCE: [
         "Home", "Market", "Care packages", "Applications", "ECM files", "Payments", "Reports",
     ],
-    Role.PROVIDER: ["Home", "Market", "Care packages", "Applications", "ECM files", "Payments"],
+    Role.PROVIDER: [
+        "Home", "Market", "Care packages", "Applications", "ECM files", "Payments", "Open book",
+    ],
     Role.AUDITOR: [
         "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
         "ECM files", "Payments", "Reports", "Audit trail",

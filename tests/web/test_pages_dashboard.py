@@ -35,7 +35,7 @@ def test_each_chart_is_an_image_with_a_title_and_its_figures_in_a_table(
 ) -> None:
     sign_in(client, Role.AUDITOR)
     page = client.get("/dashboard", params=PERIOD).text
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 4
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 5
     assert '<title id="chart-providers-title">' in page
     assert '<desc id="chart-providers-desc">Other Care: 50%; Wyeside Home Care: 50%.</desc>' in page
     assert "The largest providers&#39; share of weekly hours on 1 August 2017: the figures" in page
@@ -101,3 +101,17 @@ def test_the_api_gives_a_period_report_as_exact_json(client: TestClient, tokens)
     ).json()
     assert (period["since"], period["on"]) == ("2017-07-03", "2017-07-16")
     assert [r["cells"][0] for r in period["rows"]] == ["2017-07-03", "2017-07-10"]
+
+
+def test_the_dashboard_shows_the_cost_of_care_gap_per_zone(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    page = client.get("/dashboard", params=PERIOD).text
+    title = "The gap an hour between the commissioned rate and the cost of care, by zone"
+    assert f"{title}: the figures" in page
+    figures = page.split(f"{title}: the figures", 1)[1].split("</table>", 1)[0]
+    # the rate card pays £15.80 an hour; the model's default price is far above it
+    assert ">£15.80<" in figures and ">−£" in figures
+    assert 'href="/packages?commissioner=HFD&amp;status=active&amp;zone=' in figures
+    assert (
+        'href="/reports/cost-of-care?commissioner=HFD&amp;day=1&amp;month=8&amp;year=2017"' in page
+    )

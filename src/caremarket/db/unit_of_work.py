@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from caremarket.db.brokerage import SqlNotifications, SqlSourcings
 from caremarket.db.contracts import SqlContracts, SqlTerms
+from caremarket.db.cost_of_care import SqlOpenBook, SqlScenarios
 from caremarket.db.delivery import SqlVisits
 from caremarket.db.intelligence import SqlMarketRecords
 from caremarket.db.payments import SqlInvoices, SqlPaymentRules, SqlPaymentRuns
@@ -67,6 +68,8 @@ class SqlUnitOfWork:
         self.payment_runs = SqlPaymentRuns(session)
         self.invoices = SqlInvoices(session)
         self.records = SqlMarketRecords(session)
+        self.scenarios = SqlScenarios(session)
+        self.open_book = SqlOpenBook(session)
         return self
 
     def __exit__(

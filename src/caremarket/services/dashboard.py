@@ -12,8 +12,9 @@ from datetime import date
 
 from caremarket.reports import concentration as concentrated
 from caremarket.reports.concentration import ProviderShare
+from caremarket.reports.cost_of_care import ZoneGap
 from caremarket.reports.tables import Table
-from caremarket.services import intelligence
+from caremarket.services import cost_of_care, intelligence
 from caremarket.services.ports import UnitOfWork
 
 
@@ -30,6 +31,7 @@ class Dashboard:
     delays: Table
     hand_backs: Table
     responses: Table
+    cost_gaps: list[ZoneGap]  # the cost-of-care model beside the commissioned rate, by zone
 
 
 def dashboard(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> Dashboard:
@@ -50,4 +52,5 @@ def dashboard(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> D
         delays=intelligence.delayed_discharges(uow, **period),
         hand_backs=intelligence.hand_backs(uow, **period),
         responses=intelligence.response_times(uow, **period),
+        cost_gaps=cost_of_care.gap_by_zone(uow, code, on),
     )

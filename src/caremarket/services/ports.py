@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from caremarket.domain.audit import AuditEntry
 from caremarket.domain.contracts import Contract, ExtensionDecision, Term, Variation
+from caremarket.domain.cost_of_care import CostOfCareScenario, OpenBookSubmission
 from caremarket.domain.ecm import VisitRecord
 from caremarket.domain.evaluation import GateResult
 from caremarket.domain.market import Commissioner, Lot, Provider, Vehicle, Zone
@@ -366,6 +367,28 @@ class InvoiceBook(Protocol):
     ) -> int: ...
 
 
+class ScenarioBook(Protocol):
+    """A commissioner's cost-of-care scenarios (db/cost_of_care.py)."""
+
+    def list(self, commissioner: Commissioner) -> list[CostOfCareScenario]: ...
+    def find(self, commissioner: Commissioner, name: str) -> CostOfCareScenario | None: ...
+    def get(self, commissioner: Commissioner, name: str) -> CostOfCareScenario: ...
+    def save(self, scenario: CostOfCareScenario) -> None: ...
+
+
+class OpenBook(Protocol):
+    """Providers' open-book submissions (db/cost_of_care.py)."""
+
+    def save(self, submission: OpenBookSubmission) -> None: ...
+    def search(
+        self,
+        *,
+        commissioner: Commissioner | None = None,
+        provider: Provider | None = None,
+        on: date | None = None,
+    ) -> list[OpenBookSubmission]: ...
+
+
 class Mailer(Protocol):
     """Sends one e-mail (an outside system: SMTP)."""
 
@@ -434,6 +457,8 @@ class UnitOfWork(Protocol):
     payment_runs: PaymentRunBook
     invoices: InvoiceBook
     records: MarketRecords
+    scenarios: ScenarioBook
+    open_book: OpenBook
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from caremarket.domain.cost_of_care import InvalidCostInputs
 from caremarket.domain.errors import Conflict, DomainError, NotFound
 from caremarket.domain.procurement import ApplicationNotAdmissible
 from caremarket.web.access import SignInRequired, sign_in_url
@@ -41,7 +42,10 @@ async def _domain_error(request: Request, error: Exception) -> Response:
 
 
 def _fields_of(error: Exception) -> dict[str, str]:
-    """Every problem of a refused application, by the rule it breaks."""
+    """Every problem of a refused application, by the rule it breaks; of refused cost-of-care
+    inputs, by the input."""
+    if isinstance(error, InvalidCostInputs):
+        return dict(error.problems)
     if not isinstance(error, ApplicationNotAdmissible):
         return {}
     fields: dict[str, list[str]] = {}

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from caremarket.reports import render
 from caremarket.reports.tables import Table
-from caremarket.services import intelligence, reports
+from caremarket.services import cost_of_care, forecasts, intelligence, reports
 from caremarket.services.ports import UnitOfWork
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,6 +60,18 @@ REPORTS = {
         "People, hours and value a week and a year, by provider tier or by provider.",
         lambda uow, who, on, by: reports.market_share(uow, commissioner=who, on=on, by=by),
         grouped=True,
+    ),
+    "cost-of-care": Report(
+        "Cost of care: the gap",
+        "The cost-of-care model's rate in each zone beside the commissioned rates, and the gap"
+        " per zone and per provider, under the scenario in force on the day.",
+        lambda uow, who, on, by: cost_of_care.cost_of_care_report(uow, commissioner=who, on=on),
+    ),
+    "forecast": Report(
+        "Demand forecast",
+        "Next year's weekly hours and indicative annual cost by pathway and zone: the hours"
+        " on the day grown by the projected growth of the people aged 65 and over.",
+        lambda uow, who, on, by: forecasts.demand_forecast(uow, commissioner=who, on=on),
     ),
     VEHICLE_USE: Report(
         "Vehicle use",

@@ -7,6 +7,7 @@ from caremarket.web.api import (
     brokerage,
     care,
     contracts,
+    cost_of_care,
     ecm,
     market,
     payments,
@@ -18,6 +19,7 @@ from caremarket.web.api import (
 router = APIRouter()
 router.include_router(market.router)
 router.include_router(audit.router)
+router.include_router(cost_of_care.router)
 router.include_router(reports.router)
 router.include_router(brokerage.router)
 router.include_router(care.router)

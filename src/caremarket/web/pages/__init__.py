@@ -9,6 +9,7 @@ from caremarket.web.pages import (
     capacity,
     committee_pack,
     contracts,
+    cost_of_care,
     dashboard,
     delivering,
     ecm,
@@ -42,6 +43,7 @@ AREAS = (
     requests,
     capacity,
     offers,
+    cost_of_care,
     committee_pack,  # /reports/pack, before the reports' /reports/{name}
     reports,
     audit,

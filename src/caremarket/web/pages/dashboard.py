@@ -107,6 +107,7 @@ def _figures(board: Dashboard) -> dict[str, Any]:
             _waiting_chart(board),
             _delays_chart(board),
             _sourcing_chart(board),
+            _cost_gap_chart(board),
         ],
     }
 
@@ -193,6 +194,53 @@ def _sourcing_chart(board: Dashboard) -> dict[str, Any]:
         ],
         "note": board.time_to_source.notes[1],
     }  # fmt: skip
+
+
+def _cost_gap_chart(board: Dashboard) -> dict[str, Any]:
+    """The gap an hour between the commissioned rate and the cost-of-care model's, by zone:
+    a bar's length is the gap's size, its figure signed (a minus is a shortfall)."""
+    active = [g for g in board.cost_gaps if g.gap_per_hour is not None]
+    points = [
+        charts.Point(f"Zone {g.code}", abs(g.gap_per_hour), _signed_pounds(g.gap_per_hour))
+        for g in active
+        if g.gap_per_hour is not None
+    ]
+    title = "The gap an hour between the commissioned rate and the cost of care, by zone"
+    query = {"commissioner": board.commissioner, "status": "active"}
+    return {
+        "id": "cost-of-care",
+        "title": title,
+        "svg": Markup(charts.bar_chart(title, points, chart_id="chart-cost-of-care")),
+        "head": [
+            {"text": "Zone"},
+            *(_heading(h, Measure.PENCE) for h in ("Hours a week", "Cost of care an hour",
+                                                     "Commissioned an hour", "Gap an hour",
+                                                     "Gap a year")),
+        ],
+        "rows": [
+            [
+                {"html": _anchor(f"Zone {g.code}", "/packages", query | {"zone": g.code})},
+                _cell(g.weekly_hours, Measure.HOURS),
+                _cell(g.model_rate, Measure.PENCE),
+                _cell(g.commissioned_rate, Measure.PENCE),
+                {"text": _signed_pounds(g.gap_per_hour), "format": "numeric"},
+                {"text": _signed_pounds(g.annual_gap, pence=False), "format": "numeric"},
+            ]
+            for g in active
+        ],
+        "note": "The cost-of-care scenario in force on the day (or the model's defaults), beside"
+        " the rate card's rates for the care active in each zone; a minus is a shortfall. "
+        + _anchor("The cost-of-care report", "/reports/cost-of-care",
+                  {"commissioner": board.commissioner, "day": board.on.day,
+                   "month": board.on.month, "year": board.on.year}),
+    }  # fmt: skip
+
+
+def _signed_pounds(amount: Decimal | None, *, pence: bool = True) -> str:
+    if amount is None:
+        return ""
+    shown = text_of(abs(amount), Measure.PENCE if pence else Measure.POUNDS)
+    return ("−" if amount < 0 else "") + shown
 
 
 def _table_of(table: Table) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from caremarket.domain.access import (
     MARKET_READERS,
     PACKAGE_READERS,
     PAYMENT_READERS,
+    PROVIDERS,
     REPORT_READERS,
     TENDER_READERS,
     Role,
@@ -37,6 +38,7 @@ AREAS = (
     Area("ECM files", "/ecm", ECM_READERS),
     Area("Payments", "/payments", PAYMENT_READERS),
     Area("Reports", "/reports", REPORT_READERS),
+    Area("Open book", "/open-book", PROVIDERS),
     Area("Audit trail", "/audit", AUDIT_READERS),
 )
 
