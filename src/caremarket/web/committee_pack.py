@@ -52,6 +52,10 @@ CHARTS: dict[str, Chart] = {
     "hand-backs": Chart("Hand-backs", "Hand-backs by provider"),
     "response-times": Chart("Share within target", "Offers answered within target, by provider"),
     VEHICLE_USE: Chart("Share of hours", "Each commissioner's share of the vehicle's hours"),
+    "cost-of-care": Chart(
+        "Gap an hour", "The gap an hour by zone (a minus is a shortfall)", only=("By", "Zone")
+    ),
+    "forecast": Chart("Forecast weekly hours", "Forecast weekly hours by pathway and zone"),
 }
 
 
@@ -136,7 +140,7 @@ def chart_of(name: str, table: Table, *, chart_id: str) -> str | None:
     points = [
         charts.Point(
             _label(table, row, chart),
-            Decimal(row.cells[index] or 0),
+            _drawn(row.cells[index], chart),
             text_of(row.cells[index], measure) if row.cells[index] is not None else "none",
         )
         for row in rows[:MOST_BARS]
@@ -168,6 +172,12 @@ def _section(
         chart=chart_of(name, table, chart_id=f"chart-{anchor}"),
         filters=filters,
     )
+
+
+def _drawn(value: object, chart: Chart) -> Decimal:
+    """A bar's length is the figure's size (its label keeps the sign: a gap's minus)."""
+    figure = Decimal(value or 0)  # type: ignore[arg-type]
+    return abs(figure) if chart.kind == "bar" else figure
 
 
 def _default_chart(table: Table) -> Chart | None:
