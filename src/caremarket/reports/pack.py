@@ -165,8 +165,9 @@ _DOCUMENT = (
 <p class="produced">Produced on {{ produced }} by caremarket for the scrutiny committee.</p>
 <p class="produced">Council: {{ pack.council }} ({{ pack.commissioner }}).
 Period: {{ pack.since.day }} {{ pack.since.strftime("%B %Y") }} to
-{{ pack.on.day }} {{ pack.on.strftime("%B %Y") }}. Reports on a day (zone demand, market share,
-concentration, vehicle use) are for the period's last day.</p>
+{{ pack.on.day }} {{ pack.on.strftime("%B %Y") }}. A report of the packages active on a day
+(zone demand, market share, concentration and the like) is for the period's last day; each
+section says what it was run for.</p>
 <nav class="contents" aria-labelledby="contents-heading">
 <h2 id="contents-heading">Contents</h2>
 <ol>
