@@ -24,7 +24,8 @@ would have written. Seeded (random.Random(7)), so every run builds the same mark
   and not yet awarded (104 snapshots).
 
 Then it times the dashboard service and the page (GET /dashboard through create_app with an
-API token) for the last 13 weeks and for the whole two years, and prints a Markdown table.
+API token) for the last 13 weeks and for the whole two years, and the committee pack (every
+report run, then laid out as HTML and as a PDF), and prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -68,9 +69,11 @@ from caremarket.domain.policies import PRESETS
 from caremarket.domain.priority import Risk
 from caremarket.domain.rates import RateBasis, RateCard, RateLine
 from caremarket.domain.sourcing import DeclineReason, Outcome, Phase
+from caremarket.reports.pack import Pack
 from caremarket.services import accounts
 from caremarket.services.dashboard import dashboard
 from caremarket.web.app import create_app
+from caremarket.web.committee_pack import committee_pack, pack_file
 
 LONDON = ZoneInfo("Europe/London")
 BENCH = Actor("bench", Role.ADMIN)
@@ -128,6 +131,10 @@ def measure(url: str, engine, repeat: int) -> None:  # type: ignore[no-untyped-d
         ),
         ("GET /dashboard, 13 weeks", lambda: _page(client, token, quarter)),
         ("GET /dashboard, 2 years", lambda: _page(client, token, FIRST_DAY)),
+        ("committee pack (every report), 13 weeks", lambda: _pack(uow, quarter)),
+        ("committee pack, 13 weeks, as HTML", lambda: pack_file(_pack(uow, quarter), "html")),
+        ("committee pack, 13 weeks, as PDF", lambda: pack_file(_pack(uow, quarter), "pdf")),
+        ("committee pack, 2 years, as PDF", lambda: pack_file(_pack(uow, FIRST_DAY), "pdf")),
     ]
     print(f"| what | median (s) | slowest (s) |  ({repeat} runs after one warm-up)")
     print("| --- | ---: | ---: |")
@@ -152,6 +159,12 @@ def _page(client: TestClient, token: str, since: date) -> None:
         headers={"Authorization": f"Bearer {token}"},
     )
     assert answer.status_code == 200, answer.text[:500]
+
+
+def _pack(uow: SqlUnitOfWork, since: date) -> Pack:
+    return committee_pack(
+        uow, commissioner="BEN", since=since, on=LAST_DAY, produced_at=datetime.now()
+    )
 
 
 def generate(uow: SqlUnitOfWork, engine) -> dict[str, int]:  # type: ignore[no-untyped-def]

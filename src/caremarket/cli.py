@@ -6,7 +6,7 @@ import getpass
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -713,6 +713,75 @@ def run_intelligence(
         write_report(
             render.as_text(table) if fmt is ReportFormat.TABLE else render.as_csv(table), out
         )
+
+
+class PackFormat(StrEnum):
+    HTML = "html"
+    PDF = "pdf"
+    BOTH = "both"
+
+
+@report_app.command("pack")
+def report_pack(
+    commissioner: CommissionerOption = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="FROM..TO, e.g. 2026-09-01..2026-11-30 (or --from/--to)."),
+    ] = None,
+    since: FromOption = None,
+    to: ToOption = None,
+    fmt: Annotated[
+        PackFormat, typer.Option("--format", "-f", help="html, pdf or both.")
+    ] = PackFormat.BOTH,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="A folder (default: here), or a .html or .pdf file for one format."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """The committee pack: every report's table and chart for a period, as HTML and PDF."""
+    from caremarket.services import market
+    from caremarket.web.committee_pack import committee_pack, pack_file
+    from caremarket.web.report_files import default_since
+
+    settings = settings_for(db)
+    if period is not None:
+        if since or to:
+            fail("give the period as --period FROM..TO or as --from and --to, not both")
+        first, last = period_of(period)
+    else:
+        last = to.date() if to else datetime.now(settings.zone).date()
+        first = since.date() if since else default_since(last)
+    if first > last:
+        fail("the period's first day is after its last")
+    formats = ["html", "pdf"] if fmt is PackFormat.BOTH else [fmt.value]
+    with users_errors():
+        uow = unit_of_work(settings)
+        code = commissioner or only_commissioner(market.list_commissioners(uow))
+        produced = datetime.now(settings.zone).replace(tzinfo=None)
+        pack = committee_pack(uow, commissioner=code, since=first, on=last, produced_at=produced)
+    for file_format in formats:
+        made = pack_file(pack, file_format)
+        if out is not None and len(formats) == 1 and out.suffix.lower() in (".html", ".pdf"):
+            target = out  # a file; anything else is a folder
+        else:
+            folder = out or Path.cwd()
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / made.filename
+        write_report(made.content, target)
+
+
+def period_of(text: str) -> tuple[date, date]:
+    """'2026-09-01..2026-11-30' as its first and last days."""
+    first, sep, last = text.partition("..")
+    try:
+        if not sep:
+            raise ValueError
+        return date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
+    except ValueError:
+        fail(f"the period {text!r} is not FROM..TO with dates like 2026-09-01..2026-11-30")
 
 
 waiting_app = typer.Typer(

@@ -30,11 +30,12 @@ SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},
     "/api/reports/{name}": {"commissioner": "HFD", "on": "2017-08-01"},
     "/api/reports/vehicle-use": {"vehicle": "HFD-DPS", "on": "2017-08-01"},
-    "/api/reports/cost-of-care": {"commissioner": "HFD", "on": "2017-08-01"},
-    "/api/reports/forecast": {"commissioner": "HFD", "on": "2017-08-01"},
-    "/api/cost-of-care/gap": {"commissioner": "HFD", "on": "2017-08-01"},
+    "/api/reports/pack": {"commissioner": "HFD", "from": "2017-07-03", "to": "2017-08-01"},
     "/api/cost-of-care/scenarios": {"commissioner": "HFD"},
     "/api/open-book/comparison": {"commissioner": "HFD"},
+    "/api/cost-of-care/gap": {"commissioner": "HFD", "on": "2017-08-01"},
+    "/api/reports/cost-of-care": {"commissioner": "HFD", "on": "2017-08-01"},
+    "/api/reports/forecast": {"commissioner": "HFD", "on": "2017-08-01"},
 }
 
 

@@ -11,10 +11,10 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from caremarket.domain.access import REPORT_READERS
+from caremarket.domain.access import DASHBOARD_READERS, REPORT_READERS
 from caremarket.reports.tables import Row, Table
 from caremarket.services import reports
-from caremarket.web import report_files
+from caremarket.web import committee_pack, report_files
 from caremarket.web.access import allow
 from caremarket.web.deps import SettingsDep, UowDep
 
@@ -73,6 +73,47 @@ def vehicle_use(
     return report_files.download(
         table, name="vehicle-use", commissioner=vehicle, file_format=format.value
     )
+
+
+class PackFormat(StrEnum):
+    HTML = "html"
+    PDF = "pdf"
+
+
+@router.get(
+    "/reports/pack",
+    dependencies=[allow(*DASHBOARD_READERS)],
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
+)
+def pack(
+    uow: UowDep,
+    settings: SettingsDep,
+    commissioner: str,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    to: date | None = None,
+    format: PackFormat = PackFormat.HTML,
+) -> Response:
+    """The committee pack: every report's table and chart for the commissioner `from` a day
+    `to` a day (today; `from`: the 13 weeks to it), as printable HTML or a PDF. For the
+    dashboard's readers (it names every provider's share). Declared before `/reports/{name}`."""
+    now = datetime.now(settings.zone)
+    day = to or now.date()
+    first = since or report_files.default_since(day)
+    if first > day:
+        raise HTTPException(422, "The period's first day (from) is after its last (to).")
+    made = committee_pack.pack_file(
+        committee_pack.committee_pack(
+            uow,
+            commissioner=commissioner,
+            since=first,
+            on=day,
+            produced_at=now.replace(tzinfo=None),
+        ),
+        format.value,
+    )
+    headers = {"Content-Disposition": f'attachment; filename="{made.filename}"'}
+    return Response(made.content, media_type=made.media_type, headers=headers)
 
 
 @router.get("/reports/{name}", dependencies=[allow(*REPORT_READERS)], response_model=None)

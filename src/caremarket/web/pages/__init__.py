@@ -7,6 +7,7 @@ from caremarket.web.pages import (
     audit,
     brokerage,
     capacity,
+    committee_pack,
     contracts,
     cost_of_care,
     dashboard,
@@ -43,6 +44,7 @@ AREAS = (
     capacity,
     offers,
     cost_of_care,
+    committee_pack,  # /reports/pack, before the reports' /reports/{name}
     reports,
     audit,
     vehicles,
