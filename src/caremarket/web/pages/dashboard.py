@@ -4,7 +4,7 @@ the packages or the report behind it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -17,12 +17,11 @@ from caremarket.domain.access import DASHBOARD_READERS
 from caremarket.reports import charts
 from caremarket.reports.render import text_of
 from caremarket.reports.tables import Measure, Table
-from caremarket.services import market
 from caremarket.services.dashboard import Dashboard, dashboard
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
+from caremarket.web.pages.periods import choose_period
 from caremarket.web.pages.templates import render
-from caremarket.web.report_files import default_since
 
 router = APIRouter(include_in_schema=False)
 READ = [allow(*DASHBOARD_READERS)]
@@ -31,26 +30,11 @@ READ = [allow(*DASHBOARD_READERS)]
 @router.get("/dashboard", response_class=HTMLResponse, dependencies=READ)
 def show(request: Request, uow: UowDep) -> HTMLResponse:
     """A commissioner (the first, by default) over a period (the 13 weeks to today)."""
-    query = request.query_params
-    today = datetime.now(request.app.state.settings.zone).date()
-    commissioners = market.list_commissioners(uow)
-    first = default_since(today)
-    values = {
-        "commissioner": query.get("commissioner")
-        or (commissioners[0].code if commissioners else ""),
-        **_date_values(query, "from", first),
-        **_date_values(query, "to", today),
-    }
-    errors: dict[str, str] = {}
-    if values["commissioner"] not in {c.code for c in commissioners}:
-        errors["commissioner"] = "Choose a commissioner from the list"
-    since = _day(values, "from", errors)
-    on = _day(values, "to", errors)
-    if since and on and since > on:
-        errors["from"] = "The period's first day must be on or before its last"
+    chosen = choose_period(request, uow)
+    values, errors, since, on = chosen.values, chosen.errors, chosen.since, chosen.on
     context: dict[str, Any] = {
         "title": "Dashboard",
-        "commissioners": [(c.code, c.name) for c in commissioners],
+        "commissioners": chosen.commissioners,
         "values": values,
         "errors": errors,
         "board": None,
@@ -281,22 +265,3 @@ def _number(value: object) -> Decimal:
 
 def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def _date_values(query: Any, prefix: str, default: date) -> dict[str, str]:
-    return {
-        f"{prefix}_{part}": query.get(f"{prefix}_{part}", str(getattr(default, part))).strip()
-        for part in ("day", "month", "year")
-    }
-
-
-def _day(values: dict[str, str], prefix: str, errors: dict[str, str]) -> date | None:
-    parts = (values[f"{prefix}_year"], values[f"{prefix}_month"], values[f"{prefix}_day"])
-    if not all(parts):
-        errors[prefix] = "Enter a day, month and year"
-        return None
-    try:
-        return date(*(int(p) for p in parts))
-    except ValueError:
-        errors[prefix] = "The date must be a real date, like 1 4 2025"
-        return None
