@@ -22,6 +22,7 @@ from caremarket.domain.market import (
     Zone,
 )
 from caremarket.domain.notifications import Notification
+from caremarket.domain.package_suspensions import PackageSuspension
 from caremarket.domain.packages import CarePackage, Person
 from caremarket.domain.procurement import Application
 from caremarket.domain.rates import RateCard, RateLine
@@ -127,6 +128,9 @@ def start_mappers() -> None:
             table,
             properties={"package": relationship(CarePackage), "provider": relationship(Provider)},
         )
+    map_(
+        PackageSuspension, t.package_suspensions, properties={"package": relationship(CarePackage)}
+    )
     # An application names its vehicle and, once known, its provider: neither is a field of
     # the domain's Application (it is checked against the vehicle it is given), so they are
     # attributes the mapping adds, as are the moments and the actor kept for the record.

@@ -44,6 +44,7 @@ from caremarket.domain.market import (
     Tier,
     VehicleKind,
 )
+from caremarket.domain.package_suspensions import SuspensionReason
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.priority import Risk
 from caremarket.domain.procurement import AdmissionMode, ApplicationStatus
@@ -453,6 +454,23 @@ change_proposals = Table(
     Column("decided_at", UtcDateTime),
     Column("decided_by", String(254)),
     Column("decision_note", Text, nullable=False),
+)
+
+# A package's suspensions: days without planned visits (a hospital stay, respite); to_on is
+# the last day, NULL while open.
+package_suspensions = Table(
+    "package_suspensions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("package_id", ForeignKey("care_packages.id"), nullable=False, index=True),
+    Column("from_on", Date, nullable=False),
+    Column("to_on", Date),
+    Column("reason", _enum(SuspensionReason, "suspension_reason"), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("recorded_by", String(254), nullable=False),
+    Column("ended_at", UtcDateTime),
+    Column("ended_by", String(254)),
 )
 
 

@@ -21,6 +21,7 @@ from caremarket.db.repositories import (
     SqlRepository,
     SqlVehicleRepository,
 )
+from caremarket.db.schedules import SqlPackageSuspensions
 from caremarket.db.tenders import SqlTenders
 from caremarket.domain.access import ApiToken, User
 from caremarket.domain.changes import ChangeProposal
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
         self.records = SqlMarketRecords(session)
         self.scenarios = SqlScenarios(session)
         self.open_book = SqlOpenBook(session)
+        self.package_suspensions = SqlPackageSuspensions(session)
         return self
 
     def __exit__(

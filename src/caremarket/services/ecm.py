@@ -47,7 +47,7 @@ from caremarket.domain.ecm import (
 from caremarket.domain.errors import Conflict, DomainError, NotFound, RowProblem
 from caremarket.domain.market import Provider
 from caremarket.domain.packages import CarePackage
-from caremarket.domain.schedules import DateRange, PlannedVisit, schedule_of
+from caremarket.domain.schedules import DateRange
 from caremarket.domain.visit_queries import query_for
 from caremarket.imports.csvfile import Row, Table, normalise_header
 from caremarket.imports.ecm import EcmFile, EcmRow, parse_ecm, read_ecm_file
@@ -60,6 +60,7 @@ from caremarket.services.ports import (
     QueryListing,
     UnitOfWork,
 )
+from caremarket.services.schedules import planned_visits
 
 API_PROFILE = "api"
 EVERY_PACKAGE = 1_000_000
@@ -412,9 +413,7 @@ def _checked(
         for v in uow.visits.current(around, provider_id=provider.id)  # type: ignore[attr-defined]
         if v.record.visit_id not in fresh_ids
     ]
-    planned: list[PlannedVisit] = []
-    for package in mine:
-        planned += schedule_of(package).visits(period)
+    planned = planned_visits(uow, mine, period)
     # records already held take their planned visits first; what is left is matched anew
     held_here = [
         r

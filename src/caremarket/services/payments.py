@@ -35,12 +35,13 @@ from caremarket.domain.payment_runs import (
 from caremarket.domain.payments import PaymentRules, rules_from_mapping
 from caremarket.domain.rates import RateCard
 from caremarket.domain.reconciliation import Reconciliation, reconcile
-from caremarket.domain.schedules import DateRange, schedule_of
+from caremarket.domain.schedules import DateRange
 from caremarket.domain.visit_queries import Resolution, resolve
 from caremarket.holidays import bank_holidays
 from caremarket.imports.csvfile import Source
 from caremarket.imports.invoices import read_invoice
 from caremarket.services.ports import KeptVisit, UnitOfWork
+from caremarket.services.schedules import planned_visits
 
 RUN = "payment run"
 RULES = "payment rules"
@@ -217,7 +218,7 @@ def _lines(uow: UnitOfWork, owner: Commissioner, period: DateRange) -> list[RunL
         )
     days = [k.record.day for k in kept] + [period.first]
     planned_for = DateRange(min(days), max(period.last, *days))
-    planned = [v for p in packages.values() for v in schedule_of(p).visits(planned_for)]
+    planned = planned_visits(uow, packages.values(), planned_for)
     terms = _terms(uow, owner, packages.values())
     pools = {
         p.code: tuple(FundingShare(s.commissioner.code, s.share) for s in p.shares)

@@ -9,12 +9,14 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from caremarket.domain.audit import AuditEntry
+from caremarket.domain.changes import ChangeProposal
 from caremarket.domain.contracts import Contract, ExtensionDecision, Term, Variation
 from caremarket.domain.cost_of_care import CostOfCareScenario, OpenBookSubmission
 from caremarket.domain.ecm import VisitRecord
 from caremarket.domain.evaluation import GateResult
 from caremarket.domain.market import Commissioner, Lot, Provider, Vehicle, Zone
 from caremarket.domain.notifications import Notification
+from caremarket.domain.package_suspensions import PackageSuspension
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.payment_runs import PaymentRun, RunLine
 from caremarket.domain.payments import PaymentRules
@@ -389,6 +391,18 @@ class OpenBook(Protocol):
     ) -> list[OpenBookSubmission]: ...
 
 
+@dataclass(frozen=True)
+class ScheduleHistory:
+    """A package's changes of pattern in force and its suspensions (db/schedules.py)."""
+
+    changes: tuple[ChangeProposal, ...] = ()
+    suspensions: tuple[PackageSuspension, ...] = ()
+
+
+class PackageSuspensionBook(Repository[PackageSuspension], Protocol):
+    def histories(self, package_ids: Iterable[int]) -> dict[int, ScheduleHistory]: ...
+
+
 class Mailer(Protocol):
     """Sends one e-mail (an outside system: SMTP)."""
 
@@ -459,6 +473,7 @@ class UnitOfWork(Protocol):
     records: MarketRecords
     scenarios: ScenarioBook
     open_book: OpenBook
+    package_suspensions: PackageSuspensionBook
 
     def __enter__(self) -> Self: ...
     def __exit__(
