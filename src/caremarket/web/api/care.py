@@ -13,16 +13,19 @@ from pydantic import BaseModel, Field
 from caremarket.domain.access import BROKERS, EVERYONE, PROVIDERS, Role
 from caremarket.domain.changes import ChangeStatus
 from caremarket.domain.hand_backs import DEFAULT_NOTICE_DAYS, HandBackReason
+from caremarket.domain.package_suspensions import SuspensionReason
 from caremarket.domain.priority import Risk
-from caremarket.services import brokerage, changes, discharges, hand_backs, requests
+from caremarket.services import brokerage, changes, discharges, hand_backs, requests, schedules
 from caremarket.services.accounts import Principal
 from caremarket.services.changes import ChangeSummary
+from caremarket.services.schedules import SuspensionView
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep, WeekDep
 
 router = APIRouter(tags=["brokerage"])
 Broker = Annotated[Principal, allow(*BROKERS)]
 ProviderStaff = Annotated[Principal, allow(*PROVIDERS)]
+Suspender = Annotated[Principal, allow(*(BROKERS | PROVIDERS))]  # a provider: its own packages
 
 
 class Request(BaseModel):
@@ -72,6 +75,17 @@ class Proposal(BaseModel):
 class Decision(BaseModel):
     approve: bool
     note: str = Field("", max_length=1000)
+
+
+class Suspension(BaseModel):
+    from_on: date = Field(description="The first day without visits.")
+    to_on: date | None = Field(None, description="The last day without visits; none: open.")
+    reason: SuspensionReason
+    note: str = Field("", max_length=1000)
+
+
+class SuspensionEnd(BaseModel):
+    last_day: date = Field(description="The suspension's last day: visits resume the day after.")
 
 
 class DirectPayment(BaseModel):
@@ -169,6 +183,40 @@ def list_changes(
 def decide_change(uow: UowDep, by: Broker, change_id: int, body: Decision) -> ChangeSummary:
     return changes.decide(
         uow, change_id, approve=body.approve, note=body.note, by=by.actor, now=datetime.now(UTC)
+    )
+
+
+@router.get("/packages/{reference}/suspensions")
+def list_suspensions(
+    uow: UowDep, by: Annotated[Principal, allow(*EVERYONE)], reference: str
+) -> list[SuspensionView]:
+    """The package's suspensions, latest first; a provider sees its own packages' only."""
+    return schedules.list_suspensions(uow, reference, viewer=by.actor)
+
+
+@router.post("/packages/{reference}/suspensions", status_code=201)
+def suspend(uow: UowDep, by: Suspender, reference: str, body: Suspension) -> SuspensionView:
+    """No visits are planned from `from_on` to `to_on` (a hospital stay, respite): a visit
+    delivered then has no planned counterpart and is held by the checks."""
+    return schedules.record_suspension(
+        uow,
+        reference,
+        from_on=body.from_on,
+        to_on=body.to_on,
+        reason=body.reason,
+        note=body.note,
+        by=by.actor,
+        now=datetime.now(UTC),
+    )
+
+
+@router.post("/packages/{reference}/suspensions/{suspension_id}/end")
+def end_suspension(
+    uow: UowDep, by: Suspender, reference: str, suspension_id: int, body: SuspensionEnd
+) -> SuspensionView:
+    """End an open suspension on its last day."""
+    return schedules.end_suspension(
+        uow, reference, suspension_id, last_day=body.last_day, by=by.actor, now=datetime.now(UTC)
     )
 
 

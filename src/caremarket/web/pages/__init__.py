@@ -24,6 +24,7 @@ from caremarket.web.pages import (
     reports,
     requests,
     sign_in,
+    suspensions,
     tenders,
     vehicles,
 )
@@ -39,6 +40,7 @@ AREAS = (
     packages,
     placing,
     delivering,
+    suspensions,
     brokerage,
     requests,
     capacity,

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from caremarket.domain.access import BROKERS, PACKAGE_HISTORY_READERS, PACKAGE_READERS, Role
+from caremarket.domain.package_suspensions import SuspensionReason
 from caremarket.domain.packages import PackageStatus
-from caremarket.services import audit, care_views, market, sourcing_views, structure
+from caremarket.services import audit, care_views, market, schedules, sourcing_views, structure
 from caremarket.services.accounts import Principal
 from caremarket.services.ports import AuditFilter, PackageFilter, UnitOfWork
 from caremarket.web.access import PrincipalDep, allow
@@ -23,7 +24,14 @@ READ = [allow(*PACKAGE_READERS)]
 PACKAGE_OBJECT = "care package"  # the audit trail's object type for a package
 HISTORY = 200  # entries shown on a package's page
 STATUSES = [s.value for s in PackageStatus]
+SUSPENSION_REASONS = {
+    SuspensionReason.HOSPITAL.value: "Hospital stay",
+    SuspensionReason.RESPITE.value: "Respite",
+    SuspensionReason.AWAY.value: "The person is away",
+    SuspensionReason.OTHER.value: "Another reason",
+}
 ACTIONS = "actions"  # the page's section a refused action links to
+SUSPENSIONS = "suspensions"  # the suspensions' section, where their refusals link to
 
 
 @router.get("", response_class=HTMLResponse, dependencies=READ)
@@ -103,10 +111,15 @@ def render_package(
     """The package's page; with the values and errors of a form on it that was refused.
     Brokers see what they may do while it is placed, its holder what it may do with it."""
     found = market.get_package(uow, reference, viewer=by.actor)
+    care = care_views.package_care(uow, reference, viewer=by.actor)
     context: dict[str, Any] = {
         "title": f"Care package {reference}",
         "package": found,
-        "care": care_views.package_care(uow, reference, viewer=by.actor),
+        "care": care,
+        "suspensions": schedules.list_suspensions(uow, reference, viewer=by.actor),
+        "may_suspend": found.status == "active" and (by.actor.role in BROKERS or care.holder),
+        "suspension_reasons": SUSPENSION_REASONS,
+        "suspensions_id": SUSPENSIONS,
         "rounds": sourcing_views.sourcing_history(uow, reference, viewer=by.actor),
         "own_only": by.actor.role is Role.PROVIDER,
         "show_history": by.actor.role in PACKAGE_HISTORY_READERS,
