@@ -10,6 +10,7 @@ for every role; the provider's are Wyeside's.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -31,7 +32,16 @@ from caremarket.domain.market import CqcRating, Tier, Vehicle, VehicleKind
 from caremarket.domain.packages import CarePackage, PackageStatus
 from caremarket.domain.procurement import Admission, AdmissionMode, AdmissionRules
 from caremarket.domain.visit_queries import VisitQuery
-from caremarket.services import accounts, applications, brokerage, contracts, ecm, payments, tenders
+from caremarket.services import (
+    accounts,
+    applications,
+    brokerage,
+    contracts,
+    ecm,
+    invoices,
+    payments,
+    tenders,
+)
 from caremarket.services.applications import ApplicationForm
 from caremarket.services.contracts import ContractAward
 from caremarket.services.ports import KeptVisit
@@ -224,6 +234,19 @@ def add_a_payment_run(uow: SqlUnitOfWork, now: datetime) -> None:
         uow.visits.add_queries([VisitQuery(ids[1], "manual", "confirmed by hand", True, now)])
         uow.commit()
     payments.create_run(uow, "HFD", monday, monday + timedelta(days=6), by=SETUP, now=now)
+    # Wyeside's invoice INV-1 for the run, sent by the provider: the paid visit, and one more
+    wyeside = Actor("invoices@wyeside.example", Role.PROVIDER, provider_id=package.provider.id)
+    invoices.submit_invoice(
+        uow,
+        io.StringIO(
+            "visit_id,package_reference,date,minutes,amount\n"
+            "WHC-1,PKG-0001,2017-07-10,30,7.90\nWHC-3,PKG-0001,2017-07-11,30,7.90\n"
+        ),
+        run=PAYMENT_RUN,
+        reference="INV-1",
+        by=wyeside,
+        now=now,
+    )
 
 
 def make_brokerage_market(

@@ -25,6 +25,7 @@ SAMPLE_PATH_VALUES = {
     "run": "HFD-2017-07-10",
     "query_id": "1",
     "file_id": "1",
+    "invoice": "INV-1",
 }
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},

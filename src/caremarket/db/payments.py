@@ -20,6 +20,7 @@ from caremarket.domain.payments import PaymentRules, rules_from_mapping, rules_t
 from caremarket.domain.rates import RateBasis
 from caremarket.domain.reconciliation import Invoice, InvoiceLine
 from caremarket.domain.schedules import DateRange
+from caremarket.services.ports import ReceivedInvoice
 
 RS = t.payment_rule_sets.c
 R = t.payment_runs.c
@@ -311,6 +312,48 @@ class SqlInvoices:
                 ],
             )
         return invoice_id
+
+    def received(
+        self, *, provider_id: int | None = None, run_id: int | None = None
+    ) -> list[ReceivedInvoice]:
+        """Invoices kept, newest first, with their lines (two queries); a provider's only,
+        or those matched against one run, if asked."""
+        self.session.flush()
+        query = (
+            select(t.invoices, PR.name.label("provider"), R.reference.label("run"))
+            .join(t.providers, PR.id == I.provider_id)
+            .outerjoin(t.payment_runs, R.id == I.run_id)
+            .order_by(I.received_at.desc(), I.id.desc())
+        )
+        if provider_id is not None:
+            query = query.where(I.provider_id == provider_id)
+        if run_id is not None:
+            query = query.where(I.run_id == run_id)
+        rows = self.session.execute(query).all()
+        lines: dict[int, list[InvoiceLine]] = {r.id: [] for r in rows}
+        if rows:
+            found = self.session.execute(
+                select(t.invoice_lines)
+                .where(IL.invoice_id.in_(list(lines)))
+                .order_by(IL.invoice_id, IL.line)
+            )
+            for x in found:
+                lines[x.invoice_id].append(
+                    InvoiceLine(x.line, x.visit_id, x.package_reference, x.day, x.minutes, x.amount)
+                )
+        return [
+            ReceivedInvoice(
+                invoice=Invoice(
+                    r.reference, DateRange(r.period_start, r.period_end), tuple(lines[r.id])
+                ),
+                provider=r.provider,
+                provider_id=r.provider_id,
+                run=r.run,
+                received_at=r.received_at,
+                received_by=r.received_by,
+            )
+            for r in rows
+        ]
 
 
 def _row(

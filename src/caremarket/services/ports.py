@@ -362,11 +362,26 @@ class PaymentRunBook(Protocol):
     def sent_late(self, commissioner: str, before: date) -> list[tuple[int, str]]: ...
 
 
+@dataclass(frozen=True)
+class ReceivedInvoice:
+    """An invoice kept, with whose it is, the run it was matched against, and who sent it."""
+
+    invoice: Invoice
+    provider: str
+    provider_id: int
+    run: str | None  # the run's reference
+    received_at: datetime
+    received_by: str
+
+
 class InvoiceBook(Protocol):
     def find(self, provider_id: int, reference: str) -> Invoice | None: ...
     def add(
         self, invoice: Invoice, *, provider_id: int, run_id: int | None, at: datetime, by: str
     ) -> int: ...
+    def received(
+        self, *, provider_id: int | None = None, run_id: int | None = None
+    ) -> list[ReceivedInvoice]: ...
 
 
 class ScenarioBook(Protocol):

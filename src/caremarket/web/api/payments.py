@@ -13,14 +13,16 @@ from fastapi import APIRouter, Body
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from caremarket.domain.access import LEDGER_READERS, PAYERS, PAYMENT_READERS
+from caremarket.domain.access import LEDGER_READERS, PAYERS, PAYMENT_READERS, PROVIDERS, Role
+from caremarket.domain.errors import NotFound
 from caremarket.domain.payment_runs import PaymentRun
 from caremarket.domain.payments import rules_to_mapping
 from caremarket.domain.reconciliation import Reconciliation
 from caremarket.domain.visit_queries import Resolution
 from caremarket.reports import render
-from caremarket.services import payment_views, payments
+from caremarket.services import invoices, payment_views, payments
 from caremarket.services.accounts import Principal
+from caremarket.services.invoices import InvoiceSummary, InvoiceUnnamed
 from caremarket.services.payment_views import RunDetail, RunSummary
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
@@ -29,6 +31,7 @@ router = APIRouter(tags=["payments"])
 Payer = Annotated[Principal, allow(*PAYERS)]
 Reader = Annotated[Principal, allow(*PAYMENT_READERS)]
 LedgerReader = Annotated[Principal, allow(*LEDGER_READERS)]
+InvoiceSender = Annotated[Principal, allow(*(PAYERS | PROVIDERS))]  # a provider: its own
 
 
 class RunBody(BaseModel):
@@ -37,13 +40,20 @@ class RunBody(BaseModel):
     period_end: date = Field(description="A week (7 days) or four weeks (28) after the start.")
 
 
+class ReconciledInvoice(BaseModel):
+    invoice: InvoiceSummary
+    reconciliation: Reconciliation
+
+
 class ResolutionBody(BaseModel):
     resolution: Resolution
     note: str | None = Field(None, max_length=2000)
 
 
 class InvoiceBody(BaseModel):
-    provider: str
+    provider: str | None = Field(
+        None, description="Whose invoice: finance name it; a provider sends its own."
+    )
     reference: str = Field(min_length=1, max_length=64)
     csv: str = Field(description="The invoice in the layout of docs/formats.md.")
 
@@ -115,7 +125,24 @@ def finance_export(uow: UowDep, by: LedgerReader, run: str) -> Response:
 
 
 @router.post("/payment-runs/{run}/invoices")
-def reconcile_invoice(uow: UowDep, by: Payer, run: str, body: InvoiceBody) -> Reconciliation:
+def reconcile_invoice(
+    uow: UowDep, by: InvoiceSender, run: str, body: InvoiceBody
+) -> Reconciliation:
+    """An invoice matched line by line to the run. A provider sends its own, for a run it is
+    paid in (its lines only); finance name the provider."""
+    if by.actor.role is Role.PROVIDER:
+        if body.provider not in (None, by.provider_name):
+            raise NotFound(f"there is no provider {body.provider}")
+        return invoices.submit_invoice(
+            uow,
+            io.StringIO(body.csv),
+            run=run,
+            reference=body.reference,
+            by=by.actor,
+            now=datetime.now(UTC),
+        )
+    if body.provider is None:
+        raise InvoiceUnnamed("say whose invoice it is: the provider")
     return payments.reconcile_invoice(
         uow,
         io.StringIO(body.csv),
@@ -125,6 +152,19 @@ def reconcile_invoice(uow: UowDep, by: Payer, run: str, body: InvoiceBody) -> Re
         by=by.actor,
         now=datetime.now(UTC),
     )
+
+
+@router.get("/invoices")
+def list_invoices(uow: UowDep, by: Reader, run: str | None = None) -> list[InvoiceSummary]:
+    """Invoices received, newest first, with how they reconcile; a provider sees its own."""
+    return invoices.list_invoices(uow, viewer=by.actor, run=run)
+
+
+@router.get("/invoices/{provider}/{invoice}")
+def read_invoice(uow: UowDep, by: Reader, provider: str, invoice: str) -> ReconciledInvoice:
+    """One invoice reconciled with its run's lines as they stand."""
+    summary, result = invoices.invoice_reconciliation(uow, provider, invoice, viewer=by.actor)
+    return ReconciledInvoice(invoice=summary, reconciliation=result)
 
 
 @router.post("/visit-queries/{query_id}/resolution", status_code=204)

@@ -18,13 +18,14 @@ from caremarket.domain.access import (
     LEDGER_READERS,
     PAYERS,
     PAYMENT_READERS,
+    PROVIDERS,
     VISIT_QUERY_READERS,
     Role,
 )
 from caremarket.domain.errors import DomainError, ImportRejected, NotFound
 from caremarket.domain.visit_queries import Resolution
 from caremarket.reports import render as reports_render
-from caremarket.services import ecm, market, payment_views, payments
+from caremarket.services import ecm, invoices, market, payment_views, payments
 from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.csrf import csrf_protected
 from caremarket.web.deps import UowDep
@@ -37,6 +38,7 @@ router = APIRouter(prefix="/payments", include_in_schema=False)
 READ = [allow(*PAYMENT_READERS)]
 LEDGER = [allow(*LEDGER_READERS)]
 WRITE = [allow(*PAYERS), csrf_protected()]
+INVOICE_SENDERS = [allow(*(PAYERS | PROVIDERS))]  # a provider: its own, for its own runs
 RESOLUTIONS = {
     Resolution.PAY.value: "Pay it",
     Resolution.DO_NOT_PAY.value: "Do not pay it",
@@ -137,13 +139,19 @@ def export_csv(request: Request, uow: UowDep, by: PrincipalDep, run: str) -> Res
     return _csv(reports_render.as_csv(table), f"payment-run-{run}.csv")
 
 
-@router.get("/runs/{run}/invoice", response_class=HTMLResponse, dependencies=[allow(*PAYERS)])
+@router.get("/runs/{run}/invoice", response_class=HTMLResponse, dependencies=INVOICE_SENDERS)
 def invoice_form(request: Request, uow: UowDep, by: PrincipalDep, run: str) -> HTMLResponse:
+    """Finance reconcile a provider's invoice; a provider sends its own (a run it is paid in:
+    its own lines only, another's run is not found)."""
     detail = payment_views.run_detail(uow, run, viewer=by.actor)
-    return _invoice_page(request, detail, {}, {}, None)
+    return _invoice_page(request, detail, {}, {}, None, provider_view=_is_provider(by))
 
 
-@router.post("/runs/{run}/invoice", response_class=HTMLResponse, dependencies=WRITE)
+@router.post(
+    "/runs/{run}/invoice",
+    response_class=HTMLResponse,
+    dependencies=[*INVOICE_SENDERS, csrf_protected()],
+)
 async def reconcile_invoice(
     request: Request, uow: UowDep, by: PrincipalDep, run: str
 ) -> HTMLResponse:
@@ -153,7 +161,8 @@ async def reconcile_invoice(
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         upload = form.get("invoice")
         raw = await upload.read() if upload is not None and not isinstance(upload, str) else b""
-    provider = values.get("provider", "")
+    own = _is_provider(by)
+    provider = (by.provider_name or "") if own else values.get("provider", "")
     reference = forms.text_field(
         values, "reference", errors, what="the invoice's reference", length=64
     )
@@ -162,34 +171,71 @@ async def reconcile_invoice(
     if not raw:
         errors["invoice"] = "Select the invoice's CSV file"
     if errors or reference is None:
-        return _invoice_page(request, detail, values, errors, None, status=400)
+        return _invoice_page(request, detail, values, errors, None, status=400, provider_view=own)
     try:
-        text = raw.decode("utf-8-sig")
-        result = payments.reconcile_invoice(
-            uow,
-            io.StringIO(text),
-            provider=provider,
-            run=run,
-            reference=reference,
-            by=by.actor,
-            now=_now(),
-        )
+        source = io.StringIO(raw.decode("utf-8-sig"))
+        if own:
+            result = invoices.submit_invoice(
+                uow, source, run=run, reference=reference, by=by.actor, now=_now()
+            )
+        else:
+            result = payments.reconcile_invoice(
+                uow,
+                source,
+                provider=provider,
+                run=run,
+                reference=reference,
+                by=by.actor,
+                now=_now(),
+            )
     except UnicodeDecodeError:
         errors["invoice"] = "The invoice must be a CSV file in UTF-8"
-        return _invoice_page(request, detail, values, errors, None, status=400)
+        return _invoice_page(request, detail, values, errors, None, status=400, provider_view=own)
     except ImportRejected as rejected:
         errors["invoice"] = "; ".join(
             f"line {p.line}, {p.column}: {p.reason}" for p in rejected.problems[:10]
         )
-        return _invoice_page(request, detail, values, errors, None, status=400)
+        return _invoice_page(request, detail, values, errors, None, status=400, provider_view=own)
     except NotFound:
         raise
     except DomainError as error:
         errors["reference"] = forms.sentence(str(error))
+        status = forms.refusal_status(error)
         return _invoice_page(
-            request, detail, values, errors, None, status=forms.refusal_status(error)
+            request, detail, values, errors, None, status=status, provider_view=own
         )
-    return _invoice_page(request, detail, values, {}, result)
+    return _invoice_page(request, detail, values, {}, result, provider_view=own)
+
+
+@router.get("/invoices", response_class=HTMLResponse, dependencies=READ)
+def invoices_received(
+    request: Request, uow: UowDep, by: PrincipalDep, run: str = ""
+) -> HTMLResponse:
+    """Invoices received, newest first, with how each reconciles with its run: finance see
+    every provider's, a provider its own."""
+    context = {
+        "title": "Invoices received" if not _is_provider(by) else "Your invoices",
+        "invoices": invoices.list_invoices(uow, viewer=by.actor, run=run or None),
+        "provider_view": _is_provider(by),
+        "may_resolve": by.actor.role in VISIT_QUERY_READERS,
+        "run": run,
+        "quote": quote,
+    }
+    return render(request, "payments/invoices.html", context)
+
+
+@router.get("/invoices/{provider}/{invoice}", response_class=HTMLResponse, dependencies=READ)
+def invoice_detail(
+    request: Request, uow: UowDep, by: PrincipalDep, provider: str, invoice: str
+) -> HTMLResponse:
+    summary, result = invoices.invoice_reconciliation(uow, provider, invoice, viewer=by.actor)
+    context = {
+        "title": f"Invoice {summary.reference} of {summary.provider}",
+        "summary": summary,
+        "result": result,
+        "quote": quote,
+    }
+    return render(request, "payments/invoice_detail.html", context)
 
 
 @router.get("/queries", response_class=HTMLResponse, dependencies=[allow(*VISIT_QUERY_READERS)])
@@ -264,6 +310,7 @@ def _run_page(
         "providers": [t.provider for t in detail.totals],
         "may_write": by.actor.role in PAYERS,
         "may_export": by.actor.role in LEDGER_READERS,
+        "may_send_invoice": _is_provider(by),
         "quote": quote,
         "errors": errors,
     }
@@ -298,9 +345,11 @@ def _invoice_page(
     result: Any,
     *,
     status: int = 200,
+    provider_view: bool = False,
 ) -> HTMLResponse:
     context = {
         "title": f"Reconcile an invoice with run {detail.run.reference}",
+        "provider_view": provider_view,
         "detail": detail,
         "providers": [(t.provider, t.provider) for t in detail.totals],
         "result": result,
@@ -308,6 +357,10 @@ def _invoice_page(
         "errors": errors,
     }
     return render(request, "payments/invoice.html", context, status_code=status)
+
+
+def _is_provider(by: PrincipalDep) -> bool:
+    return by.actor.role is Role.PROVIDER
 
 
 def _run_url(reference: str) -> str:
