@@ -225,3 +225,31 @@ def test_a_provider_proposes_a_change_that_a_broker_approves(visitor: Visitor) -
     visitor.goto(f"/packages/{reference}")
     changes = visitor.page.get_by_role("table").filter(has_text="Changes proposed to")
     assert "Approved" in changes.inner_text() and "agreed at review" in changes.inner_text()
+
+
+def test_a_provider_suspends_visits_for_a_hospital_stay_and_ends_the_suspension(
+    visitor: Visitor,
+) -> None:
+    provider = visitor.site.account(Role.PROVIDER)
+    reference = held_by(visitor.site.database_url, provider.provider, 2)
+    visitor.sign_in(provider)
+    visitor.goto(f"/packages/{reference}")
+    visitor.page.get_by_label("Why visits stop").select_option(label="Hospital stay")
+    visitor.click(visitor.page.get_by_role("button", name="Suspend visits"), status=400)
+    assert "Enter the first day without visits" in error_summary(visitor)
+
+    first = date.today() + timedelta(days=2)
+    fill_date(visitor, "from_on", first)
+    visitor.page.get_by_label("Why visits stop").select_option(label="Hospital stay")
+    visitor.page.get_by_label("Note (optional)").fill("admitted to the County Hospital")
+    visitor.click(visitor.page.get_by_role("button", name="Suspend visits"))
+
+    assert f"Visits to {reference} suspended from" in banner(visitor)
+    stays = visitor.page.get_by_role("table").filter(has_text="Suspensions of")
+    assert "Hospital stay" in stays.inner_text() and "Open" in stays.inner_text()
+    fill_date(visitor, "last_day", first + timedelta(days=6))
+    visitor.click(visitor.page.get_by_role("button", name="End the suspension"))
+
+    assert f"The suspension of {reference} ends on" in banner(visitor)
+    stays = visitor.page.get_by_role("table").filter(has_text="Suspensions of")
+    assert "Open" not in stays.inner_text()
