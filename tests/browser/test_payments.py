@@ -1,6 +1,7 @@
 """Payments in the browser: a finance officer makes a week's payment run from visits
-delivered, reads it and approves it; the provider reads its remittance advice. Every page on
-the way is checked with axe-core.
+delivered, reads it and approves it; the provider reads its remittance advice and sends its own
+invoice, which finance then find among the invoices received. Every page on the way is checked
+with axe-core.
 
 The Herefordshire demo holds no visit records: the fixture keeps a week of them for one of
 the provider account's packages, through the visit-record repository, before the run.
@@ -101,3 +102,39 @@ def test_finance_makes_and_approves_a_run_and_the_provider_reads_its_remittance(
     visitor.click(visitor.page.get_by_role("link", name=f"Remittance advice for {provider}"))
     assert visitor.heading() == f"Remittance advice: {provider}"
     assert "Total paid" in visitor.page.get_by_role("main").inner_text()
+
+    # The provider sends its own invoice for the run: one visit at another amount, the rest
+    # not claimed; finance then see it among the invoices received, differing from the run.
+    first = delivered(visitor.site, provider, "DEMO-0")
+    invoice = (
+        "visit_id,package_reference,date,minutes,amount\n"
+        f"DEMO-0,{first.package_reference},{first.day.isoformat()},{first.planned_minutes},1.00\n"
+    )
+    visitor.goto(f"/payments/runs/{reference}")
+    visitor.click(visitor.page.get_by_role("link", name="Send your invoice for this run"))
+    assert visitor.heading() == "Send your invoice"
+    visitor.page.get_by_label("Invoice reference").fill("PX-1")
+    visitor.page.get_by_label("Invoice (CSV)").set_input_files(
+        files=[{"name": "px-1.csv", "mimeType": "text/csv", "buffer": invoice.encode()}]
+    )
+    visitor.click(visitor.page.get_by_role("button", name="Send the invoice"))
+    differs = visitor.page.get_by_role("table").filter(has_text="What differs").inner_text()
+    assert "Different amount" in differs and "Missing" in differs
+
+    visitor.sign_in(visitor.site.account(Role.FINANCE))
+    visitor.goto("/payments")
+    visitor.click(visitor.page.get_by_role("link", name="Invoices", exact=True))
+    received = visitor.page.get_by_role("table").filter(has_text="PX-1").inner_text()
+    assert provider in received and "Differs" in received
+    visitor.click(visitor.page.get_by_role("link", name="PX-1"))
+    assert visitor.heading() == "Invoice PX-1"
+
+
+def delivered(site: DemoSite, provider: str, visit_id: str) -> VisitRecord:
+    engine = make_engine(site.database_url)
+    try:
+        uow = SqlUnitOfWork(make_session_factory(engine))
+        with uow:
+            return uow.visits.get(uow.providers.get(provider).id, visit_id).record
+    finally:
+        engine.dispose()
