@@ -1,24 +1,28 @@
 """Visit schedules from history on the database: a package's planned visits follow its pattern
-changes and its suspensions; payment runs plan from them, so a visit delivered in a hospital
-stay has no planned counterpart and is held."""
+changes and its suspensions; payment runs and ECM matching plan from them, so a visit
+delivered in a hospital stay has no planned counterpart and is held."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
+from caremarket.domain.calendar import LONDON
 from caremarket.domain.changes import propose_change
+from caremarket.domain.ecm import VisitRecord, VisitStatus
 from caremarket.domain.errors import NotFound
 from caremarket.domain.package_suspensions import SuspensionAlreadyEnded, SuspensionRefused
 from caremarket.domain.package_suspensions import SuspensionReason as Reason
 from caremarket.domain.patterns import parse_pattern
 from caremarket.domain.schedules import DateRange
-from caremarket.services import payments, schedules
+from caremarket.imports.ecm import caremarket_row
+from caremarket.services import ecm, payments, schedules
 from caremarket.services.ports import AuditFilter
 from tests.builders import A_MOMENT, a_provider
+from tests.integration.ecm_market import MARCHES, build_ecm_market, provider_actor
 from tests.integration.test_payment_runs import FINANCE, a_record, keep, kept, lines_of
 
 __all__ = ["kept"]  # the fixture, from the payment runs' tests
@@ -224,3 +228,41 @@ def test_many_packages_schedules_are_read_together(uow: SqlUnitOfWork, kept) -> 
             0
         ].starts == (time(7, 30))
         assert schedules.schedules_of(uow, []) == {}
+
+
+def test_a_visit_pushed_for_a_day_of_a_hospital_stay_is_held_as_not_planned(
+    uow: SqlUnitOfWork,
+) -> None:
+    """PKG-2001 (Marches's, four 30-minute calls a day from 1 July 2017) in hospital on
+    Tuesday 4 July: its first call on Monday matches, the one sent for Tuesday does not."""
+    build_ecm_market(uow)
+    schedules.record_suspension(
+        uow,
+        "PKG-2001",
+        from_on=date(2017, 7, 4),
+        to_on=date(2017, 7, 4),
+        reason=Reason.HOSPITAL,
+        by=BROKER,
+        now=A_MOMENT,
+    )
+    monday = datetime(2017, 7, 3, 7, 30, tzinfo=LONDON)
+    records = [
+        VisitRecord(
+            visit_id=visit_id,
+            planned_start_at=start,
+            planned_minutes=30,
+            status=VisitStatus.COMPLETED,
+            package_reference="PKG-2001",
+            actual_start_at=start,
+            actual_end_at=start + timedelta(minutes=30),
+        )
+        for visit_id, start in (("M-1", monday), ("M-2", monday + timedelta(days=1)))
+    ]
+    pushed = ecm.push_visits(
+        uow,
+        [caremarket_row(r) for r in records],
+        provider=MARCHES,
+        by=provider_actor(MARCHES),
+        now=A_MOMENT,
+    )
+    assert pushed.queries == (("M-2", "not planned", True),)
