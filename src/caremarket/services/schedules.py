@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from caremarket.domain.access import Actor, Role
+from caremarket.domain.access import BROKERS, Actor, Role
 from caremarket.domain.audit import entry
 from caremarket.domain.errors import NotFound
 from caremarket.domain.package_suspensions import (
@@ -147,7 +147,7 @@ def may_suspend(viewer: Actor, holder_id: int | None) -> bool:
     """Brokers, and the provider holding the package."""
     if viewer.role is Role.PROVIDER:
         return holder_id is not None and holder_id == viewer.provider_id
-    return viewer.role in (Role.ADMIN, Role.COMMISSIONER, Role.BROKER)
+    return viewer.role in BROKERS
 
 
 def _package(uow: UnitOfWork, reference: str, by: Actor) -> CarePackage:
