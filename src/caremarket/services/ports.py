@@ -24,6 +24,7 @@ from caremarket.domain.reconciliation import Invoice
 from caremarket.domain.schedules import DateRange
 from caremarket.domain.sourcing import Sourcing
 from caremarket.domain.tenders import LotAward, Moderation, Tender, TenderBid
+from caremarket.domain.travel import Point
 from caremarket.domain.visit_queries import VisitQuery
 
 T = TypeVar("T")
@@ -98,6 +99,15 @@ class AuditTrail(Protocol):
     def search(
         self, where: AuditFilter, *, limit: int, offset: int
     ) -> tuple[Sequence[AuditEntry], int]: ...
+
+
+class TravelTimes(Protocol):
+    """Minutes by road between points: the straight-line estimate (domain.travel) or a routing
+    service's matrix (routing.OsrmTravel)."""
+
+    def durations(
+        self, origins: Sequence[Point], destinations: Sequence[Point]
+    ) -> list[list[float]]: ...
 
 
 class Gazetteer(Protocol):
