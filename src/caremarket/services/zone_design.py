@@ -1,0 +1,229 @@
+"""Zone design: a study of an area's demand by ward, and zone maps proposed and compared.
+
+A study holds what every design of an area shares: its wards and their neighbours, demand by
+ward (from packages), and the travel legs between wards. ``compare`` proposes a map for each k
+with the designer and the k-means baseline, with each zone's metrics, side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from caremarket.demo.places import read_postcodes
+from caremarket.domain.cost_of_care import CostInputs
+from caremarket.domain.market import ServiceType
+from caremarket.domain.packages import CarePackage
+from caremarket.domain.rates import RateCard
+from caremarket.domain.travel import Point, StraightLineTravel, TravelAssumptions
+from caremarket.domain.zone_metrics import ZoneMetrics, zone_metrics
+from caremarket.optimise.demand import WardDemand, ward_demand, ward_legs
+from caremarket.optimise.zone_design import (
+    Design,
+    DesignOptions,
+    DesignProblem,
+    design,
+    kmeans,
+)
+from caremarket.reports.costing import card_in_force
+from caremarket.services.ports import TravelTimes
+from caremarket.wards import Wards, is_contiguous, read_wards
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class Area:
+    """A demo area's shipped data: its postcodes and its ward boundaries."""
+
+    name: str
+    postcodes: str
+    wards: str
+
+
+AREAS = {
+    "herefordshire": Area(
+        "herefordshire", "postcodes_herefordshire.csv.gz", "wards_2025_herefordshire.geojson"
+    ),
+    "leicestershire": Area(
+        "leicestershire",
+        "postcodes_leicester_leicestershire_rutland.csv.gz",
+        "wards_2025_leicester_leicestershire_rutland.geojson",
+    ),
+    "liverpool-city-region": Area(
+        "liverpool-city-region",
+        "postcodes_liverpool_city_region.csv.gz",
+        "wards_2025_liverpool_city_region.geojson",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ZoneStudy:
+    area: str
+    on: date
+    wards: Wards
+    found: WardDemand
+    problem: DesignProblem
+    estimate: StraightLineTravel
+
+    def metrics(
+        self,
+        zones: Mapping[str, Sequence[str]],
+        *,
+        viability_hours: int = 700,
+        cost_inputs: CostInputs | None = None,
+    ) -> list[ZoneMetrics]:
+        return zone_metrics(
+            zones,
+            self.found.demand,
+            self.problem.legs,
+            viability_hours=viability_hours,
+            cost_inputs=cost_inputs,
+        )
+
+
+@dataclass(frozen=True)
+class MapOption:
+    """One proposed map with its zones' metrics and what a committee compares at a glance."""
+
+    design: Design
+    zones: list[ZoneMetrics]
+    contiguous: bool
+    viable: bool  # every zone holds at least one provider at the threshold
+
+    @property
+    def travel_hours_per_week(self) -> Decimal:
+        return sum((z.travel_hours_per_week for z in self.zones), Decimal(0))
+
+    @property
+    def hours_spread(self) -> tuple[Decimal, Decimal]:
+        hours = [z.weekly_hours for z in self.zones]
+        return min(hours), max(hours)
+
+
+def study(
+    area_name: str,
+    packages: Iterable[CarePackage],
+    *,
+    cards: Mapping[str, Iterable[RateCard]],
+    services: Mapping[str, ServiceType],
+    on: date,
+    councils: Iterable[str] | None = None,
+    travel: TravelTimes | None = None,
+    assumptions: TravelAssumptions | None = None,
+) -> ZoneStudy:
+    """Demand by ward of the packages active on the day (each priced on its commissioner's card
+    in force), within the councils' boundary if given (their LAD codes), and travel legs from
+    ``travel`` (default: the straight-line estimate)."""
+    area = AREAS[area_name]
+    rows = read_postcodes(area.postcodes)
+    postcodes: dict[str, dict[str, Any]] = {row["postcode"]: row for row in rows}
+    wards = read_wards(area.wards)
+    if councils is not None:
+        wards = wards.within(councils)
+    estimate = StraightLineTravel(
+        [Point(r["latitude"], r["longitude"]) for r in rows], assumptions or TravelAssumptions()
+    )
+    packages = [p for p in packages if p.active_on(on)]
+    by_commissioner: dict[str, list[CarePackage]] = {}
+    for package in packages:
+        by_commissioner.setdefault(package.commissioner.code, []).append(package)
+    demands = []
+    for code, held in by_commissioner.items():
+        rates = card_in_force(cards[code], on).rates_on(on)
+        demands.append(
+            ward_demand(
+                held, postcodes=postcodes, wards=wards, rates=rates, services=services, on=on
+            )
+        )
+    found = _merge(demands)
+    legs, points = ward_legs(wards, found, postcodes, travel=travel or estimate, estimate=estimate)
+    problem = DesignProblem(sorted(wards.wards), wards.neighbours, found.demand, legs, points)
+    return ZoneStudy(area_name, on, wards, found, problem, estimate)
+
+
+def preset_study(name: str, **options: Any) -> ZoneStudy:
+    """A study of a demo preset's packages, built in memory (no database needed)."""
+    from caremarket.demo import PRESETS
+
+    preset = PRESETS[name]({})
+    cards: dict[str, list[RateCard]] = {}
+    for card in preset.rate_cards:
+        cards.setdefault(card.commissioner.code, []).append(card)
+    return study(
+        name,
+        preset.packages,
+        cards=cards,
+        services=preset.services,
+        on=preset.report_on,
+        **options,
+    )
+
+
+def compare(
+    subject: ZoneStudy,
+    ks: Sequence[int],
+    options: DesignOptions | None = None,
+    *,
+    cost_inputs: CostInputs | None = None,
+    baseline: bool = True,
+) -> list[MapOption]:
+    """For each k, the designer's map (and the k-means baseline's), with their metrics."""
+    options = options or DesignOptions()
+    found = []
+    for k in ks:
+        designs = [design(subject.problem, k, options)]
+        if baseline:
+            designs.append(kmeans(subject.problem, k, seed=options.seed))
+        for proposed in designs:
+            found.append(option_of(subject, proposed, options.viability_hours, cost_inputs))
+    return found
+
+
+def option_of(
+    subject: ZoneStudy, proposed: Design, viability_hours: int, cost_inputs: CostInputs | None
+) -> MapOption:
+    named = named_zones(proposed, subject.problem.points)
+    metrics = subject.metrics(named, viability_hours=viability_hours, cost_inputs=cost_inputs)
+    return MapOption(
+        design=proposed,
+        zones=metrics,
+        contiguous=all(is_contiguous(z, subject.wards.neighbours) for z in named.values()),
+        viable=all(m.viable_providers >= 1 for m in metrics),
+    )
+
+
+def named_zones(proposed: Design, points: Mapping[str, Point]) -> dict[str, tuple[str, ...]]:
+    """Zones named A, B, C ... from north to south (by their centre ward's demand point)."""
+    centres = sorted(proposed.zones, key=lambda c: (-points[c].latitude, c))
+    return {LETTERS[n]: proposed.zones[c] for n, c in enumerate(centres)}
+
+
+def _merge(demands: list[WardDemand]) -> WardDemand:
+    if len(demands) == 1:
+        return demands[0]
+    from caremarket.domain.zone_metrics import AreaDemand
+
+    demand: dict[str, AreaDemand] = {}
+    points: dict[str, list[tuple[Point, int]]] = {}
+    for part in demands:
+        for ward, d in part.demand.items():
+            held = demand.get(ward)
+            demand[ward] = (
+                d
+                if held is None
+                else AreaDemand(
+                    ward,
+                    held.clients + d.clients,
+                    held.weekly_minutes + d.weekly_minutes,
+                    held.visits_per_week + d.visits_per_week,
+                    held.weekly_cost + d.weekly_cost,
+                )
+            )
+        for ward, ps in part.visit_points.items():
+            points.setdefault(ward, []).extend(ps)
+    return WardDemand(dict(sorted(demand.items())), points, sum(d.unplaced for d in demands))
