@@ -32,13 +32,14 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from caremarket.domain.errors import DomainError
 from caremarket.domain.travel import Point
 from caremarket.domain.zone_metrics import AreaDemand, Legs
 
 INF = math.inf
 
 
-class NoDesign(Exception):
+class NoDesign(DomainError):
     """No map meets the constraints (or none was found in the time allowed)."""
 
 

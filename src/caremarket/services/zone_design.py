@@ -15,11 +15,12 @@ from typing import Any
 
 from caremarket.demo.places import read_postcodes
 from caremarket.domain.cost_of_care import CostInputs
+from caremarket.domain.errors import DomainError
 from caremarket.domain.market import ServiceType
 from caremarket.domain.packages import CarePackage
 from caremarket.domain.rates import RateCard
 from caremarket.domain.travel import Point, StraightLineTravel, TravelAssumptions
-from caremarket.domain.zone_metrics import ZoneMetrics, zone_metrics
+from caremarket.domain.zone_metrics import AreaDemand, ZoneMetrics, zone_metrics
 from caremarket.optimise.demand import WardDemand, ward_demand, ward_legs
 from caremarket.optimise.zone_design import (
     Design,
@@ -33,6 +34,10 @@ from caremarket.services.ports import TravelTimes
 from caremarket.wards import Wards, is_contiguous, read_wards
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class UnknownWard(DomainError):
+    """A ward code that is not one of the area's wards."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,45 @@ def preset_study(name: str, **options: Any) -> ZoneStudy:
     )
 
 
+def demand_study(
+    area_name: str,
+    rows: Iterable[Mapping[str, str]],
+    *,
+    on: date,
+    councils: Iterable[str] | None = None,
+    travel: TravelTimes | None = None,
+    assumptions: TravelAssumptions | None = None,
+) -> ZoneStudy:
+    """A study of demand given by ward (a CSV's rows: ward_code, clients, weekly_hours,
+    visits_per_week and, if known, weekly_cost); a ward's demand sits at its ONS point."""
+    area = AREAS[area_name]
+    postcode_rows = read_postcodes(area.postcodes)
+    postcodes = {row["postcode"]: row for row in postcode_rows}
+    wards = read_wards(area.wards)
+    if councils is not None:
+        wards = wards.within(councils)
+    demand = {}
+    for row in rows:
+        ward = row["ward_code"].strip()
+        if ward not in wards.wards:
+            raise UnknownWard(f"{ward!r} is not a ward of {area_name}")
+        demand[ward] = AreaDemand(
+            ward,
+            int(row.get("clients") or 0),
+            round(Decimal(row["weekly_hours"]) * 60),
+            int(row["visits_per_week"]),
+            Decimal(row.get("weekly_cost") or 0),
+        )
+    found = WardDemand(dict(sorted(demand.items())), {}, 0)
+    estimate = StraightLineTravel(
+        [Point(r["latitude"], r["longitude"]) for r in postcode_rows],
+        assumptions or TravelAssumptions(),
+    )
+    legs, points = ward_legs(wards, found, postcodes, travel=travel or estimate, estimate=estimate)
+    problem = DesignProblem(sorted(wards.wards), wards.neighbours, found.demand, legs, points)
+    return ZoneStudy(area_name, on, wards, found, problem, estimate)
+
+
 def compare(
     subject: ZoneStudy,
     ks: Sequence[int],
@@ -206,8 +250,6 @@ def named_zones(proposed: Design, points: Mapping[str, Point]) -> dict[str, tupl
 def _merge(demands: list[WardDemand]) -> WardDemand:
     if len(demands) == 1:
         return demands[0]
-    from caremarket.domain.zone_metrics import AreaDemand
-
     demand: dict[str, AreaDemand] = {}
     points: dict[str, list[tuple[Point, int]]] = {}
     for part in demands:
