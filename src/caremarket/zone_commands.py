@@ -240,3 +240,25 @@ def _saved(area: str, on: date, found: list[MapOption]) -> dict[str, Any]:
             for option in found
         ],
     }
+
+
+@zones_app.command("map")
+def draw(
+    saved: Annotated[Path, typer.Argument(help="Maps saved by design or compare (--save).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The SVG image to write.")],
+    option: Annotated[
+        int, typer.Option("--option", help="Which saved map: 1 for the first, and so on.")
+    ] = 1,
+) -> None:
+    """Draw a saved map over the ward boundaries, as an SVG image for reports."""
+    from caremarket.reports.zone_map import zone_map_svg
+    from caremarket.services.zone_design import AREAS
+    from caremarket.wards import read_wards
+
+    maps = json.loads(saved.read_text(encoding="utf-8"))
+    if not 1 <= option <= len(maps["options"]):
+        fail(f"--option: {saved} holds maps 1 to {len(maps['options'])}")
+    chosen = maps["options"][option - 1]
+    wards = read_wards(AREAS[maps["area"]].wards)
+    title = f"{maps['area']}: {chosen['k']} zones by {chosen['method']}"
+    write_report(zone_map_svg(wards, chosen["zones"], title=title), out)
