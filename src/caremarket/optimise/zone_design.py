@@ -70,7 +70,7 @@ class DesignOptions:
     fixed: Sequence[Collection[str]] = ()  # zones kept as they are, each a set of wards
     time_limit: float = 20.0  # seconds for each k
     workers: int = 2
-    reach: float = 2.5
+    reach: float = 1.5
     seed: int = 0
 
 
@@ -104,19 +104,6 @@ def design(problem: DesignProblem, k: int, options: DesignOptions | None = None)
     fixed = [sorted(group) for group in options.fixed]
     in_fixed = {w: g[0] for g in fixed for w in g}
     order = _graph_distances(wards, problem.neighbours, minutes)
-    allowed = _allowed_pairs(wards, minutes, k, options.reach, fixed)
-
-    index = {pair: column for column, pair in enumerate(allowed)}
-    rows: list[tuple[list[int], list[float], float, float]] = []
-    for i in wards:  # every ward in one zone
-        mine = [index[i, j] for j in wards if (i, j) in index]
-        rows.append((mine, [1.0] * len(mine), 1, 1))
-    for i, j in allowed:  # only into a zone whose centre is a centre
-        if i != j:
-            rows.append(([index[i, j], index[j, j]], [1.0, -1.0], -INF, 0))
-    centres = [index[j, j] for j in wards if (j, j) in index]
-    rows.append((centres, [1.0] * len(centres), k, k))
-
     total = sum(problem.weekly_minutes(w) for w in wards)
     free_total = total - sum(problem.weekly_minutes(w) for w in in_fixed)
     free_k = k - len(fixed)
@@ -130,6 +117,22 @@ def design(problem: DesignProblem, k: int, options: DesignOptions | None = None)
         if options.tolerance is not None:
             least = max(least, math.floor(mean * (1 - options.tolerance)))
             most = math.ceil(mean * (1 + options.tolerance))
+    first = None if fixed else _start(problem, k, order, least, most, options.seed)
+    allowed = sorted(
+        set(_allowed_pairs(wards, minutes, k, options.reach, fixed)) | set((first or {}).items())
+    )
+
+    index = {pair: column for column, pair in enumerate(allowed)}
+    rows: list[tuple[list[int], list[float], float, float]] = []
+    for i in wards:  # every ward in one zone
+        mine = [index[i, j] for j in wards if (i, j) in index]
+        rows.append((mine, [1.0] * len(mine), 1, 1))
+    for i, j in allowed:  # only into a zone whose centre is a centre
+        if i != j:
+            rows.append(([index[i, j], index[j, j]], [1.0, -1.0], -INF, 0))
+    centres = [index[j, j] for j in wards if (j, j) in index]
+    rows.append((centres, [1.0] * len(centres), k, k))
+
     for j in wards:
         if (j, j) not in index or j in in_fixed:
             continue  # a fixed zone keeps whatever it holds
@@ -152,7 +155,12 @@ def design(problem: DesignProblem, k: int, options: DesignOptions | None = None)
 
     costs = [problem.visits(i) * minutes[i][j] if i != j else 0.0 for i, j in allowed]
     lower = [1.0 if c in set(fixed_columns) else 0.0 for c in range(len(allowed))]
-    solved = _solve(costs, lower, rows, options)
+    start = None
+    if first is not None:
+        start = [0.0] * len(allowed)
+        for pair in first.items():
+            start[index[pair]] = 1.0
+    solved = _solve(costs, lower, rows, options, start)
     if solved is None:
         raise NoDesign(
             f"no {k}-zone map with every zone between {least / 60:.0f} and {most / 60:.0f}"
@@ -259,11 +267,49 @@ def _connected(wards: Sequence[str], neighbours: Mapping[str, Collection[str]]) 
     return reached == held
 
 
+def _start(
+    problem: DesignProblem,
+    k: int,
+    order: Mapping[str, Mapping[str, float]],
+    least: float,
+    most: float,
+    seed: int,
+) -> dict[str, str] | None:
+    """A first map for the solver (ward -> centre), or None.
+
+    k-means' zones' centre wards, each ward joining the centre nearest over the adjacency plus
+    the centre's weight; weights grow for zones with too many hours and shrink for those with
+    too few until all are within the hours. A ward's predecessor on its shortest path to its
+    centre then joins the same centre (additively weighted nearest centres keep shortest-path
+    trees), so the ordering holds."""
+    centres = list(kmeans(problem, k, seed=seed).zones)
+    hop = sum(
+        min(problem.legs.minutes[i][j] for j in problem.neighbours[i])
+        for i in problem.wards
+        if problem.neighbours[i]
+    ) / len(problem.wards)
+    weight = dict.fromkeys(centres, 0.0)
+    target = (least + most) / 2
+    for _ in range(500):
+        zone_of = {
+            i: min(centres, key=lambda c: (order[c][i] + weight[c], c)) for i in problem.wards
+        }
+        hours = dict.fromkeys(centres, 0)
+        for i, j in zone_of.items():
+            hours[j] += problem.weekly_minutes(i)
+        if all(least <= h <= most for h in hours.values()):
+            return zone_of
+        for c in centres:
+            weight[c] += 0.5 * hop * (hours[c] - target) / target
+    return None
+
+
 def _solve(
     costs: list[float],
     lower: list[float],
     rows: list[tuple[list[int], list[float], float, float]],
     options: DesignOptions,
+    start: list[float] | None = None,
 ) -> tuple[list[float], str, float, float] | None:
     """Minimise over binary columns with HiGHS: (values, status, objective, bound) or None."""
     h = highspy.Highs()
@@ -289,6 +335,11 @@ def _solve(
         np.array(indices, dtype=np.int32),
         np.array(values, dtype=float),
     )
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = start
+        solution.value_valid = True
+        h.setSolution(solution)
     h.run()
     model_status = h.getModelStatus()
     info = h.getInfo()
