@@ -7,6 +7,8 @@ with the designer and the k-means baseline, with each zone's metrics, side by si
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +18,9 @@ from typing import Any
 from caremarket.demo.places import read_postcodes
 from caremarket.domain.cost_of_care import CostInputs
 from caremarket.domain.errors import DomainError
-from caremarket.domain.market import ServiceType
+from caremarket.domain.market import ServiceType, ZoneMap
 from caremarket.domain.packages import CarePackage
+from caremarket.domain.postcodes import parse_postcode
 from caremarket.domain.rates import RateCard
 from caremarket.domain.travel import Point, StraightLineTravel, TravelAssumptions
 from caremarket.domain.zone_metrics import AreaDemand, ZoneMetrics, zone_metrics
@@ -30,7 +33,7 @@ from caremarket.optimise.zone_design import (
     kmeans,
 )
 from caremarket.reports.costing import card_in_force
-from caremarket.services.ports import TravelTimes
+from caremarket.services.ports import TravelTimes, UnitOfWork
 from caremarket.wards import Wards, is_contiguous, read_wards
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -269,3 +272,65 @@ def _merge(demands: list[WardDemand]) -> WardDemand:
         for ward, ps in part.visit_points.items():
             points.setdefault(ward, []).extend(ps)
     return WardDemand(dict(sorted(demand.items())), points, sum(d.unplaced for d in demands))
+
+
+@functools.cache
+def _postcodes_of(area: str) -> frozenset[str]:
+    return frozenset(row["postcode"] for row in read_postcodes(AREAS[area].postcodes))
+
+
+@dataclass(frozen=True)
+class CurrentMap:
+    """A commissioner's zones as they stand, drawn on wards, with each zone's metrics."""
+
+    study: ZoneStudy
+    option: MapOption
+    commissioner: str  # the commissioner's name
+
+
+def current_map(uow: UnitOfWork, *, commissioner: str, on: date) -> CurrentMap | None:
+    """The commissioner's zones over the wards of the demo area holding most of its packages'
+    postcodes (each ward in the zone covering most of its postcodes), with each zone's metrics
+    at the cost-of-care scenario in force; None if no area holds its packages."""
+    from caremarket.services.cost_of_care import scenario_of
+
+    scenario = scenario_of(uow, commissioner=commissioner, on=on)
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        packages = list(uow.packages.active_on(on, commissioner_code=owner.code))
+        cards = {owner.code: list(uow.rate_cards.list(commissioner=owner))}
+        services = {s.code: s for s in uow.services.list()}
+        zones = list(uow.zones.list(commissioner=owner))
+        area = _area_of({p.person.postcode for p in packages})
+        if area is None or not zones:
+            return None
+        subject = study(area, packages, cards=cards, services=services, on=on)
+        name = owner.name
+        by_ward: dict[str, Counter[str]] = {}
+        zone_map = ZoneMap(zones)
+        for row in read_postcodes(AREAS[area].postcodes):
+            zone = zone_map.find(parse_postcode(row["postcode"]))
+            if zone is not None and row["ward_code"] in subject.wards.wards:
+                by_ward.setdefault(row["ward_code"], Counter())[zone.code] += 1
+        drawn: dict[str, list[str]] = {z.code: [] for z in sorted(zones, key=lambda z: z.code)}
+        for ward, counts in sorted(by_ward.items()):
+            drawn[counts.most_common(1)[0][0]].append(ward)
+    metrics = subject.metrics(drawn, cost_inputs=scenario.inputs)
+    option = MapOption(
+        design=Design(
+            len(drawn), {z: tuple(w) for z, w in drawn.items()}, "current", "as set", 0.0, None, 0.0
+        ),
+        zones=metrics,
+        contiguous=all(is_contiguous(w, subject.wards.neighbours) for w in drawn.values() if w),
+        viable=all(m.viable_providers >= 1 for m in metrics),
+    )
+    return CurrentMap(subject, option, name)
+
+
+def _area_of(postcodes: set[str]) -> str | None:
+    best, held = None, 0
+    for name in AREAS:
+        count = len(postcodes & _postcodes_of(name))
+        if count > held:
+            best, held = name, count
+    return best

@@ -26,6 +26,7 @@ from caremarket.web.pages import (
     sign_in,
     tenders,
     vehicles,
+    zones,
 )
 
 router = APIRouter()
@@ -53,6 +54,7 @@ AREAS = (
     tenders,
     payments,
     ecm,
+    zones,
 )
 for area in AREAS:
     router.include_router(area.router)
