@@ -1,4 +1,4 @@
-"""Commands for zone design: `caremarket zones design` and `caremarket zones compare`. Kept
+"""Commands for zone design: `caremarket zones design|compare|map|apply`. Kept
 beside cli.py, which imports this module last so the commands join its app."""
 
 from __future__ import annotations
@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from caremarket.cli import FormatOption, ReportFormat, app, fail, users_errors, write_report
+from caremarket.cli import (
+    DbOption,
+    FormatOption,
+    ReportFormat,
+    app,
+    command_line_actor,
+    fail,
+    settings_for,
+    unit_of_work,
+    users_errors,
+    write_report,
+)
 
 if TYPE_CHECKING:
     from caremarket.services.zone_design import MapOption
@@ -262,3 +273,47 @@ def draw(
     wards = read_wards(AREAS[maps["area"]].wards)
     title = f"{maps['area']}: {chosen['k']} zones by {chosen['method']}"
     write_report(zone_map_svg(wards, chosen["zones"], title=title), out)
+
+
+@zones_app.command("apply")
+def apply(
+    saved: Annotated[Path, typer.Argument(help="Maps saved by design or compare (--save).")],
+    commissioner: Annotated[str, typer.Option("--commissioner", "-c", help="Whose zones.")],
+    effective_from: Annotated[
+        datetime,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="The day the new zones apply from."),
+    ],
+    option: Annotated[
+        int, typer.Option("--option", help="Which saved map: 1 for the first, and so on.")
+    ] = 1,
+    name: Annotated[
+        str | None, typer.Option("--name", help="The design's name (default: its k and method).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Make a saved map the commissioner's zones: zones redrawn over postcode sectors, packages
+    re-zoned, the design kept with its day, all audited."""
+    from caremarket.services import zone_design
+
+    maps = json.loads(saved.read_text(encoding="utf-8"))
+    if not 1 <= option <= len(maps["options"]):
+        fail(f"--option: {saved} holds maps 1 to {len(maps['options'])}")
+    chosen = maps["options"][option - 1]
+    settings = settings_for(db)
+    with users_errors():
+        applied = zone_design.apply_design(
+            unit_of_work(settings),
+            commissioner=commissioner,
+            name=name or f"{chosen['k']} zones by {chosen['method']}",
+            area=maps["area"],
+            method=chosen["method"],
+            wards=chosen["zones"],
+            effective_from=effective_from.date(),
+            by=command_line_actor(),
+            now=datetime.now(settings.zone),
+        )
+    typer.echo(
+        f"Applied {applied.design.name!r} from {applied.design.effective_from:%d %B %Y}:"
+        f" {len(applied.zones_changed)} zones redrawn, {applied.packages_moved} packages"
+        " re-zoned. Lots keep their zones until they are re-let."
+    )

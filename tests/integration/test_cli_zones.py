@@ -66,3 +66,23 @@ def test_design_refuses_more_zones_than_the_demand_makes_viable(tmp_path: Path) 
     )
     assert result.exit_code == 1
     assert "no 2-zone map" in result.output
+
+
+def test_a_saved_map_is_drawn_and_applied_to_the_commissioners_zones(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'caremarket.db'}"
+    loaded = runner.invoke(app, ["demo", "--preset", "herefordshire", "--db", url, "--no-serve"])
+    assert loaded.exit_code == 0, loaded.output
+    saved = tmp_path / "maps.json"
+    designed = runner.invoke(
+        app, ["zones", "design", "--preset", "herefordshire", "--k", "5", "--save", str(saved)]
+    )
+    assert designed.exit_code == 0, designed.output
+    image = tmp_path / "map.svg"
+    drawn = runner.invoke(app, ["zones", "map", str(saved), "--out", str(image)])
+    assert drawn.exit_code == 0, drawn.output
+    assert image.read_text().startswith("<svg")
+    applied = runner.invoke(
+        app, ["zones", "apply", str(saved), "-c", "HFD", "--from", "2027-04-01", "--db", url]
+    )
+    assert applied.exit_code == 0, applied.output
+    assert "Applied '5 zones by HiGHS' from 01 April 2027: 5 zones redrawn" in applied.output

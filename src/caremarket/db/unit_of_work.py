@@ -22,6 +22,7 @@ from caremarket.db.repositories import (
     SqlVehicleRepository,
 )
 from caremarket.db.tenders import SqlTenders
+from caremarket.db.zone_designs import SqlZoneDesigns
 from caremarket.domain.access import ApiToken, User
 from caremarket.domain.changes import ChangeProposal
 from caremarket.domain.discharge import Bridging
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
         self.records = SqlMarketRecords(session)
         self.scenarios = SqlScenarios(session)
         self.open_book = SqlOpenBook(session)
+        self.zone_designs = SqlZoneDesigns(session)
         return self
 
     def __exit__(

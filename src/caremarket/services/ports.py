@@ -26,6 +26,7 @@ from caremarket.domain.sourcing import Sourcing
 from caremarket.domain.tenders import LotAward, Moderation, Tender, TenderBid
 from caremarket.domain.travel import Point
 from caremarket.domain.visit_queries import VisitQuery
+from caremarket.domain.zone_designs import ZoneDesign
 
 T = TypeVar("T")
 
@@ -377,6 +378,13 @@ class InvoiceBook(Protocol):
     ) -> int: ...
 
 
+class ZoneDesignBook(Protocol):
+    """A commissioner's applied zone designs (db/zone_designs.py)."""
+
+    def add(self, design: ZoneDesign) -> None: ...
+    def list(self, commissioner: Commissioner) -> list[ZoneDesign]: ...
+
+
 class ScenarioBook(Protocol):
     """A commissioner's cost-of-care scenarios (db/cost_of_care.py)."""
 
@@ -468,6 +476,7 @@ class UnitOfWork(Protocol):
     invoices: InvoiceBook
     records: MarketRecords
     scenarios: ScenarioBook
+    zone_designs: ZoneDesignBook
     open_book: OpenBook
 
     def __enter__(self) -> Self: ...

@@ -11,18 +11,21 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from caremarket.demo.places import read_postcodes
+from caremarket.domain.access import Actor
+from caremarket.domain.audit import entry
 from caremarket.domain.cost_of_care import CostInputs
 from caremarket.domain.errors import DomainError
-from caremarket.domain.market import ServiceType, ZoneMap
+from caremarket.domain.market import ServiceType, Zone, ZoneMap
 from caremarket.domain.packages import CarePackage
 from caremarket.domain.postcodes import parse_postcode
 from caremarket.domain.rates import RateCard
 from caremarket.domain.travel import Point, StraightLineTravel, TravelAssumptions
+from caremarket.domain.zone_designs import ZoneDesign, sectors_of
 from caremarket.domain.zone_metrics import AreaDemand, ZoneMetrics, zone_metrics
 from caremarket.optimise.demand import WardDemand, ward_demand, ward_legs
 from caremarket.optimise.zone_design import (
@@ -334,3 +337,111 @@ def _area_of(postcodes: set[str]) -> str | None:
         if count > held:
             best, held = name, count
     return best
+
+
+@dataclass(frozen=True)
+class Applied:
+    design: ZoneDesign
+    zones_changed: list[str]
+    packages_moved: int
+
+
+def apply_design(
+    uow: UnitOfWork,
+    *,
+    commissioner: str,
+    name: str,
+    area: str,
+    method: str,
+    wards: Mapping[str, Sequence[str]],
+    effective_from: date,
+    by: Actor,
+    now: datetime,
+) -> Applied:
+    """Make a design the commissioner's zones: each zone covers the postcode sectors whose
+    postcodes lie mostly in its wards (zones the design lacks cover nothing from now on, and
+    zones it adds are created); every package not ended before ``effective_from`` moves to the
+    zone its person's postcode falls in; the design is kept with its day, and all is audited.
+    Lots keep their zones: re-letting lots to the new zones is the commissioner's next step."""
+    if area not in AREAS:
+        raise UnknownWard(f"no ward boundaries for {area!r}")
+    rows = read_postcodes(AREAS[area].postcodes)
+    sectors = sectors_of(
+        wards, ((parse_postcode(r["postcode"]).sector, r["ward_code"]) for r in rows)
+    )
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        existing = {z.code: z for z in uow.zones.list(commissioner=owner)}
+        entries = []
+        changed = []
+        for code in sorted(set(existing) | set(sectors)):
+            new_areas = sectors.get(code, ())
+            zone = existing.get(code)
+            if zone is None:
+                zone = Zone(owner, code, f"Zone {code}", new_areas)
+                uow.zones.add(zone)
+                existing[code] = zone
+            elif tuple(zone.areas) == new_areas:
+                continue
+            before = tuple(zone.areas) if zone.id is not None else ()
+            zone.areas = new_areas
+            changed.append(code)
+            entries.append(
+                entry(
+                    by,
+                    now,
+                    "zone redrawn",
+                    ("zone", f"{owner.code}/{code}"),
+                    {"areas": [list(before), list(new_areas)]},
+                    reason=f"zone design {name}",
+                )
+            )
+        zone_map = ZoneMap(existing.values())
+        moved = 0
+        for package in uow.packages.list(commissioner=owner):
+            if package.end_on is not None and package.end_on < effective_from:
+                continue
+            zone = zone_map.find(parse_postcode(package.person.postcode))
+            if zone is None or zone is package.zone:
+                continue
+            entries.append(
+                entry(
+                    by,
+                    now,
+                    "package re-zoned",
+                    ("package", package.reference),
+                    {"zone": [package.zone.code, zone.code]},
+                    reason=f"zone design {name}",
+                )
+            )
+            package.zone = zone
+            moved += 1
+        design = ZoneDesign(
+            commissioner=owner,
+            name=name,
+            area=area,
+            method=method,
+            wards={z: tuple(w) for z, w in sorted(wards.items())},
+            sectors=sectors,
+            effective_from=effective_from,
+            applied_at=now,
+            applied_by=by.name,
+        )
+        uow.zone_designs.add(design)
+        entries.append(
+            entry(
+                by,
+                now,
+                "zone design applied",
+                ("zone design", f"{owner.code}/{name}"),
+                {
+                    "zones": len(sectors),
+                    "effective_from": effective_from.isoformat(),
+                    "packages_moved": moved,
+                    "method": method,
+                },
+            )
+        )
+        uow.audit.record(*entries)
+        uow.commit()
+    return Applied(design, changed, moved)
