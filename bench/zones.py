@@ -43,8 +43,14 @@ def made_up_demand(area: str, total_hours: int) -> list[dict[str, str]]:
     rows = []
     for ward, n in sorted(counts.items()):
         hours = total_hours * n / everyone
-        rows.append({"ward_code": ward, "clients": str(round(hours / 12)),
-                     "weekly_hours": f"{hours:.2f}", "visits_per_week": str(round(2 * hours))})
+        rows.append(
+            {
+                "ward_code": ward,
+                "clients": str(round(hours / 12)),
+                "weekly_hours": f"{hours:.2f}",
+                "visits_per_week": str(round(2 * hours)),
+            }
+        )
     return rows
 
 
@@ -54,7 +60,8 @@ def studies(only: str | None) -> dict[str, ZoneStudy]:
         made["Herefordshire"] = preset_study("herefordshire")
     if only in (None, "liverpool-city-region"):
         made["Liverpool City Region"] = demand_study(
-            "liverpool-city-region", made_up_demand("liverpool-city-region", LCR_HOURS),
+            "liverpool-city-region",
+            made_up_demand("liverpool-city-region", LCR_HOURS),
             on=date(2020, 3, 1),
         )
     return made
@@ -72,8 +79,10 @@ def main() -> None:
     made = studies(args.area)
     print(f"studies (wards, demand, legs) built in {time.perf_counter() - started:.1f} s")
     options = DesignOptions(time_limit=args.time_limit)
-    print("| Area | Wards | k | Seconds | Status | Gap | Travel h/week (designer) |"
-          " Travel h/week (k-means) | Hours a zone (designer) | Contiguous, viable |")
+    print(
+        "| Area | Wards | k | Seconds | Status | Gap | Travel h/week (designer) |"
+        " Travel h/week (k-means) | Hours a zone (designer) | Contiguous, viable |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, study in made.items():
         for k in range(low, high + 1):
