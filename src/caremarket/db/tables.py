@@ -883,3 +883,19 @@ open_book_submissions = Table(
     UniqueConstraint("provider_id", "commissioner_id", "period_start"),
     CheckConstraint("period_end >= period_start", name="period_in_order"),
 )
+
+zone_designs = Table(
+    "zone_designs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("area", String(64), nullable=False),
+    Column("method", String(32), nullable=False),
+    Column("wards", JSON, nullable=False),  # {zone code: [ward codes]}
+    Column("sectors", JSON, nullable=False),  # {zone code: [postcode sectors]}
+    Column("effective_from", Date, nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+    Column("applied_by", String(254), nullable=False),
+    UniqueConstraint("commissioner_id", "name"),
+)

@@ -23,6 +23,7 @@ from caremarket.db.repositories import (
 )
 from caremarket.db.schedules import SqlPackageSuspensions
 from caremarket.db.tenders import SqlTenders
+from caremarket.db.zone_designs import SqlZoneDesigns
 from caremarket.domain.access import ApiToken, User
 from caremarket.domain.changes import ChangeProposal
 from caremarket.domain.discharge import Bridging
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
         self.scenarios = SqlScenarios(session)
         self.open_book = SqlOpenBook(session)
         self.package_suspensions = SqlPackageSuspensions(session)
+        self.zone_designs = SqlZoneDesigns(session)
         return self
 
     def __exit__(

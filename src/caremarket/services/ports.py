@@ -26,7 +26,9 @@ from caremarket.domain.reconciliation import Invoice
 from caremarket.domain.schedules import DateRange
 from caremarket.domain.sourcing import Sourcing
 from caremarket.domain.tenders import LotAward, Moderation, Tender, TenderBid
+from caremarket.domain.travel import Point
 from caremarket.domain.visit_queries import VisitQuery
+from caremarket.domain.zone_designs import ZoneDesign
 
 T = TypeVar("T")
 
@@ -100,6 +102,15 @@ class AuditTrail(Protocol):
     def search(
         self, where: AuditFilter, *, limit: int, offset: int
     ) -> tuple[Sequence[AuditEntry], int]: ...
+
+
+class TravelTimes(Protocol):
+    """Minutes by road between points: the straight-line estimate (domain.travel) or a routing
+    service's matrix (routing.OsrmTravel)."""
+
+    def durations(
+        self, origins: Sequence[Point], destinations: Sequence[Point]
+    ) -> list[list[float]]: ...
 
 
 class Gazetteer(Protocol):
@@ -384,6 +395,13 @@ class InvoiceBook(Protocol):
     ) -> list[ReceivedInvoice]: ...
 
 
+class ZoneDesignBook(Protocol):
+    """A commissioner's applied zone designs (db/zone_designs.py)."""
+
+    def add(self, design: ZoneDesign) -> None: ...
+    def list(self, commissioner: Commissioner) -> list[ZoneDesign]: ...
+
+
 class ScenarioBook(Protocol):
     """A commissioner's cost-of-care scenarios (db/cost_of_care.py)."""
 
@@ -487,6 +505,7 @@ class UnitOfWork(Protocol):
     invoices: InvoiceBook
     records: MarketRecords
     scenarios: ScenarioBook
+    zone_designs: ZoneDesignBook
     open_book: OpenBook
     package_suspensions: PackageSuspensionBook
 

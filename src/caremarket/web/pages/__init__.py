@@ -27,6 +27,7 @@ from caremarket.web.pages import (
     suspensions,
     tenders,
     vehicles,
+    zones,
 )
 
 router = APIRouter()
@@ -55,6 +56,7 @@ AREAS = (
     tenders,
     payments,
     ecm,
+    zones,
 )
 for area in AREAS:
     router.include_router(area.router)

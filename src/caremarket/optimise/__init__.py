@@ -1,0 +1,1 @@
+"""Optimisation: proposing zone maps (zone design) and the baseline they are compared with."""
