@@ -28,6 +28,7 @@ class Broker:
         self.begun_at: dict[Key, datetime] = {}
         self.awarded_at: dict[Key, datetime] = {}
         self._due: list[tuple[datetime, int, Key]] = []
+        self._due_of: dict[Key, datetime | None] = {}  # each round's due_at, once worked out
         self._count = 0
         self._listener = listener
 
@@ -98,7 +99,7 @@ class Broker:
     def next_due(self) -> datetime | None:
         while self._due:
             due, _, key = self._due[0]
-            if self.rounds[key].due_at == due:
+            if self._due_of[key] == due:
                 return due
             heapq.heappop(self._due)  # stale: the round moved on since
         return None
@@ -108,7 +109,7 @@ class Broker:
         ticked = set()
         while self._due and self._due[0][0] <= now:
             due, _, key = heapq.heappop(self._due)
-            if key in ticked or self.rounds[key].due_at != due:
+            if key in ticked or self._due_of[key] != due:
                 continue
             ticked.add(key)
             state, actions = engine.tick(self.rounds[key], now=now, week=self.week)
@@ -123,9 +124,10 @@ class Broker:
         self, key: Key, state: engine.Sourcing, actions: list[engine.Action], now: datetime
     ) -> list[engine.Action]:
         self.rounds[key] = state
-        if state.due_at is not None:
+        due = self._due_of[key] = state.due_at
+        if due is not None:
             self._count += 1
-            heapq.heappush(self._due, (state.due_at, self._count, key))
+            heapq.heappush(self._due, (due, self._count, key))
         if any(isinstance(a, engine.Awarded) for a in actions):
             self.awarded_at[key] = now
         if self._listener is not None and actions:

@@ -101,7 +101,21 @@ class ZoneRedesign:
     lots: dict[str, tuple[tuple[str, Tier], ...]]
 
 
-Change = RateUplift | NewProvider | ProviderExit | ZoneRedesign
+@dataclass(frozen=True)
+class Retier:
+    """From `week`, the members of every lot take new tiers: by `mapping` from the tier they
+    hold, or `first` for each lot's first member and `rest` for the others (a subcontractor
+    works through the lot's first member). How a council's model is tried on another's
+    market: lead providers become preferred ones, a lot's providers one lead and its
+    subcontractors."""
+
+    week: float
+    first: Tier | None = None
+    rest: Tier | None = None
+    mapping: tuple[tuple[Tier, Tier], ...] = ()
+
+
+Change = RateUplift | NewProvider | ProviderExit | ZoneRedesign | Retier
 
 
 @dataclass

@@ -24,7 +24,7 @@ import numpy as np
 from caremarket.domain import sourcing as engine
 from caremarket.domain.calendar import WorkingWeek
 from caremarket.domain.discharge import delay_days
-from caremarket.domain.market import Lot, Provider, Tier
+from caremarket.domain.market import Lot, Membership, Provider, Tier
 from caremarket.domain.policies import Candidate, Method, candidates_for, covering_lots
 from caremarket.domain.priority import Need, Risk, in_order_of_need
 from caremarket.simulation.broker import Broker
@@ -35,6 +35,7 @@ from caremarket.simulation.market import (
     ProviderExit,
     ProviderSpec,
     RateUplift,
+    Retier,
     Template,
     ZoneRedesign,
 )
@@ -167,6 +168,7 @@ class _Run:
         self._candidates: dict[tuple[str, str, str | None], tuple[Candidate, ...]] = {}
         self.delivered: dict[Decimal, float] = {}  # rate → minutes delivered at it
         self.hand_backs = 0
+        self._offered_on: dict[tuple[int, str], date] = {}  # a waiting package, to whom, when
         self.waiting_by_week: list[int] = []
 
     # -- the run -----------------------------------------------------------------------
@@ -348,10 +350,29 @@ class _Run:
         self.waiting[package.zone].discard(package.id)
         if provider not in self.providers:
             return
-        if self._room(provider, package.zone) < package.template.minutes:
-            self.backlog[provider].append(package)  # a direct award beyond its room: it waits
+        starts_at = now + timedelta(days=self.behaviour.start_days)
+        if self._room(provider, package.zone) >= package.template.minutes:
+            self._place(package, provider, starts_at)
             return
-        self._place(package, provider, now + timedelta(days=self.behaviour.start_days))
+        # A lead or single provider awarded what it has no room for places it with one of
+        # its subcontractors that has; or else it waits for the provider's room.
+        for candidate in self.broker.rounds[package.id].candidates:
+            name = candidate.provider
+            if (
+                candidate.tier is Tier.SUBCONTRACTOR
+                and self._subcontracts_to(provider, name, candidate.lot)
+                and self._room(name, package.zone) >= package.template.minutes
+            ):
+                self._place(package, name, starts_at)
+                return
+        self.backlog[provider].append(package)
+
+    def _subcontracts_to(self, lead: str, provider: str, lot_code: str | None) -> bool:
+        lot = next((lot for lot in self.lots if lot.code == lot_code), None)
+        return lot is not None and any(
+            m.provider.name == provider and m.lead is not None and m.lead.name == lead
+            for m in lot.members
+        )
 
     def _place(self, package: _Package, provider: str, starts_at: datetime) -> None:
         zone = package.zone
@@ -445,7 +466,7 @@ class _Run:
             return
         waiting = [self.packages[i] for i in ids]
         smallest = min(p.template.minutes for p in waiting)
-        rooms = {n: self._room(n, zone) for n in self.providers}
+        rooms = {n: self._room(n, zone) for n, s in self.providers.items() if zone in s.capacity}
         if max(rooms.values(), default=0) < smallest:
             return
         on = self._day(at)
@@ -534,6 +555,20 @@ class _Run:
             for package in self.backlog.pop(change.name, []):
                 self._begin(package, at, excluding=change.name)
             self.providers.pop(change.name, None)
+        elif isinstance(change, Retier):
+            mapping = dict(change.mapping)
+            for lot in self.lots:
+                members = []
+                for position, m in enumerate(lot.members):
+                    tier = mapping.get(m.tier, m.tier)
+                    if change.first is not None and position == 0:
+                        tier = change.first
+                    elif change.rest is not None and position > 0:
+                        tier = change.rest
+                    lead = lot.members[0].provider if tier is Tier.SUBCONTRACTOR else None
+                    members.append(Membership(m.provider, tier, lead=lead))
+                lot.members = members
+            self._candidates.clear()
         elif isinstance(change, ZoneRedesign):
             by_name = {m.provider.name: m.provider for lot in self.lots for m in lot.members}
             for lot in self.lots:
