@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from caremarket.cli import app, users_errors
+from caremarket.cli import DbOption, app, settings_for, unit_of_work, users_errors
 
 
 @app.command()
@@ -45,15 +45,33 @@ def simulate(
         Path | None,
         typer.Option("--charts", help="Write the charts (SVG) into this folder (made if missing)."),
     ] = None,
+    db: DbOption = None,
 ) -> None:
     """Run every option of a scenario on the same random demand and show each output's mean
     with its 95 % confidence interval, side by side."""
     from caremarket.holidays import working_week
     from caremarket.simulation.compare import as_csv, as_rows, charts, compare
-    from caremarket.simulation.scenario import read_scenario
+    from caremarket.simulation.scenario import calibration, read_data, read_scenario
 
     with users_errors():
-        scenario = read_scenario(scenario_file)
+        market = None
+        asked = calibration(read_data(scenario_file))
+        if asked is not None:  # a market calibrated from the live database
+            from datetime import date
+
+            from caremarket.services.simulation import calibrate_market
+
+            market = calibrate_market(
+                unit_of_work(settings_for(db)),
+                asked.commissioner,
+                on=asked.on or date.today(),
+                weeks=asked.weeks,
+                headroom=asked.headroom,
+                cost_share=asked.cost_share,
+                behaviour=asked.behaviour,
+                demand=asked.demand,
+            )
+        scenario = read_scenario(scenario_file, market=market)
     count = replications or scenario.replications
     jobs = count * len(scenario.options)
     err = Console(stderr=True)

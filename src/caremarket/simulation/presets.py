@@ -83,3 +83,80 @@ def market_from_preset(
         demand=Demand(arrivals, dict(templates), mean_weeks=mean_weeks, **(demand or {})),  # type: ignore[arg-type]
         behaviour=behaviour or Behaviour(),
     )
+
+
+COUNTY_SIZES = (210, 315, 420, 525, 630, 840, 1050, 1680)  # minutes a week: 3.5 to 28 hours
+
+
+def county(
+    *,
+    people: int = 2000,
+    providers: int = 30,
+    zones: int = 10,
+    seed: int = 1,
+    headroom: Decimal = Decimal(5),
+    mean_weeks: float = 26.0,
+    rate: Decimal = Decimal("20.50"),
+    behaviour: Behaviour | None = None,
+) -> Market:
+    """A made-up county (seeded): `zones` zones, each one lot of three to five of the
+    `providers` (a provider works in one to three zones; each lot's first member is
+    preferred, the others approved), and `people` people in care, each with a package of
+    3.5 to 28 hours a week with a provider of their zone's lot. Capacity is each provider's
+    caseload in each zone plus `headroom` percent."""
+    import random
+
+    from caremarket.domain.market import Commissioner, Lot, Provider, ServiceType, Tier, Zone
+
+    rng = random.Random(seed)
+    council = Commissioner("CTY", "A County Council")
+    service = ServiceType("PC", "Personal care")
+    zone_list = [Zone(council, f"Z{n:02d}", f"Zone {n}") for n in range(1, zones + 1)]
+    names = [f"Provider {n:02d} Care" for n in range(1, providers + 1)]
+    lots = []
+    for n, zone in enumerate(zone_list):
+        lot = Lot(f"L{n + 1:02d}", f"Lot {zone.name}", zones=[zone])
+        # Each provider is in at least one lot: providers go round the zones in turn.
+        chosen = {names[(n * 3 + k) % providers] for k in range(3)}
+        chosen |= set(rng.sample(names, rng.randint(0, 2)))
+        for position, name in enumerate(sorted(chosen, key=names.index)):
+            lot.admit(Provider(name), Tier.PREFERRED if position == 0 else Tier.APPROVED)
+        lots.append(lot)
+    templates: dict[str, list[Template]] = defaultdict(list)
+    caseload = []
+    used: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for _ in range(people):
+        lot = rng.choice(lots)
+        zone = lot.zones[0].code
+        template = Template("PC", None, rng.choice(COUNTY_SIZES))
+        provider = rng.choice(lot.members).provider.name
+        caseload.append((template, zone, provider))
+        templates[zone].append(template)
+        used[provider][zone] += template.minutes
+    share = 1 + headroom / 100
+    cost = (rate * Decimal("0.95")).quantize(Decimal("0.01"))
+    specs = {
+        name: ProviderSpec(name, {z: int(m * share) for z, m in used[name].items()}, cost)
+        for name in names
+    }
+    return Market(
+        name=f"a county of {people:,} people and {providers} providers",
+        starts_at=datetime(2026, 4, 6, tzinfo=LONDON),
+        zones={z.code: z for z in zone_list},
+        services={"PC": service},
+        lots=lots,
+        providers=specs,
+        rates={("PC", z.code): rate for z in zone_list},
+        caseload=caseload,
+        demand=Demand(
+            {z: len(t) / mean_weeks for z, t in templates.items()},
+            dict(templates),
+            mean_weeks=mean_weeks,
+        ),
+        behaviour=behaviour
+        or Behaviour(
+            difficulty={z.code: rng.choice((0.0, 0.2, 0.4, 0.6)) for z in zone_list},
+            recruitment_hours=2,
+            attrition_share=0.004,
+        ),
+    )

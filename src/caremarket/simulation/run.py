@@ -169,6 +169,17 @@ class _Run:
         self.delivered: dict[Decimal, float] = {}  # rate → minutes delivered at it
         self.hand_backs = 0
         self._offered_on: dict[tuple[int, str], date] = {}  # a waiting package, to whom, when
+        self._accepting: dict[tuple[str, str, str, int], float] = {}  # cleared when rates change
+        self._start_delay = timedelta(days=self.behaviour.start_days)
+        self._handlers = {
+            "arrive": self._on_arrive,
+            "answer": self._on_answer,
+            "end": self._on_end,
+            "hand_back": self._on_hand_back,
+            "week": self._on_week,
+            "day": self._on_day,
+            "change": self._on_change,
+        }
         self.waiting_by_week: list[int] = []
 
     # -- the run -----------------------------------------------------------------------
@@ -194,6 +205,7 @@ class _Run:
     def _loop(self) -> None:
         events = self._events
         broker = self.broker
+        handlers = self._handlers
         while events:
             due = broker.next_due()
             at = events[0][0]
@@ -203,7 +215,7 @@ class _Run:
             at, _, kind, payload = heapq.heappop(events)
             if at > self.end:
                 break
-            getattr(self, "_on_" + kind)(at, payload)
+            handlers[kind](at, payload)
 
     def _schedule(self, at: datetime, kind: str, payload: object) -> None:
         self._count += 1
@@ -304,21 +316,28 @@ class _Run:
             return  # withdrawn, or too late: the tick closed it
         room = self._room(provider, package.zone) >= package.template.minutes
         willing = room and self.rng.behaviour.random() < self._acceptance(provider, package)
-        starts = self._day(at + timedelta(days=self.behaviour.start_days))
-        mini = state.current is not None and state.current.method is Method.MINI_COMPETITION
-        if willing and mini:
+        if not willing:
+            reason = engine.DeclineReason.OTHER if room else engine.DeclineReason.NO_CAPACITY
+            self.broker.decline(package.id, provider, reason=reason, now=at)
+            return
+        starts = self._day(at + self._start_delay)
+        if state.current is not None and state.current.method is Method.MINI_COMPETITION:
             cost = self._cost(provider, package.zone) * Decimal(1 + self.behaviour.bid_margin)
             rate = cost.quantize(PENNY, ROUND_HALF_UP)
             if state.rate_cap is not None:
                 rate = min(rate, state.rate_cap)
             self.broker.bid(package.id, provider, hourly_rate=rate, earliest_start=starts, now=at)
-        elif willing:
-            self.broker.accept(package.id, provider, starts, now=at)
         else:
-            reason = engine.DeclineReason.OTHER if room else engine.DeclineReason.NO_CAPACITY
-            self.broker.decline(package.id, provider, reason=reason, now=at)
+            self.broker.accept(package.id, provider, starts, now=at)
 
     def _acceptance(self, provider: str, package: _Package) -> float:
+        key = (provider, package.zone, package.template.service, package.template.minutes)
+        found = self._accepting.get(key)
+        if found is None:
+            found = self._accepting[key] = self._worked_out_acceptance(provider, package)
+        return found
+
+    def _worked_out_acceptance(self, provider: str, package: _Package) -> float:
         b = self.behaviour
         difficulty = b.difficulty.get(package.zone, 0.0)
         hours = package.template.minutes / 60
@@ -466,7 +485,12 @@ class _Run:
             return
         waiting = [self.packages[i] for i in ids]
         smallest = min(p.template.minutes for p in waiting)
-        rooms = {n: self._room(n, zone) for n, s in self.providers.items() if zone in s.capacity}
+        used = self.used
+        rooms = {
+            n: minutes - used[n].get(zone, 0)
+            for n, s in self.providers.items()
+            if (minutes := s.capacity.get(zone)) is not None
+        }
         if max(rooms.values(), default=0) < smallest:
             return
         on = self._day(at)
@@ -516,6 +540,7 @@ class _Run:
             self._offer_waiting(zone, at)
 
     def _on_change(self, at: datetime, change: object) -> None:
+        self._accepting.clear()
         if isinstance(change, RateUplift):
             for placed in self.placed.values():
                 for package in placed:

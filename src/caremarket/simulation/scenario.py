@@ -8,6 +8,7 @@ import dataclasses
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -49,13 +50,17 @@ BEHAVIOUR_FIELDS = {f.name for f in dataclasses.fields(Behaviour)}
 DEMAND_FIELDS = {"discharge_share", "high_risk_share", "medium_risk_share"}
 
 
+def read_data(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise InvalidScenario(f"{path}: {error}") from None
+
+
 def read_scenario(path: Path, *, market: Market | None = None) -> Scenario:
     """The scenario in a file; `market` a market already built (calibrated from the live
     database) for a file whose [market] says `calibrate`."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise InvalidScenario(f"{path}: {error}") from None
+    data = read_data(path)
     try:
         return scenario_from_data(data, market=market)
     except InvalidScenario as error:
@@ -115,11 +120,39 @@ def _market(table: Mapping[str, Any], data: Mapping[str, Any]) -> Market:
         raise InvalidScenario(f"[market]: {error}") from None
 
 
-def market_settings(data: Mapping[str, Any]) -> tuple[Behaviour, dict[str, float], float]:
-    """The [behaviour] and [demand] of a scenario, for a market built elsewhere."""
-    behaviour = Behaviour(**{k: _plain(v) for k, v in _table(data, "behaviour").items()})
-    demand = {k: float(v) for k, v in _table(data, "demand").items() if k in DEMAND_FIELDS}
-    return behaviour, demand, float(_table(data, "demand").get("mean_weeks", 26))
+@dataclass(frozen=True)
+class Calibration:
+    """What a `[market] calibrate = "CODE"` asks of the live database."""
+
+    commissioner: str
+    on: date | None  # None: today
+    weeks: int
+    headroom: Decimal
+    cost_share: Decimal
+    behaviour: Behaviour
+    demand: dict[str, float]
+
+
+def calibration(data: Mapping[str, Any]) -> Calibration | None:
+    """The calibration a scenario's [market] asks for, if it asks for one."""
+    table = _table(data, "market")
+    if "calibrate" not in table:
+        return None
+    try:
+        on = table.get("on")
+        if isinstance(on, str):
+            on = date.fromisoformat(on)
+        return Calibration(
+            str(table["calibrate"]),
+            on,
+            int(table.get("weeks", 52)),
+            Decimal(str(table.get("headroom", 5))),
+            Decimal(str(table.get("cost_share", "0.95"))),
+            Behaviour(**{k: _plain(v) for k, v in _table(data, "behaviour").items()}),
+            {k: float(v) for k, v in _table(data, "demand").items() if k in DEMAND_FIELDS},
+        )
+    except (TypeError, ValueError, InvalidOperation) as error:
+        raise InvalidScenario(f"[market]: {error}") from None
 
 
 def _option(number: int, data: Any, common: tuple[Change, ...]) -> Option:
