@@ -88,6 +88,18 @@ def test_a_confidence_interval_holds_the_mean_and_narrows_with_agreement() -> No
             "options 1, changes 1 (rate-uplift): needs 'percent'",
         ),
         ({"weeks": 0}, "field 'weeks': must be above 0"),
+        (
+            {
+                "options": [
+                    {
+                        "name": "gone",
+                        "policy": "halton",
+                        "changes": [{"kind": "provider-exit", "week": 3, "name": "Nobody Care"}],
+                    }
+                ]
+            },
+            "options 1 (gone), the change at week 3: there is no provider 'Nobody Care'",
+        ),
         ({"behaviour": {"courage": 1}}, "[behaviour]: no field 'courage'"),
     ],
 )

@@ -561,8 +561,8 @@ class _Run:
             self.backlog[change.name] = []
             joining = Provider(change.name)
             for lot in self.lots:
-                if lot.code in change.lots:
-                    lot.admit(joining, change.tier)
+                if lot.code in change.lots:  # (a what-if may take a lot past its maximum)
+                    lot.members.append(Membership(joining, change.tier))
             self._candidates.clear()
             for zone in change.capacity:
                 self._offer_waiting(zone, at)
@@ -598,9 +598,19 @@ class _Run:
             by_name = {m.provider.name: m.provider for lot in self.lots for m in lot.members}
             for lot in self.lots:
                 if lot.code in change.lots:
-                    lot.members = []
-                    for name, tier in change.lots[lot.code]:
-                        lot.admit(by_name.get(name) or Provider(name), tier)
+                    members = [
+                        by_name.get(name) or Provider(name) for name, _ in change.lots[lot.code]
+                    ]
+                    lot.members = [
+                        Membership(
+                            provider,
+                            tier,
+                            lead=members[0] if tier is Tier.SUBCONTRACTOR and n else None,
+                        )
+                        for n, (provider, (_, tier)) in enumerate(
+                            zip(members, change.lots[lot.code], strict=True)
+                        )
+                    ]
             self._candidates.clear()
 
     # -- the outputs -------------------------------------------------------------------

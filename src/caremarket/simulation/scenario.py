@@ -74,6 +74,8 @@ def scenario_from_data(data: Mapping[str, Any], *, market: Market | None = None)
         raise InvalidScenario("a scenario needs at least one [[options]] (a policy to try)")
     common = _changes(data.get("changes", []), "changes")
     chosen = tuple(_option(n, option, common) for n, option in enumerate(options, start=1))
+    for n, option in enumerate(chosen, start=1):
+        _check_changes(market, option, f"options {n}")
     names = [o.name for o in chosen]
     if len(set(names)) != len(names):
         raise InvalidScenario("each of the [[options]] needs a name of its own")
@@ -162,6 +164,37 @@ def _option(number: int, data: Any, common: tuple[Change, ...]) -> Option:
     policy = _policy(data.get("policy"), where)
     changes = _changes(data.get("changes", []), f"{where}, changes")
     return Option(str(data.get("name") or policy.code), policy, (*common, *changes))
+
+
+def _check_changes(market: Market, option: Option, where: str) -> None:
+    """Changes name lots, zones and providers of the market (or providers an earlier change
+    brought in)."""
+    providers = set(market.providers)
+    lots = {lot.code for lot in market.lots}
+    for change in sorted(option.changes, key=lambda c: c.week):
+        what = f"{where} ({option.name}), the change at week {change.week:g}"
+        if isinstance(change, NewProvider):
+            unknown = sorted(set(change.lots) - lots) or sorted(
+                set(change.capacity) - set(market.zones)
+            )
+            if unknown:
+                raise InvalidScenario(
+                    f"{what}: there is no lot or zone {unknown[0]!r} in the market"
+                )
+            providers.add(change.name)
+        elif isinstance(change, ProviderExit):
+            if change.name not in providers:
+                raise InvalidScenario(f"{what}: there is no provider {change.name!r} in the market")
+            providers.discard(change.name)
+        elif isinstance(change, ZoneRedesign):
+            for code, members in change.lots.items():
+                if code not in lots:
+                    raise InvalidScenario(f"{what}: there is no lot {code!r} in the market")
+                for name, _ in members:
+                    if name not in providers:
+                        raise InvalidScenario(
+                            f"{what}: there is no provider {name!r} in the market"
+                        )
 
 
 def _policy(value: Any, where: str) -> SourcingPolicy:
