@@ -50,7 +50,13 @@ def simulate(
     """Run every option of a scenario on the same random demand and show each output's mean
     with its 95 % confidence interval, side by side."""
     from caremarket.holidays import working_week
-    from caremarket.simulation.compare import as_csv, as_rows, charts, compare
+    from caremarket.simulation.compare import (
+        as_csv,
+        as_rows,
+        charts,
+        compare,
+        differences_as_rows,
+    )
     from caremarket.simulation.scenario import calibration, read_data, read_scenario
 
     with users_errors():
@@ -93,17 +99,22 @@ def simulate(
             progress=lambda done, total: bar.update(task, completed=done),
             week=working_week(),
         )
-    rows = as_rows(comparison)
-    table = Table(
-        title=f"{scenario.title}\n{count} replications of {scenario.weeks:g} weeks, seed"
-        f" {comparison.seed}: mean (95% confidence interval)",
-        show_lines=True,
+    console = Console(width=max(100, 32 + 28 * len(scenario.options)))
+    console.print(
+        _table(
+            as_rows(comparison),
+            f"{scenario.title}\n{count} replications of {scenario.weeks:g} weeks, seed"
+            f" {comparison.seed}: mean (95% confidence interval)",
+        )
     )
-    for heading in rows[0]:
-        table.add_column(heading)
-    for row in rows[1:]:
-        table.add_row(*row)
-    Console(width=max(100, 32 + 28 * len(scenario.options))).print(table)
+    if len(scenario.options) > 1:
+        console.print(
+            _table(
+                differences_as_rows(comparison),
+                "Each option less the first, run by run on the same demand:"
+                " mean difference (95% confidence interval)",
+            )
+        )
     for name in comparison.runs:
         below = comparison.below_viability(name)
         if below:
@@ -118,3 +129,12 @@ def simulate(
             (charts_out / f"chart-{n:02d}.svg").write_text(svg, encoding="utf-8")
         typer.echo(f"Wrote the charts into {charts_out}", err=True)
     sys.stdout.flush()
+
+
+def _table(rows: list[list[str]], title: str) -> Table:
+    table = Table(title=title, show_lines=True)
+    for heading in rows[0]:
+        table.add_column(heading)
+    for row in rows[1:]:
+        table.add_row(*row)
+    return table

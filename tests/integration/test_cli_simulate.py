@@ -46,11 +46,13 @@ def test_simulate_shows_each_option_with_an_interval_and_writes_csv_and_charts(
     assert "Two models for three weeks" in result.output
     assert "3 replications of 3 weeks, seed 4" in result.output
     assert "Zones" in result.output and "Mini" in result.output
+    assert "Mini − Zones" in result.output  # the paired differences
     rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
     assert {r["option"] for r in rows} == {"Zones", "Mini"}
     requests = [r for r in rows if r["output"] == "requests"]
     assert requests[0]["mean"] == requests[1]["mean"]  # the same demand for both
     assert all(r["replications"] == "3" for r in requests)
+    assert requests[1]["difference"] == "0"  # the same requests, run by run
     charts = sorted((tmp_path / "charts").glob("*.svg"))
     assert len(charts) == 6 and all(c.read_text().startswith("<svg") for c in charts)
 

@@ -48,6 +48,13 @@ class Comparison:
     def estimate(self, option: str, metric: str) -> Estimate:
         return estimate([r.metrics[metric] for r in self.runs[option]])
 
+    def difference(self, option: str, metric: str) -> Estimate:
+        """The option's output less the first option's, replication by replication (the
+        same demand in both): a paired interval, narrower than the two intervals apart."""
+        first = next(iter(self.runs))
+        pairs = zip(self.runs[option], self.runs[first], strict=True)
+        return estimate([a.metrics[metric] - b.metrics[metric] for a, b in pairs])
+
     def below_viability(self, option: str) -> dict[str, int]:
         """Each provider under the viability threshold at the end: in how many runs."""
         counts: dict[str, int] = {}
@@ -147,15 +154,30 @@ def as_rows(comparison: Comparison) -> list[list[str]]:
     return rows
 
 
+def differences_as_rows(comparison: Comparison) -> list[list[str]]:
+    """The table of each later option's difference from the first (paired)."""
+    first, *others = list(comparison.runs)
+    rows = [["output", *(f"{name} − {first}" for name in others)]]
+    for metric, label in METRICS.items():
+        places = PLACES.get(metric, 1)
+        rows.append([label, *(comparison.difference(n, metric).describe(places) for n in others)])
+    return rows
+
+
 def as_csv(comparison: Comparison) -> str:
-    """Every output of every option: mean and the 95 % interval's ends, unrounded."""
+    """Every output of every option: mean and the 95 % interval's ends, and the same for
+    its difference from the first option (paired), unrounded."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["option", "output", "mean", "low", "high", "replications"])
+    writer.writerow(
+        ["option", "output", "mean", "low", "high", "replications",
+         "difference", "difference_low", "difference_high"]
+    )  # fmt: skip
     for name in comparison.runs:
         for metric in METRICS:
             e = comparison.estimate(name, metric)
-            writer.writerow([name, metric, e.mean, e.low, e.high, e.n])
+            d = comparison.difference(name, metric)
+            writer.writerow([name, metric, e.mean, e.low, e.high, e.n, d.mean, d.low, d.high])
     return out.getvalue()
 
 
