@@ -483,16 +483,19 @@ class _Run:
         ids = self.waiting[zone]
         if not ids:
             return
-        waiting = [self.packages[i] for i in ids]
-        smallest = min(p.template.minutes for p in waiting)
         used = self.used
         rooms = {
             n: minutes - used[n].get(zone, 0)
             for n, s in self.providers.items()
             if (minutes := s.capacity.get(zone)) is not None
         }
-        if max(rooms.values(), default=0) < smallest:
+        most = max(rooms.values(), default=0)
+        # Rooms only shrink as the sweep goes on: a package bigger than the most room now
+        # cannot be offered in it, so only those that fit are put in order of need.
+        waiting = [p for i in ids if (p := self.packages[i]).template.minutes <= most]
+        if not waiting:
             return
+        smallest = min(p.template.minutes for p in waiting)
         on = self._day(at)
         for package in in_order_of_need(((p, p.need) for p in waiting), on):
             state = self.broker.rounds[package.id]
