@@ -1335,4 +1335,8 @@ def payments_reconcile(
     )
 
 
-from caremarket import cost_of_care_commands, zone_commands  # noqa: E402, F401  (their commands join the apps)
+from caremarket import (  # noqa: E402, F401  (their commands join the apps)
+    cost_of_care_commands,
+    simulation_commands,
+    zone_commands,
+)
