@@ -32,6 +32,8 @@ class Dashboard:
     hand_backs: Table
     responses: Table
     cost_gaps: list[ZoneGap]  # the cost-of-care model beside the commissioned rate, by zone
+    spend: Table  # approved payment runs, by funder
+    delivery: Table  # delivered versus planned hours, from the ECM records
 
 
 def dashboard(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> Dashboard:
@@ -53,4 +55,6 @@ def dashboard(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> D
         hand_backs=intelligence.hand_backs(uow, **period),
         responses=intelligence.response_times(uow, **period),
         cost_gaps=cost_of_care.gap_by_zone(uow, code, on),
+        spend=intelligence.spend_by_funder(uow, **period),
+        delivery=intelligence.delivered_hours(uow, **period),
     )

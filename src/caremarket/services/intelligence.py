@@ -1,5 +1,6 @@
 """Market intelligence: concentration, the waiting list over time, time to source, delayed
-discharges, hand-backs and exits, response times; and the waiting list's weekly snapshots.
+discharges, hand-backs and exits, response times, spend by funder, delivered versus planned
+hours; and the waiting list's weekly snapshots.
 
 Reports read and write nothing but the snapshot, which `take_waiting_list_snapshots` keeps:
 one per commissioner per day (a second on the same day is skipped), a row per package
@@ -17,8 +18,10 @@ from caremarket.domain.market import Commissioner
 from caremarket.domain.priority import need_score
 from caremarket.reports import concentration as concentrated
 from caremarket.reports import delayed_discharges as discharges
+from caremarket.reports import delivery as delivered
 from caremarket.reports import hand_backs as given_back
 from caremarket.reports import response_times as responses
+from caremarket.reports import spend as spent
 from caremarket.reports import time_to_source as sourcing_times
 from caremarket.reports import waiting_list as waiting
 from caremarket.reports.tables import Table
@@ -196,6 +199,39 @@ def response_times(
         owner = uow.commissioners.get(commissioner)
         return responses.response_times(
             uow.records.offer_responses(owner.id, since, on, zone),
+            commissioner=owner.name,
+            since=since,
+            on=on,
+        )
+
+
+def spend_by_funder(
+    uow: UnitOfWork, *, commissioner: str, since: date, on: date, drafts: bool = False
+) -> Table:
+    """What the commissioner's payment runs paid for the period's visits, by funder: by
+    provider, zone, week and run. Approved runs only, unless `drafts`."""
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        names = {c.code: c.name for c in uow.commissioners.list()}
+        return spent.spend_by_funder(
+            uow.records.paid_lines(owner.id, since, on),
+            funder_names=names,
+            own=owner.code,
+            commissioner=owner.name,
+            since=since,
+            on=on,
+            drafts=drafts,
+        )
+
+
+def delivered_hours(
+    uow: UnitOfWork, *, commissioner: str, since: date, on: date, zone: tzinfo = LONDON
+) -> Table:
+    """Planned and delivered hours, missed and cancelled visits, from the ECM records."""
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        return delivered.delivered_hours(
+            uow.records.recorded_visits(owner.id, since, on, zone),
             commissioner=owner.name,
             since=since,
             on=on,

@@ -56,6 +56,10 @@ CHARTS: dict[str, Chart] = {
         "Gap an hour", "The gap an hour by zone (a minus is a shortfall)", only=("By", "Zone")
     ),
     "forecast": Chart("Forecast weekly hours", "Forecast weekly hours by pathway and zone"),
+    "spend-by-funder": Chart("Total", "Spend by provider", only=("By", "Provider")),
+    "delivered-hours": Chart(
+        "Delivery %", "Delivered hours as a share of planned, by provider", only=("By", "Provider")
+    ),
 }
 
 

@@ -127,11 +127,13 @@ def report(
     format: ReportFormat = ReportFormat.JSON,
     since: Annotated[date | None, Query(alias="from")] = None,
     to: date | None = None,
+    drafts: bool = False,
 ) -> ReportData | Response:
     """`zone-demand` or `market-share` (grouped `by` tier or provider), `concentration` on a
     day (today); `waiting-list`, `waiting-list-by-zone`, `time-to-source`,
     `delayed-discharges`, `hand-backs` or `response-times` over a period `from` a day `to`
-    a day (`on`, today; `from`: the 13 weeks to it)."""
+    a day (`on`, today; `from`: the 13 weeks to it); `spend-by-funder` (approved payment
+    runs only, or with `drafts` too) and `delivered-hours` over a period likewise."""
     chosen = report_files.REPORTS.get(name)
     if chosen is None:
         raise HTTPException(
@@ -142,7 +144,8 @@ def report(
         first = since or report_files.default_since(day)
         if first > day:
             raise HTTPException(422, "The period's first day (from) is after its last (to).")
-        table = chosen.over(uow, commissioner, first, day)
+        options = {"drafts": True} if drafts and "drafts" in chosen.options else {}
+        table = chosen.over(uow, commissioner, first, day, **options)
     else:
         table = chosen.run(uow, commissioner, day, by.value)
     if format is ReportFormat.JSON:

@@ -96,6 +96,8 @@ def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
         "year": query.get("year", str(today.year)).strip(),
         "by": query.get("by", "tier"),
     }
+    if "drafts" in chosen.options:
+        values["drafts"] = "yes" if query.get("drafts") == "yes" else ""
     errors: dict[str, str] = {}
     if values["commissioner"] not in {c.code for c in commissioners}:
         errors["commissioner"] = "Choose a commissioner from the list"
@@ -114,7 +116,8 @@ def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
     if not errors and on is not None:
         try:
             if chosen.over is not None and since is not None:
-                table = chosen.over(uow, values["commissioner"], since, on)
+                options = {o: True for o in chosen.options if values.get(o) == "yes"}
+                table = chosen.over(uow, values["commissioner"], since, on, **options)
             else:
                 table = chosen.run(uow, values["commissioner"], on, values["by"])
         except DomainError as error:
