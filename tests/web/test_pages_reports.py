@@ -101,3 +101,53 @@ def test_vehicle_use_of_an_unknown_vehicle_is_an_error_in_the_form(client: TestC
     assert (
         client.get("/reports/vehicle-use/download", params={"vehicle": "NOPE"}).status_code == 400
     )
+
+
+PERIOD = ON | {"from_day": "3", "from_month": "7", "from_year": "2017"}
+
+
+def test_hand_backs_drill_down_by_zone_provider_reason_and_week(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    chosen = {"zone": "A", "provider": "Wyeside Home Care", "reason": "staffing"}
+    page = client.get("/reports/hand-backs", params=PERIOD | chosen | {"week": "2017-07-24"})
+    assert page.status_code == 200
+    assert '<option value="staffing" selected>Staffing</option>' in page.text
+    assert '<option value="2017-07-24" selected>Week beginning 24 July 2017</option>' in page.text
+    assert "Only zone A, provider Wyeside Home Care, the reason staffing" in page.text
+    assert "The packages behind the figure" in page.text
+    assert "No packages for the period and the choices above." in page.text
+    download = client.get(
+        "/reports/hand-backs/download", params=PERIOD | chosen | {"packages": "yes"}
+    )
+    assert (
+        "hand-backs-packages-HFD-2017-07-03-to-2017-08-01.csv"
+        in (download.headers["content-disposition"])
+    )
+    assert download.text.splitlines()[0] == "Package,Zone,Provider,Reason,Given back on"
+
+
+def test_a_drill_down_outside_its_choices_is_refused_in_the_error_summary(
+    client: TestClient,
+) -> None:
+    sign_in(client, Role.AUDITOR)
+    page = client.get("/reports/delayed-discharges", params=PERIOD | {"zone": "Q", "week": "x"})
+    assert page.status_code == 400
+    assert "govuk-error-summary" in page.text
+    assert "Choose a zone from the list" in page.text
+    assert "Choose a week from the list" in page.text
+
+
+def test_the_api_drills_down_and_lists_the_packages_behind(client: TestClient, tokens) -> None:
+    headers = {"Authorization": f"Bearer {tokens[Role.AUDITOR]}"}
+    query = {"commissioner": "HFD", "from": "2017-07-03", "to": "2017-08-01"}
+    answer = client.get(
+        "/api/reports/delayed-discharges",
+        params=query | {"zone": "A", "packages": "true"},
+        headers=headers,
+    )
+    assert answer.status_code == 200
+    assert [c["heading"] for c in answer.json()["columns"]][:2] == ["Package", "Person"]
+    refused = client.get(
+        "/api/reports/waiting-list", params=query | {"reason": "staffing"}, headers=headers
+    )
+    assert refused.status_code == 422

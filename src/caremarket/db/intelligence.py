@@ -14,7 +14,7 @@ from caremarket.db import tables as t
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.patterns import weekly_minutes
 from caremarket.domain.sourcing import Outcome, Phase
-from caremarket.reports.delayed_discharges import Discharge
+from caremarket.reports.delayed_discharges import NOT_ARRANGED, Discharge
 from caremarket.reports.delivery import RecordedVisit
 from caremarket.reports.hand_backs import Exit, GivenBack
 from caremarket.reports.response_times import OfferResponse
@@ -194,13 +194,16 @@ class SqlMarketRecords:
     ) -> list[GivenBack]:
         h = t.hand_backs.c
         query = (
-            select(t.providers.c.name, P.reference, h.reason, h.given_at)
+            select(t.providers.c.name, P.reference, h.reason, h.given_at, t.zones.c.code)
             .join(t.care_packages, P.id == h.package_id)
             .join(t.providers, t.providers.c.id == h.provider_id)
+            .join(t.zones, t.zones.c.id == P.zone_id)
             .where(P.commissioner_id == commissioner_id, *_between(h.given_at, since, on, zone))
         )
         return [
-            GivenBack(r.name, r.reference, str(r.reason), r.given_at.astimezone(zone).date())
+            GivenBack(
+                r.name, r.reference, str(r.reason), r.given_at.astimezone(zone).date(), r.code
+            )
             for r in self.session.execute(query)
         ]
 
@@ -233,8 +236,12 @@ class SqlMarketRecords:
                 P.status,
                 P.provider_id,
                 bridged.c.bridged_on,
+                t.zones.c.code.label("zone"),
+                t.providers.c.name.label("provider"),
             )
             .join(t.people, t.people.c.id == P.person_id)
+            .join(t.zones, t.zones.c.id == P.zone_id)
+            .outerjoin(t.providers, t.providers.c.id == P.provider_id)
             .outerjoin(bridged, bridged.c.package_id == P.id)
             .where(
                 P.commissioner_id == commissioner_id,
@@ -250,6 +257,8 @@ class SqlMarketRecords:
                 fit_on=r.fit_for_discharge_on,
                 care_starts_on=r.start_on if r.provider_id is not None else None,
                 bridged_on=r.bridged_on,
+                zone=r.zone,
+                provider=r.provider or NOT_ARRANGED,
             )
             for r in self.session.execute(query)
             if not (r.provider_id is not None and r.start_on < since)

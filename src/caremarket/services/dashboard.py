@@ -37,10 +37,21 @@ class Dashboard:
 
 
 def dashboard(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> Dashboard:
-    with uow:
+    with uow:  # one session for every figure (each service's `with uow:` joins it)
         owner = uow.commissioners.get(commissioner)
         code, name = owner.code, owner.name
         scopes = intelligence.concentration_scopes(uow, owner, on)
+        return _figures(uow, code, name, scopes, since, on)
+
+
+def _figures(
+    uow: UnitOfWork,
+    code: str,
+    name: str,
+    scopes: dict[str, list[tuple[str, int]]],
+    since: date,
+    on: date,
+) -> Dashboard:
     period = {"commissioner": code, "since": since, "on": on}
     return Dashboard(
         commissioner=code,

@@ -163,31 +163,63 @@ def time_to_source(
         )
 
 
-def delayed_discharges(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> Table:
-    """Delay days awaiting a package of care, by week."""
+def delayed_discharges(
+    uow: UnitOfWork,
+    *,
+    commissioner: str,
+    since: date,
+    on: date,
+    zone: str | None = None,
+    provider: str | None = None,
+    week: date | None = None,
+    packages: bool = False,
+) -> Table:
+    """Delay days awaiting a package of care, by week; or, with `packages`, the packages
+    behind the figure. Narrowed to a zone (code), a provider (name) and a week (a Monday)."""
+    filters = discharges.Filters(zone or None, provider or None, week)
+    show = discharges.delayed_packages if packages else discharges.delayed_discharges
     with uow:
         owner = uow.commissioners.get(commissioner)
-        return discharges.delayed_discharges(
+        return show(
             uow.records.discharges(owner.id, since, on),
             commissioner=owner.name,
             since=since,
             on=on,
+            filters=filters,
         )
 
 
 def hand_backs(
-    uow: UnitOfWork, *, commissioner: str, since: date, on: date, zone: tzinfo = LONDON
+    uow: UnitOfWork,
+    *,
+    commissioner: str,
+    since: date,
+    on: date,
+    zone: str | None = None,
+    provider: str | None = None,
+    reason: str | None = None,
+    week: date | None = None,
+    packages: bool = False,
+    clock_zone: tzinfo = LONDON,
 ) -> Table:
-    """Hand-backs by provider and reason, and contracts ended early."""
+    """Hand-backs by provider and reason, and contracts ended early; or, with `packages`,
+    the packages handed back. Narrowed to a zone, a provider, a reason and a week."""
+    filters = given_back.Filters(zone or None, provider or None, reason or None, week)
     with uow:
         owner = uow.commissioners.get(commissioner)
+        handed = uow.records.given_back(owner.id, since, on, clock_zone)
+        if packages:
+            return given_back.handed_back_packages(
+                handed, commissioner=owner.name, since=since, on=on, filters=filters
+            )
         return given_back.hand_backs_and_exits(
-            uow.records.given_back(owner.id, since, on, zone),
+            handed,
             uow.records.exits(owner.id, since, on),
             reasons=[r.value for r in HandBackReason],
             commissioner=owner.name,
             since=since,
             on=on,
+            filters=filters,
         )
 
 

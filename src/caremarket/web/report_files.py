@@ -30,6 +30,9 @@ class Report:
     # Yes-or-no options the report takes over a period (given to `over` by name when set):
     # spend by funder's `drafts`, to count draft payment runs too.
     options: tuple[str, ...] = ()
+    # The drill-down a report over a period takes (zone, provider, reason, week: given to
+    # `over` by name when chosen), and with `packages=True` the packages behind its figure.
+    filters: tuple[str, ...] = ()
 
 
 def default_since(on: date) -> date:
@@ -41,9 +44,14 @@ PERIOD_WEEKS = 13
 
 
 def _over_period(
-    title: str, description: str, run: Callable[..., Table], *, options: tuple[str, ...] = ()
+    title: str,
+    description: str,
+    run: Callable[..., Table],
+    *,
+    options: tuple[str, ...] = (),
+    filters: tuple[str, ...] = (),
 ) -> Report:
-    def over(uow: UnitOfWork, who: str, since: date, on: date, **chosen: bool) -> Table:
+    def over(uow: UnitOfWork, who: str, since: date, on: date, **chosen: object) -> Table:
         return run(uow, commissioner=who, since=since, on=on, **chosen)
 
     return Report(
@@ -52,6 +60,7 @@ def _over_period(
         lambda uow, who, on, by: over(uow, who, default_since(on), on),
         over=over,
         options=options,
+        filters=filters,
     )
 
 
@@ -112,11 +121,13 @@ REPORTS = {
         "Delayed discharges",
         "Delay days attributable to awaiting a package of care, by week.",
         intelligence.delayed_discharges,
+        filters=("zone", "provider", "week"),
     ),
     "hand-backs": _over_period(
         "Hand-backs and provider exits",
         "Hand-backs by provider and reason, and contracts ended early.",
         intelligence.hand_backs,
+        filters=("zone", "provider", "reason", "week"),
     ),
     "response-times": _over_period(
         "Response times",
