@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -151,3 +152,27 @@ def test_the_api_drills_down_and_lists_the_packages_behind(client: TestClient, t
         "/api/reports/waiting-list", params=query | {"reason": "staffing"}, headers=headers
     )
     assert refused.status_code == 422
+
+
+def test_the_forecast_page_takes_growth_method_and_the_year_ahead(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    chosen = {"growth": "10", "method": "level", "ahead": "2019"}
+    page = client.get("/reports/forecast", params=ON | chosen)
+    assert page.status_code == 200
+    # two years of 10% on the day's 28 hours a week: 28 x 1.21 = 33.88, shown as 34
+    assert "Forecast weekly hours for 2019" in page.text
+    assert "10% a year for 2 years, compound" in page.text
+    assert re.search(r'<input[^>]*name="growth"[^>]*value="10"', page.text)
+    assert re.search(r'value="level" checked', page.text)
+
+
+def test_the_forecast_page_refuses_bad_inputs_and_keeps_them(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    bad = {"growth": "lots", "method": "guess", "ahead": "2030"}
+    page = client.get("/reports/forecast", params=ON | bad)
+    assert page.status_code == 400
+    assert "govuk-error-summary" in page.text
+    assert "Enter the growth as a percentage a year, like 2.5" in page.text
+    assert "Choose to forecast from the level on the day or the past year&#39;s trend" in page.text
+    assert "The year ahead must be 1 to 5 years after the base day&#39;s year, 2017" in page.text
+    assert 'value="lots"' in page.text and 'value="2030"' in page.text

@@ -5,6 +5,7 @@ Excel."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -14,10 +15,11 @@ from markupsafe import Markup
 from caremarket.domain.access import REPORT_READERS
 from caremarket.domain.errors import DomainError
 from caremarket.domain.hand_backs import HandBackReason
+from caremarket.reports import forecast as forecast_report
 from caremarket.reports import render as formats
 from caremarket.reports.delayed_discharges import NOT_ARRANGED
 from caremarket.reports.tables import Measure, Table
-from caremarket.services import market, structure
+from caremarket.services import forecasts, market, structure
 from caremarket.services.ports import UnitOfWork
 from caremarket.web import report_files
 from caremarket.web.access import allow
@@ -27,6 +29,7 @@ from caremarket.web.report_files import REPORTS, VEHICLE_USE, default_since
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
 READ = [allow(*REPORT_READERS)]
+FORECAST = "forecast"
 GROUPINGS = {"tier": "Provider tier (lead, supplementary ...)", "provider": "Provider"}
 
 
@@ -117,6 +120,7 @@ def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
     if values["by"] not in GROUPINGS:
         errors["by"] = "Choose to group by provider tier or by provider"
     drill = _drill_down(uow, chosen.filters, query, values, errors, since, on)
+    tuned = _forecast_inputs(query, values, errors, on) if name == FORECAST else None
     table = behind = None
     if not errors and on is not None:
         try:
@@ -128,6 +132,10 @@ def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
                     behind = chosen.over(
                         uow, values["commissioner"], since, on, **options, packages=True
                     )
+            elif tuned is not None:
+                table = forecasts.demand_forecast(
+                    uow, commissioner=values["commissioner"], on=on, **tuned
+                )
             else:
                 table = chosen.run(uow, values["commissioner"], on, values["by"])
         except DomainError as error:
@@ -149,6 +157,37 @@ def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
         "behind_head": _head(behind) if behind else None,
         "behind_rows": _package_rows(behind) if behind else None,
     }
+
+
+def _forecast_inputs(
+    query: Any, values: dict[str, str], errors: dict[str, str], on: date | None
+) -> dict[str, Any]:
+    """The forecast's growth (blank: the ONS 65+ projection, with the level method), method
+    and year ahead, checked; the day is the base the forecast starts from."""
+    values["growth"] = query.get("growth", "").strip().removesuffix("%").strip()
+    values["method"] = query.get("method", "level")
+    values["ahead"] = query.get("ahead", str(on.year + 1) if on else "").strip()
+    tuned: dict[str, Any] = {"method": values["method"], "growth": None}
+    if values["method"] not in forecast_report.METHODS:
+        errors["method"] = "Choose to forecast from the level on the day or the past year's trend"
+    if values["growth"]:
+        try:
+            tuned["growth"] = Decimal(values["growth"])
+        except InvalidOperation:
+            errors["growth"] = "Enter the growth as a percentage a year, like 2.5"
+        else:
+            if not tuned["growth"].is_finite() or not -50 <= tuned["growth"] <= 50:
+                errors["growth"] = "The growth must be between -50% and 50% a year"
+    if not values["ahead"].isdigit():
+        errors["ahead"] = "Enter the year ahead as a year, like 2027"
+    elif on is not None:
+        tuned["ahead"] = int(values["ahead"])
+        if not 1 <= tuned["ahead"] - on.year <= forecasts.MOST_YEARS_AHEAD:
+            errors["ahead"] = (
+                f"The year ahead must be 1 to {forecasts.MOST_YEARS_AHEAD} years after the"
+                f" base day's year, {on.year}"
+            )
+    return tuned
 
 
 def _drill_down(
