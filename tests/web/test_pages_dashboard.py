@@ -154,3 +154,17 @@ def test_spend_by_funder_counts_a_draft_run_only_when_asked(client: TestClient, 
         headers={"Authorization": f"Bearer {tokens[Role.AUDITOR]}"},
     ).json()
     assert delivered["totals"]["cells"][2:5] == [3, "1.5", "1.5"]
+
+
+def test_a_week_of_delays_opens_the_report_narrowed_to_it(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    page = client.get("/dashboard", params=PERIOD).text
+    week = "/reports/delayed-discharges?commissioner=HFD&amp;day=1&amp;month=8&amp;year=2017"
+    assert f"{week}&amp;from_day=3&amp;from_month=7&amp;from_year=2017&amp;week=2017-07-03" in page
+    narrowed = client.get(
+        "/reports/delayed-discharges",
+        params={"commissioner": "HFD", "day": "1", "month": "8", "year": "2017",
+                "from_day": "3", "from_month": "7", "from_year": "2017", "week": "2017-07-03"},
+    )  # fmt: skip
+    assert narrowed.status_code == 200
+    assert "Only the week beginning 2017-07-03." in narrowed.text

@@ -96,7 +96,7 @@ def _figures(board: Dashboard) -> dict[str, Any]:
         "charts": [
             _providers_chart(board),
             _waiting_chart(board),
-            _delays_chart(board),
+            _delays_chart(board, period),
             _sourcing_chart(board),
             _cost_gap_chart(board),
             _spend_chart(board, period),
@@ -145,7 +145,8 @@ def _waiting_chart(board: Dashboard) -> dict[str, Any]:
     }
 
 
-def _delays_chart(board: Dashboard) -> dict[str, Any]:
+def _delays_chart(board: Dashboard, period: dict[str, object]) -> dict[str, Any]:
+    """Delay days by week; each week opens the report narrowed to it, with the packages."""
     table = board.delays
     points = [
         charts.Point(f"Week of {r.cells[0]}", _number(r.cells[2]), f"{r.cells[2]} days")
@@ -157,6 +158,19 @@ def _delays_chart(board: Dashboard) -> dict[str, Any]:
         "title": title,
         "svg": Markup(charts.bar_chart(title, points, chart_id="chart-delays")),
         **_table_of(table),
+        "rows": [
+            [
+                {
+                    "html": _anchor(
+                        str(r.cells[0]),
+                        "/reports/delayed-discharges",
+                        period | {"week": r.cells[0]},
+                    )
+                },
+                *(_cell(v, c.measure) for v, c in zip(r.cells[1:], table.columns[1:], strict=True)),
+            ]
+            for r in table.rows
+        ],  # fmt: skip
         "note": table.notes[0],
     }
 
