@@ -656,6 +656,10 @@ PERIOD_REPORTS = {
         "response_times",
         "Offers' response times against the contract's target, by provider.",
     ),
+    "delivered-hours": (
+        "delivered_hours",
+        "Delivered versus planned hours from the ECM records, by provider, zone and week.",
+    ),
 }
 
 
@@ -678,6 +682,22 @@ for _name, (_service, _summary) in PERIOD_REPORTS.items():
     report_app.command(_name)(_period_report(_service, _summary))
 
 
+@report_app.command("spend-by-funder")
+def report_spend_by_funder(
+    commissioner: CommissionerOption = None,
+    since: FromOption = None,
+    to: ToOption = None,
+    drafts: Annotated[
+        bool, typer.Option("--drafts", help="Count draft payment runs too (approved only).")
+    ] = False,
+    fmt: FormatOption = ReportFormat.TABLE,
+    out: OutOption = None,
+    db: DbOption = None,
+) -> None:
+    """Spend by funder from the payment runs: by provider, zone, week and run."""
+    run_intelligence("spend_by_funder", commissioner, since, to, fmt, out, db, drafts=drafts)
+
+
 def run_intelligence(
     name: str,
     commissioner: str | None,
@@ -686,6 +706,7 @@ def run_intelligence(
     fmt: ReportFormat,
     out: Path | None,
     db: str | None,
+    **options: bool,
 ) -> None:
     """A market-intelligence report: on a day, or over a period (`since` given or not)."""
     from caremarket.reports import render
@@ -706,7 +727,7 @@ def run_intelligence(
             first = since.date() if since else default_since(day)
             if first > day:
                 fail("the period's first day (--from) is after its last (--to)")
-            table = run(uow, commissioner=code, since=first, on=day)
+            table = run(uow, commissioner=code, since=first, on=day, **options)
     if fmt is ReportFormat.XLSX:
         write_report(render.as_xlsx(table), out)
     else:

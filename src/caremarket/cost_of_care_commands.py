@@ -168,6 +168,10 @@ def report_forecast(
     method: Annotated[
         str, typer.Option(help="'level' (the hours on the day) or 'trend' (the past year's).")
     ] = "level",
+    ahead: Annotated[
+        int | None,
+        typer.Option(help="The year forecast: 1 to 5 years after --on's (default: the next)."),
+    ] = None,
     fmt: FormatOption = ReportFormat.TABLE,
     out: OutOption = None,
     db: DbOption = None,
@@ -180,7 +184,7 @@ def report_forecast(
     rate = _percent(growth) if growth is not None else None
     _report(
         lambda uow, code, day: forecasts.demand_forecast(
-            uow, commissioner=code, on=day, growth=rate, method=method
+            uow, commissioner=code, on=day, growth=rate, method=method, ahead=ahead
         ),
         commissioner, on, fmt, out, db,
     )  # fmt: skip

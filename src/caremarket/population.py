@@ -49,3 +49,15 @@ def growth_65_plus(commissioner: str, year: int) -> Decimal | None:
     now = sum(people[(c, year)] for c in codes)
     then = sum(people[(c, year + 1)] for c in codes)
     return Decimal(then - now) * 100 / Decimal(now)
+
+
+def growth_65_plus_to(commissioner: str, year: int, ahead: int) -> Decimal | None:
+    """Percent growth of the commissioner's people aged 65+ from ``year`` to ``ahead``, exact;
+    None where caremarket holds no projection for its area or years."""
+    codes = AREAS.get(commissioner)
+    people = people_65_plus()
+    if not codes or any((c, y) not in people for c in codes for y in (year, ahead)):
+        return None
+    now = sum(people[(c, year)] for c in codes)
+    then = sum(people[(c, ahead)] for c in codes)
+    return Decimal(then - now) * 100 / Decimal(now)

@@ -65,3 +65,38 @@ def test_a_broker_has_no_dashboard(visitor: Visitor) -> None:
     visitor.sign_in(visitor.site.account(Role.BROKER))
     assert visitor.navigation().get_by_text("Dashboard", exact=True).count() == 0
     visitor.goto("/dashboard", status=403)
+
+
+def test_the_spend_delivery_drill_down_and_forecast_pages_are_accessible(
+    visitor: Visitor,
+) -> None:
+    visitor.sign_in(visitor.site.account(Role.COMMISSIONER))
+    visitor.goto("/reports/spend-by-funder?day=1&month=4&year=2017")
+    assert visitor.heading() == "Spend by funder"
+    visitor.page.get_by_label("Include draft runs").check()
+    visitor.click(visitor.page.get_by_role("button", name="Show the report"))
+    assert "Approved and draft runs" in visitor.page.inner_text("main")
+    visitor.check()
+    visitor.goto("/reports/delivered-hours?day=1&month=4&year=2017")
+    assert visitor.page.get_by_role("table").is_visible()
+    visitor.check()
+
+    visitor.goto("/reports/hand-backs?day=1&month=4&year=2017")
+    visitor.page.get_by_label("Reason").select_option("staffing")
+    visitor.click(visitor.page.get_by_role("button", name="Show the report"))
+    assert visitor.page.get_by_role("heading", name="The packages behind the figure").is_visible()
+    visitor.check()
+
+    visitor.goto("/reports/forecast?day=1&month=4&year=2017")
+    visitor.page.get_by_label("The past year's trend").check()
+    visitor.page.get_by_label("Growth a year (optional)").fill("a lot")
+    visitor.click(visitor.page.get_by_role("button", name="Show the report"), status=400)
+    summary = visitor.page.locator(".govuk-error-summary")
+    assert "Enter the growth as a percentage a year" in summary.inner_text()
+    assert visitor.page.get_by_label("Growth a year (optional)").input_value() == "a lot"
+    visitor.check()
+    visitor.page.get_by_label("Growth a year (optional)").fill("2")
+    visitor.page.get_by_label("Year ahead").fill("2019")
+    visitor.click(visitor.page.get_by_role("button", name="Show the report"))
+    assert "Forecast weekly hours for 2019" in visitor.page.inner_text("main")
+    visitor.check()

@@ -168,3 +168,14 @@ def test_report_concentration_and_a_period_report_state_what_they_were_run_for(
     )
     assert backwards.exit_code != 0
     assert "after its last" in backwards.output
+
+
+def test_report_spend_by_funder_and_delivered_hours_over_a_period(herefordshire_db: str) -> None:
+    period = ["--db", herefordshire_db, "--from", "2017-03-06", "--to", "2017-04-02"]
+    spend = runner.invoke(app, ["report", "spend-by-funder", *period, "--drafts"])
+    assert spend.exit_code == 0, spend.output
+    assert "Spend by funder" in spend.output
+    assert "Approved and draft runs: a draft may still change." in spend.output
+    delivered = runner.invoke(app, ["report", "delivered-hours", *period, "-f", "csv"])
+    assert delivered.exit_code == 0, delivered.output
+    assert delivered.output.splitlines()[0].startswith("By,Group,Visits recorded,Planned hours")

@@ -260,3 +260,36 @@ def test_the_servers_snapshot_job_first_looks_an_interval_after_it_starts(uow, m
     assert job() == []  # at start-up: nothing written
     assert [s.commissioner for s in job()] == ["HFD"]
     assert job() == []  # looked today already
+
+
+def test_delayed_discharges_drill_down_to_a_provider_a_week_and_the_packages(uow, history) -> None:
+    period = {"commissioner": "HFD", "since": NOVEMBER_16, "on": DECEMBER_6}
+    dingle = intelligence.delayed_discharges(uow, **period, provider="Dingle Care")
+    # PKG-0003 (Dingle Care's from 30 Nov) alone: 18 to 29 Nov
+    assert [r.cells[2] for r in dingle.rows] == [5, 7, 0]
+    assert "Only provider Dingle Care." in dingle.notes
+    waiting = intelligence.delayed_discharges(uow, **period, provider="Not arranged")
+    assert waiting.totals.cells == ("Total", 1, 11)  # PKG-0002: 26 Nov to 6 Dec
+    week = intelligence.delayed_discharges(uow, **period, week=date(2026, 11, 23), packages=True)
+    assert [(r.cells[0], r.cells[3], r.cells[-1]) for r in week.rows] == [
+        ("PKG-0003", "Dingle Care", 7),
+        ("PKG-0002", "Not arranged", 4),
+    ]
+    assert week.totals.cells[-1] == 11
+    elsewhere = intelligence.delayed_discharges(uow, **period, zone="Z", packages=True)
+    assert elsewhere.rows == ()
+
+
+def test_hand_backs_drill_down_to_a_reason_a_provider_and_the_packages(uow, history) -> None:
+    period = {"commissioner": "HFD", "since": NOVEMBER_16, "on": DECEMBER_6}
+    staffing = intelligence.hand_backs(uow, **period, reason="staffing")
+    # a contract ended has no reason of these: only the hand-back is left
+    assert [r.cells for r in staffing.rows] == [("Mersey Care", 1, 1, 0, 0, 0, 0, 0)]
+    anfield = intelligence.hand_backs(uow, **period, provider="Anfield Homecare")
+    assert anfield.totals.cells == ("Total", 0, 0, 0, 0, 0, 0, 1)
+    [given] = intelligence.hand_backs(uow, **period, week=date(2026, 11, 30), packages=True).rows
+    assert (given.cells[0], given.cells[2:]) == (
+        "PKG-0001",
+        ("Mersey Care", "staffing", "2026-12-02"),
+    )
+    assert intelligence.hand_backs(uow, **period, reason="travel", packages=True).rows == ()

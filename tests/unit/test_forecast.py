@@ -96,3 +96,12 @@ def test_points_are_four_weeks_apart_over_a_year() -> None:
 def test_an_unknown_method_is_refused() -> None:
     with pytest.raises(ValueError):
         run([], growth_percent=D(0), method="guess")
+
+
+def test_the_trend_two_years_ahead_reads_104_weeks_along_the_line() -> None:
+    # the line above: 15.4 + 104 x 686/3,640 = 15.4 + 19.6 = 35 hours a week in 2020
+    packages = [package(1, date(2016, 1, 1)), package(2, ON - timedelta(weeks=26))]
+    table = run(packages, growth_percent=D(0), method="trend", years=2)
+    assert table.value("A", "Forecast weekly hours") == D(35)
+    assert "Forecast weekly hours for 2020" in table.notes[0]
+    assert "read 104 weeks ahead" in table.notes[0]

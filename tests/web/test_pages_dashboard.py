@@ -35,7 +35,7 @@ def test_each_chart_is_an_image_with_a_title_and_its_figures_in_a_table(
 ) -> None:
     sign_in(client, Role.AUDITOR)
     page = client.get("/dashboard", params=PERIOD).text
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 5
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" role="img"') == 7
     assert '<title id="chart-providers-title">' in page
     assert '<desc id="chart-providers-desc">Other Care: 50%; Wyeside Home Care: 50%.</desc>' in page
     assert "The largest providers&#39; share of weekly hours on 1 August 2017: the figures" in page
@@ -115,3 +115,56 @@ def test_the_dashboard_shows_the_cost_of_care_gap_per_zone(client: TestClient) -
     assert (
         'href="/reports/cost-of-care?commissioner=HFD&amp;day=1&amp;month=8&amp;year=2017"' in page
     )
+
+
+def test_the_dashboard_shows_spend_by_funder_and_delivered_hours(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    page = client.get("/dashboard", params=PERIOD).text
+    # the only run (HFD-2017-07-10) is a draft: nothing approved is paid yet
+    assert "Paid for the period&#39;s visits (approved runs)" in page
+    assert 'href="/reports/spend-by-funder?commissioner=HFD&amp;day=1' in page
+    # Wyeside's three recorded 30-minute visits were all delivered in full
+    assert '<desc id="chart-delivery-desc">Wyeside Home Care: 100%.</desc>' in page
+    figures = page.split("Planned hours delivered, by provider: the figures", 1)[1]
+    assert 'href="/packages?commissioner=HFD&amp;status=active&amp;provider=Wyeside' in figures
+
+
+def test_spend_by_funder_counts_a_draft_run_only_when_asked(client: TestClient, tokens) -> None:
+    sign_in(client, Role.FINANCE)
+    query = {k.removeprefix("to_"): v for k, v in PERIOD.items()}
+    approved = client.get("/reports/spend-by-funder", params=query)
+    assert approved.status_code == 200
+    assert "Approved runs only: drafts are not counted." in approved.text
+    drafts = client.get("/reports/spend-by-funder", params=query | {"drafts": "yes"})
+    assert "HFD-2017-07-10 (draft)" in drafts.text and ">£7.90<" in drafts.text
+    assert 'value="yes" checked' in drafts.text
+    download = client.get(
+        "/reports/spend-by-funder/download", params=query | {"drafts": "yes", "format": "csv"}
+    )
+    assert "Total,,7.90,7.90" in download.text
+    answer = client.get(
+        "/api/reports/spend-by-funder",
+        params={"commissioner": "HFD", "from": "2017-07-03", "to": "2017-08-01", "drafts": "true"},
+        headers={"Authorization": f"Bearer {tokens[Role.AUDITOR]}"},
+    ).json()
+    assert answer["totals"]["cells"] == ["Total", "", "7.90", "7.90"]
+    delivered = client.get(
+        "/api/reports/delivered-hours",
+        params={"commissioner": "HFD", "from": "2017-07-03", "to": "2017-08-01"},
+        headers={"Authorization": f"Bearer {tokens[Role.AUDITOR]}"},
+    ).json()
+    assert delivered["totals"]["cells"][2:5] == [3, "1.5", "1.5"]
+
+
+def test_a_week_of_delays_opens_the_report_narrowed_to_it(client: TestClient) -> None:
+    sign_in(client, Role.COMMISSIONER)
+    page = client.get("/dashboard", params=PERIOD).text
+    week = "/reports/delayed-discharges?commissioner=HFD&amp;day=1&amp;month=8&amp;year=2017"
+    assert f"{week}&amp;from_day=3&amp;from_month=7&amp;from_year=2017&amp;week=2017-07-03" in page
+    narrowed = client.get(
+        "/reports/delayed-discharges",
+        params={"commissioner": "HFD", "day": "1", "month": "8", "year": "2017",
+                "from_day": "3", "from_month": "7", "from_year": "2017", "week": "2017-07-03"},
+    )  # fmt: skip
+    assert narrowed.status_code == 200
+    assert "Only the week beginning 2017-07-03." in narrowed.text

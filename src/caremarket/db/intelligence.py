@@ -14,9 +14,11 @@ from caremarket.db import tables as t
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.patterns import weekly_minutes
 from caremarket.domain.sourcing import Outcome, Phase
-from caremarket.reports.delayed_discharges import Discharge
+from caremarket.reports.delayed_discharges import NOT_ARRANGED, Discharge
+from caremarket.reports.delivery import RecordedVisit
 from caremarket.reports.hand_backs import Exit, GivenBack
 from caremarket.reports.response_times import OfferResponse
+from caremarket.reports.spend import PaidLine
 from caremarket.reports.time_to_source import RoundTiming
 from caremarket.reports.waiting_list import WaitingEntry
 
@@ -192,13 +194,16 @@ class SqlMarketRecords:
     ) -> list[GivenBack]:
         h = t.hand_backs.c
         query = (
-            select(t.providers.c.name, P.reference, h.reason, h.given_at)
+            select(t.providers.c.name, P.reference, h.reason, h.given_at, t.zones.c.code)
             .join(t.care_packages, P.id == h.package_id)
             .join(t.providers, t.providers.c.id == h.provider_id)
+            .join(t.zones, t.zones.c.id == P.zone_id)
             .where(P.commissioner_id == commissioner_id, *_between(h.given_at, since, on, zone))
         )
         return [
-            GivenBack(r.name, r.reference, str(r.reason), r.given_at.astimezone(zone).date())
+            GivenBack(
+                r.name, r.reference, str(r.reason), r.given_at.astimezone(zone).date(), r.code
+            )
             for r in self.session.execute(query)
         ]
 
@@ -231,8 +236,12 @@ class SqlMarketRecords:
                 P.status,
                 P.provider_id,
                 bridged.c.bridged_on,
+                t.zones.c.code.label("zone"),
+                t.providers.c.name.label("provider"),
             )
             .join(t.people, t.people.c.id == P.person_id)
+            .join(t.zones, t.zones.c.id == P.zone_id)
+            .outerjoin(t.providers, t.providers.c.id == P.provider_id)
             .outerjoin(bridged, bridged.c.package_id == P.id)
             .where(
                 P.commissioner_id == commissioner_id,
@@ -248,9 +257,83 @@ class SqlMarketRecords:
                 fit_on=r.fit_for_discharge_on,
                 care_starts_on=r.start_on if r.provider_id is not None else None,
                 bridged_on=r.bridged_on,
+                zone=r.zone,
+                provider=r.provider or NOT_ARRANGED,
             )
             for r in self.session.execute(query)
             if not (r.provider_id is not None and r.start_on < since)
+        ]
+
+    def paid_lines(self, commissioner_id: int, since: date, on: date) -> list[PaidLine]:
+        """The commissioner's runs' lines (draft and approved, not held) for visits from
+        `since` to `on`, with each funder's part as the line keeps it."""
+        r, x = t.payment_runs.c, t.payment_lines.c
+        query = (
+            select(
+                r.reference,
+                r.status,
+                t.providers.c.name,
+                t.zones.c.code,
+                x.day,
+                x.funders,
+            )
+            .join(t.payment_runs, r.id == x.run_id)
+            .join(t.providers, t.providers.c.id == x.provider_id)
+            .outerjoin(t.care_packages, P.id == x.package_id)
+            .outerjoin(t.zones, t.zones.c.id == P.zone_id)
+            .where(r.commissioner_id == commissioner_id, x.day.between(since, on), ~x.held)
+        )
+        return [
+            PaidLine(
+                run=row.reference,
+                approved=row.status == "approved",
+                provider=row.name,
+                zone=row.code,
+                day=row.day,
+                funders=tuple((f, Decimal(str(a))) for f, a in row.funders.items()),
+            )
+            for row in self.session.execute(query)
+        ]
+
+    def recorded_visits(
+        self, commissioner_id: int, since: date, on: date, zone: tzinfo
+    ) -> list[RecordedVisit]:
+        """The newest version of each ECM record matched to the commissioner's packages,
+        planned from `since` to `on` (days in `zone`)."""
+        v = t.visit_records.c
+        query = (
+            select(
+                t.providers.c.name,
+                t.zones.c.code,
+                v.planned_start_at,
+                v.planned_minutes,
+                v.status,
+                v.actual_start_at,
+                v.actual_end_at,
+            )
+            .join(t.care_packages, P.id == v.package_id)
+            .join(t.zones, t.zones.c.id == P.zone_id)
+            .join(t.providers, t.providers.c.id == v.provider_id)
+            .where(
+                v.current,
+                P.commissioner_id == commissioner_id,
+                *_between(v.planned_start_at, since, on, zone),
+            )
+        )
+        return [
+            RecordedVisit(
+                provider=row.name,
+                zone=row.code,
+                day=row.planned_start_at.astimezone(zone).date(),
+                planned_minutes=row.planned_minutes,
+                status=str(row.status),
+                actual_seconds=(
+                    int((row.actual_end_at - row.actual_start_at).total_seconds())
+                    if row.actual_start_at and row.actual_end_at
+                    else None
+                ),
+            )
+            for row in self.session.execute(query)
         ]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import String, func, insert, or_, select, type_coerce
+from sqlalchemy import String, event, func, insert, or_, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from caremarket.db import tables as t
@@ -101,10 +101,25 @@ class SqlVehicleRepository(SqlRepository[Vehicle]):
 class SqlPackageRepository(SqlRepository[CarePackage]):
     def __init__(self, session: Session) -> None:
         super().__init__(session, CarePackage, "reference", label="care package")
+        # active_on's answers, kept while the session writes nothing: several reports in one
+        # session (the committee pack's) load a council's active packages once
+        self.active: dict[tuple[date, str | None], Sequence[CarePackage]] = {}
+        event.listen(session, "after_flush", lambda *_: self.active.clear())
 
     def active_on(
         self, day: date, *, commissioner_code: str | None = None
     ) -> Sequence[CarePackage]:
+        """The packages active on the day (of one commissioner), with what reports read of
+        them loaded. Asked again in the same session with nothing changed, the same list."""
+        key = (day, commissioner_code)
+        unchanged = not (self.session.new or self.session.dirty or self.session.deleted)
+        if key in self.active and unchanged:
+            return self.active[key]
+        found = self._active_on(day, commissioner_code)
+        self.active[key] = found
+        return found
+
+    def _active_on(self, day: date, commissioner_code: str | None) -> Sequence[CarePackage]:
         query = (
             select(CarePackage)
             .where(

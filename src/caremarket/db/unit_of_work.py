@@ -1,4 +1,10 @@
-"""The SQL unit of work: one session, rolled back unless committed."""
+"""The SQL unit of work: one session, rolled back unless committed.
+
+A `with uow:` inside another on the same unit of work joins the outer one's session (nothing
+is opened, rolled back or closed at its end): a caller that runs several read-only use cases
+(the committee pack's reports) opens one session for all of them, so what they read once in
+it, such as the packages active on a day, is read once.
+"""
 
 from __future__ import annotations
 
@@ -37,8 +43,12 @@ class SqlUnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
         self.session: Session | None = None
+        self.depth = 0  # how many `with uow:` are open: more than one share the session
 
     def __enter__(self) -> Self:
+        self.depth += 1
+        if self.depth > 1:
+            return self
         session = self.session = self.session_factory()
         self.commissioners = SqlRepository(session, Commissioner, "code", label="commissioner")
         self.partnerships = SqlRepository(session, Partnership, "code", label="partnership")
@@ -83,6 +93,9 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         assert self.session is not None
+        self.depth -= 1
+        if self.depth:
+            return
         self.session.rollback()
         self.session.close()
         self.session = None

@@ -80,8 +80,11 @@ def forecast(
     growth_percent: Decimal,
     method: str = "level",
     growth_source: str = "",
+    years: int = 1,
 ) -> Table:
-    """The forecast table from the packages (those not running on a point are left out)."""
+    """The forecast table from the packages (those not running on a point are left out),
+    `years` ahead of the day: a trend is read 52 weeks a year ahead; `growth_percent` is the
+    growth over all those years."""
     if method not in METHODS:
         raise ValueError(f"there is no forecast method {method!r}: choose level or trend")
     rates = card.rates_on(on)
@@ -105,7 +108,7 @@ def forecast(
         subtotal = _Totals()
         for name in sorted(groups[pathway]):
             group = groups[pathway][name]
-            figures = group.figures(method, growth)
+            figures = group.figures(method, growth, years)
             rows.append(Row((pathway, name, *figures)))
             subtotal.add(figures, group.people)
         rows.append(Row((pathway, f"Total {pathway} pathway", *subtotal.cells()), subtotal=True))
@@ -114,7 +117,7 @@ def forecast(
         "the weekly hours on the day"
         if method == "level"
         else "a least-squares trend through the weekly hours on 14 points four weeks apart"
-        " over the past year, read 52 weeks ahead"
+        f" over the past year, read {52 * years} weeks ahead"
     )
     return Table(
         title="Demand forecast",
@@ -124,8 +127,8 @@ def forecast(
         rows=tuple(rows),
         totals=Row(("All", "Total", *everything.cells())),
         notes=(
-            f"Forecast weekly hours: {how}, x (1 + growth of {growth_percent:.2f}%)"
-            + (f" ({growth_source})." if growth_source else "."),
+            f"Forecast weekly hours for {on.year + years}: {how}, x (1 + growth of"
+            f" {growth_percent:.2f}%)" + (f" ({growth_source})." if growth_source else "."),
             "Annual hours are forecast weekly hours x 52; the indicative annual cost is those"
             " hours at the group's cost an hour under the rates in force on the day.",
         ),
@@ -143,14 +146,14 @@ class _Group:
         self.minutes = [0] * self.size
 
     def figures(
-        self, method: str, growth: Decimal
+        self, method: str, growth: Decimal, years: int = 1
     ) -> tuple[int, Decimal, Decimal, Decimal, Decimal]:
         hours = [Decimal(m) / 60 for m in self.minutes]
         now = hours[-1]
         if method == "trend":
             weeks = [Decimal(4 * (i - (self.size - 1))) for i in range(self.size)]
             intercept, slope = least_squares(weeks, hours)
-            ahead = max(Decimal(0), intercept + slope * WEEKS_PER_YEAR)
+            ahead = max(Decimal(0), intercept + slope * WEEKS_PER_YEAR * years)
         else:
             ahead = now
         weekly = ahead * growth

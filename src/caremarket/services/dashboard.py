@@ -32,13 +32,26 @@ class Dashboard:
     hand_backs: Table
     responses: Table
     cost_gaps: list[ZoneGap]  # the cost-of-care model beside the commissioned rate, by zone
+    spend: Table  # approved payment runs, by funder
+    delivery: Table  # delivered versus planned hours, from the ECM records
 
 
 def dashboard(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> Dashboard:
-    with uow:
+    with uow:  # one session for every figure (each service's `with uow:` joins it)
         owner = uow.commissioners.get(commissioner)
         code, name = owner.code, owner.name
         scopes = intelligence.concentration_scopes(uow, owner, on)
+        return _figures(uow, code, name, scopes, since, on)
+
+
+def _figures(
+    uow: UnitOfWork,
+    code: str,
+    name: str,
+    scopes: dict[str, list[tuple[str, int]]],
+    since: date,
+    on: date,
+) -> Dashboard:
     period = {"commissioner": code, "since": since, "on": on}
     return Dashboard(
         commissioner=code,
@@ -53,4 +66,6 @@ def dashboard(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> D
         hand_backs=intelligence.hand_backs(uow, **period),
         responses=intelligence.response_times(uow, **period),
         cost_gaps=cost_of_care.gap_by_zone(uow, code, on),
+        spend=intelligence.spend_by_funder(uow, **period),
+        delivery=intelligence.delivered_hours(uow, **period),
     )

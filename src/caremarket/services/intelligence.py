@@ -1,5 +1,6 @@
 """Market intelligence: concentration, the waiting list over time, time to source, delayed
-discharges, hand-backs and exits, response times; and the waiting list's weekly snapshots.
+discharges, hand-backs and exits, response times, spend by funder, delivered versus planned
+hours; and the waiting list's weekly snapshots.
 
 Reports read and write nothing but the snapshot, which `take_waiting_list_snapshots` keeps:
 one per commissioner per day (a second on the same day is skipped), a row per package
@@ -17,8 +18,10 @@ from caremarket.domain.market import Commissioner
 from caremarket.domain.priority import need_score
 from caremarket.reports import concentration as concentrated
 from caremarket.reports import delayed_discharges as discharges
+from caremarket.reports import delivery as delivered
 from caremarket.reports import hand_backs as given_back
 from caremarket.reports import response_times as responses
+from caremarket.reports import spend as spent
 from caremarket.reports import time_to_source as sourcing_times
 from caremarket.reports import waiting_list as waiting
 from caremarket.reports.tables import Table
@@ -160,31 +163,63 @@ def time_to_source(
         )
 
 
-def delayed_discharges(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> Table:
-    """Delay days awaiting a package of care, by week."""
+def delayed_discharges(
+    uow: UnitOfWork,
+    *,
+    commissioner: str,
+    since: date,
+    on: date,
+    zone: str | None = None,
+    provider: str | None = None,
+    week: date | None = None,
+    packages: bool = False,
+) -> Table:
+    """Delay days awaiting a package of care, by week; or, with `packages`, the packages
+    behind the figure. Narrowed to a zone (code), a provider (name) and a week (a Monday)."""
+    filters = discharges.Filters(zone or None, provider or None, week)
+    show = discharges.delayed_packages if packages else discharges.delayed_discharges
     with uow:
         owner = uow.commissioners.get(commissioner)
-        return discharges.delayed_discharges(
+        return show(
             uow.records.discharges(owner.id, since, on),
             commissioner=owner.name,
             since=since,
             on=on,
+            filters=filters,
         )
 
 
 def hand_backs(
-    uow: UnitOfWork, *, commissioner: str, since: date, on: date, zone: tzinfo = LONDON
+    uow: UnitOfWork,
+    *,
+    commissioner: str,
+    since: date,
+    on: date,
+    zone: str | None = None,
+    provider: str | None = None,
+    reason: str | None = None,
+    week: date | None = None,
+    packages: bool = False,
+    clock_zone: tzinfo = LONDON,
 ) -> Table:
-    """Hand-backs by provider and reason, and contracts ended early."""
+    """Hand-backs by provider and reason, and contracts ended early; or, with `packages`,
+    the packages handed back. Narrowed to a zone, a provider, a reason and a week."""
+    filters = given_back.Filters(zone or None, provider or None, reason or None, week)
     with uow:
         owner = uow.commissioners.get(commissioner)
+        handed = uow.records.given_back(owner.id, since, on, clock_zone)
+        if packages:
+            return given_back.handed_back_packages(
+                handed, commissioner=owner.name, since=since, on=on, filters=filters
+            )
         return given_back.hand_backs_and_exits(
-            uow.records.given_back(owner.id, since, on, zone),
+            handed,
             uow.records.exits(owner.id, since, on),
             reasons=[r.value for r in HandBackReason],
             commissioner=owner.name,
             since=since,
             on=on,
+            filters=filters,
         )
 
 
@@ -196,6 +231,39 @@ def response_times(
         owner = uow.commissioners.get(commissioner)
         return responses.response_times(
             uow.records.offer_responses(owner.id, since, on, zone),
+            commissioner=owner.name,
+            since=since,
+            on=on,
+        )
+
+
+def spend_by_funder(
+    uow: UnitOfWork, *, commissioner: str, since: date, on: date, drafts: bool = False
+) -> Table:
+    """What the commissioner's payment runs paid for the period's visits, by funder: by
+    provider, zone, week and run. Approved runs only, unless `drafts`."""
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        names = {c.code: c.name for c in uow.commissioners.list()}
+        return spent.spend_by_funder(
+            uow.records.paid_lines(owner.id, since, on),
+            funder_names=names,
+            own=owner.code,
+            commissioner=owner.name,
+            since=since,
+            on=on,
+            drafts=drafts,
+        )
+
+
+def delivered_hours(
+    uow: UnitOfWork, *, commissioner: str, since: date, on: date, zone: tzinfo = LONDON
+) -> Table:
+    """Planned and delivered hours, missed and cancelled visits, from the ECM records."""
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        return delivered.delivered_hours(
+            uow.records.recorded_visits(owner.id, since, on, zone),
             commissioner=owner.name,
             since=since,
             on=on,

@@ -56,6 +56,10 @@ CHARTS: dict[str, Chart] = {
         "Gap an hour", "The gap an hour by zone (a minus is a shortfall)", only=("By", "Zone")
     ),
     "forecast": Chart("Forecast weekly hours", "Forecast weekly hours by pathway and zone"),
+    "spend-by-funder": Chart("Total", "Spend by provider", only=("By", "Provider")),
+    "delivered-hours": Chart(
+        "Delivery %", "Delivered hours as a share of planned, by provider", only=("By", "Provider")
+    ),
 }
 
 
@@ -70,9 +74,21 @@ def committee_pack(
     uow: UnitOfWork, *, commissioner: str, since: date, on: date, produced_at: datetime
 ) -> Pack:
     """Every report in the registry for the commissioner: on `on`, or from `since` to `on`."""
-    with uow:
+    with uow:  # one session for every report: the packages active on `on` are read once
         owner = uow.commissioners.get(commissioner)
         code, council = owner.code, owner.name
+        sections = _sections(uow, commissioner, since, on)
+    return Pack(
+        commissioner=code,
+        council=council,
+        since=since,
+        on=on,
+        produced_at=produced_at,
+        sections=sections,
+    )
+
+
+def _sections(uow: UnitOfWork, commissioner: str, since: date, on: date) -> list[Section]:
     sections: list[Section] = []
     for name, report in REPORTS.items():
         if name == VEHICLE_USE:
@@ -107,14 +123,7 @@ def committee_pack(
             sections.append(
                 _section(name, report, lambda r=report: r.run(uow, commissioner, on, ""))
             )
-    return Pack(
-        commissioner=code,
-        council=council,
-        since=since,
-        on=on,
-        produced_at=produced_at,
-        sections=sections,
-    )
+    return sections
 
 
 def pack_file(pack: Pack, file_format: str) -> PackFile:

@@ -26,7 +26,13 @@ class Report:
     grouped: bool = False  # market share may be by tier or by provider
     # A report over a period: run(uow, commissioner, since, on); `run` takes the default
     # period, the 13 weeks to the day.
-    over: Callable[[UnitOfWork, str, date, date], Table] | None = None
+    over: Callable[..., Table] | None = None
+    # Yes-or-no options the report takes over a period (given to `over` by name when set):
+    # spend by funder's `drafts`, to count draft payment runs too.
+    options: tuple[str, ...] = ()
+    # The drill-down a report over a period takes (zone, provider, reason, week: given to
+    # `over` by name when chosen), and with `packages=True` the packages behind its figure.
+    filters: tuple[str, ...] = ()
 
 
 def default_since(on: date) -> date:
@@ -37,15 +43,24 @@ def default_since(on: date) -> date:
 PERIOD_WEEKS = 13
 
 
-def _over_period(title: str, description: str, run: Callable[..., Table]) -> Report:
-    def over(uow: UnitOfWork, who: str, since: date, on: date) -> Table:
-        return run(uow, commissioner=who, since=since, on=on)
+def _over_period(
+    title: str,
+    description: str,
+    run: Callable[..., Table],
+    *,
+    options: tuple[str, ...] = (),
+    filters: tuple[str, ...] = (),
+) -> Report:
+    def over(uow: UnitOfWork, who: str, since: date, on: date, **chosen: object) -> Table:
+        return run(uow, commissioner=who, since=since, on=on, **chosen)
 
     return Report(
         title,
         description,
         lambda uow, who, on, by: over(uow, who, default_since(on), on),
         over=over,
+        options=options,
+        filters=filters,
     )
 
 
@@ -106,16 +121,32 @@ REPORTS = {
         "Delayed discharges",
         "Delay days attributable to awaiting a package of care, by week.",
         intelligence.delayed_discharges,
+        filters=("zone", "provider", "week"),
     ),
     "hand-backs": _over_period(
         "Hand-backs and provider exits",
         "Hand-backs by provider and reason, and contracts ended early.",
         intelligence.hand_backs,
+        filters=("zone", "provider", "reason", "week"),
     ),
     "response-times": _over_period(
         "Response times",
         "Offers' time to an answer against the contract's accept-within hours, by provider.",
         intelligence.response_times,
+    ),
+    "spend-by-funder": _over_period(
+        "Spend by funder",
+        "What the payment runs paid for the period's visits, split between the council, the"
+        " NHS and other partners' pooled shares and the person's contributions, by provider,"
+        " zone, week and run. Approved runs only, unless draft runs are included.",
+        intelligence.spend_by_funder,
+        options=("drafts",),
+    ),
+    "delivered-hours": _over_period(
+        "Delivered and planned hours",
+        "Planned and delivered hours, missed and cancelled visits and the delivery %, from"
+        " the electronic call monitoring records, by provider, zone and week.",
+        intelligence.delivered_hours,
     ),
 }
 

@@ -202,12 +202,14 @@ def forecast_report(
     growth: Decimal | None = None,
     method: ForecastMethod = ForecastMethod.LEVEL,
     format: ReportFormat = ReportFormat.JSON,
+    ahead: int | None = None,
 ) -> ReportData | Response:
-    """Next year's weekly hours and cost by pathway and zone: `growth` percent a year (by
-    default, with `level`, the people aged 65+; with `trend`, none)."""
+    """Weekly hours and cost by pathway and zone in the year `ahead` (the next; up to five
+    years after the base day `on`): `growth` percent a year (by default, with `level`, the
+    people aged 65+; with `trend`, none)."""
     day = on or datetime.now(settings.zone).date()
     table = forecasts.demand_forecast(
-        uow, commissioner=commissioner, on=day, growth=growth, method=method.value
+        uow, commissioner=commissioner, on=day, growth=growth, method=method.value, ahead=ahead
     )
     return _answer(table, "forecast", commissioner, format)
 

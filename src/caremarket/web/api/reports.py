@@ -127,11 +127,21 @@ def report(
     format: ReportFormat = ReportFormat.JSON,
     since: Annotated[date | None, Query(alias="from")] = None,
     to: date | None = None,
+    drafts: bool = False,
+    zone: str | None = None,
+    provider: str | None = None,
+    reason: str | None = None,
+    week: date | None = None,
+    packages: bool = False,
 ) -> ReportData | Response:
     """`zone-demand` or `market-share` (grouped `by` tier or provider), `concentration` on a
     day (today); `waiting-list`, `waiting-list-by-zone`, `time-to-source`,
     `delayed-discharges`, `hand-backs` or `response-times` over a period `from` a day `to`
-    a day (`on`, today; `from`: the 13 weeks to it)."""
+    a day (`on`, today; `from`: the 13 weeks to it); `spend-by-funder` (approved payment
+    runs only, or with `drafts` too) and `delivered-hours` over a period likewise.
+
+    `delayed-discharges` (by `zone`, `provider`, `week`) and `hand-backs` (and `reason`)
+    drill down: narrowed to those, and with `packages` the packages behind the figure."""
     chosen = report_files.REPORTS.get(name)
     if chosen is None:
         raise HTTPException(
@@ -142,7 +152,20 @@ def report(
         first = since or report_files.default_since(day)
         if first > day:
             raise HTTPException(422, "The period's first day (from) is after its last (to).")
-        table = chosen.over(uow, commissioner, first, day)
+        options: dict[str, object] = (
+            {"drafts": True} if drafts and "drafts" in chosen.options else {}
+        )
+        asked = {"zone": zone, "provider": provider, "reason": reason, "week": week}
+        for key, value in asked.items():
+            if value is not None and key not in chosen.filters:
+                raise HTTPException(422, f"The report {name} cannot be narrowed by {key}.")
+            if value is not None:
+                options[key] = value
+        if packages and not chosen.filters:
+            raise HTTPException(422, f"The report {name} has no packages behind its figures.")
+        if packages:
+            options["packages"] = True
+        table = chosen.over(uow, commissioner, first, day, **options)
     else:
         table = chosen.run(uow, commissioner, day, by.value)
     if format is ReportFormat.JSON:

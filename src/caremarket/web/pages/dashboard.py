@@ -81,6 +81,13 @@ def _figures(board: Dashboard) -> dict[str, Any]:
         _key("Offers answered within the contract's target",
              answered[-1] if answered else None, Measure.PERCENT,
              _link("/reports/response-times", period), "response times"),
+        _key("Paid for the period's visits (approved runs)",
+             board.spend.totals.cells[-1] if board.spend.totals and board.spend.rows else None,
+             Measure.POUNDS, _link("/reports/spend-by-funder", period), "spend by funder"),
+        _key("Planned hours delivered",
+             board.delivery.totals.cells[-1] if board.delivery.totals else None,
+             Measure.PERCENT, _link("/reports/delivered-hours", period),
+             "delivered and planned hours"),
     ]  # fmt: skip
     return {
         "board": board,
@@ -89,9 +96,11 @@ def _figures(board: Dashboard) -> dict[str, Any]:
         "charts": [
             _providers_chart(board),
             _waiting_chart(board),
-            _delays_chart(board),
+            _delays_chart(board, period),
             _sourcing_chart(board),
             _cost_gap_chart(board),
+            _spend_chart(board, period),
+            _delivery_chart(board, period),
         ],
     }
 
@@ -136,7 +145,8 @@ def _waiting_chart(board: Dashboard) -> dict[str, Any]:
     }
 
 
-def _delays_chart(board: Dashboard) -> dict[str, Any]:
+def _delays_chart(board: Dashboard, period: dict[str, object]) -> dict[str, Any]:
+    """Delay days by week; each week opens the report narrowed to it, with the packages."""
     table = board.delays
     points = [
         charts.Point(f"Week of {r.cells[0]}", _number(r.cells[2]), f"{r.cells[2]} days")
@@ -148,6 +158,19 @@ def _delays_chart(board: Dashboard) -> dict[str, Any]:
         "title": title,
         "svg": Markup(charts.bar_chart(title, points, chart_id="chart-delays")),
         **_table_of(table),
+        "rows": [
+            [
+                {
+                    "html": _anchor(
+                        str(r.cells[0]),
+                        "/reports/delayed-discharges",
+                        period | {"week": r.cells[0]},
+                    )
+                },
+                *(_cell(v, c.measure) for v, c in zip(r.cells[1:], table.columns[1:], strict=True)),
+            ]
+            for r in table.rows
+        ],  # fmt: skip
         "note": table.notes[0],
     }
 
@@ -217,6 +240,63 @@ def _cost_gap_chart(board: Dashboard) -> dict[str, Any]:
         + _anchor("The cost-of-care report", "/reports/cost-of-care",
                   {"commissioner": board.commissioner, "day": board.on.day,
                    "month": board.on.month, "year": board.on.year}),
+    }  # fmt: skip
+
+
+def _spend_chart(board: Dashboard, period: dict[str, object]) -> dict[str, Any]:
+    """What the approved runs paid for the period's visits, a bar per funder."""
+    table = board.spend
+    funders = table.columns[2:-1]
+    totals = table.totals.cells[2:-1] if table.totals else ()
+    points = [
+        charts.Point(c.heading, _number(v), text_of(v, Measure.PENCE))
+        for c, v in zip(funders, totals, strict=True)
+    ]
+    title = "Paid for the period's visits by funder (approved payment runs)"
+    return {
+        "id": "spend",
+        "title": title,
+        "svg": Markup(charts.bar_chart(title, points, chart_id="chart-spend")),
+        "head": [{"text": "Funder"}, _heading("Paid", Measure.PENCE)],
+        "rows": [
+            [{"text": c.heading}, _cell(v, Measure.PENCE)]
+            for c, v in zip(funders, totals, strict=True)
+        ],
+        "note": " ".join(table.notes[1:3])
+        + " "
+        + _anchor("Spend by provider, zone, week and run", "/reports/spend-by-funder", period),
+    }
+
+
+def _delivery_chart(board: Dashboard, period: dict[str, object]) -> dict[str, Any]:
+    """Delivered hours as a share of planned, a bar per provider, each provider linked to
+    its active packages."""
+    table = board.delivery
+    rows = [r for r in table.rows if r.cells[0] == "Provider"]
+    points = [
+        charts.Point(str(r.cells[1]), _number(r.cells[-1]), text_of(r.cells[-1], Measure.PERCENT))
+        for r in rows
+        if r.cells[-1] is not None
+    ]
+    picked = (3, 4, 5, 7, 9)
+    columns = table.columns
+    drill = {"commissioner": board.commissioner, "status": "active"}
+    title = "Planned hours delivered, by provider"
+    return {
+        "id": "delivery",
+        "title": title,
+        "svg": Markup(charts.bar_chart(title, points, chart_id="chart-delivery")),
+        "head": [{"text": "Provider"}, *(_heading(columns[i].heading, columns[i].measure)
+                                         for i in picked)],
+        "rows": [
+            [
+                {"html": _anchor(str(r.cells[1]), "/packages", drill | {"provider": r.cells[1]})},
+                *(_cell(r.cells[i], columns[i].measure) for i in picked),
+            ]
+            for r in rows
+        ],
+        "note": table.notes[0] + " "
+        + _anchor("By provider, zone and week", "/reports/delivered-hours", period),
     }  # fmt: skip
 
 
