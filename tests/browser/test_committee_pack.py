@@ -37,7 +37,8 @@ def test_a_commissioner_produces_and_downloads_the_committee_pack(
 
     enter_period(visitor, PERIOD)
     visitor.click(visitor.page.get_by_role("button", name="Produce the pack"))
-    with visitor.page.expect_download() as pdf:
+    # Laying out the PDF takes seconds, more on a busy machine: wait up to a minute for it.
+    with visitor.page.expect_download(timeout=60_000) as pdf:
         visitor.page.get_by_role("link", name="Download the pack as a PDF").click()
     with visitor.page.expect_download() as html:
         visitor.page.get_by_role("link", name="Download the pack as a web page").click()
