@@ -188,7 +188,7 @@ def run_payments(
     current = sorted(records, key=lambda c: (c.provider, c.record.visit_id))
     before = _paid_by_visit(paid)
     matched = check(match([c.record for c in current], planned))
-    rates: dict[tuple[str, date], Rate] = {}  # a package's rate on a day: the same all day
+    memo = _Memo()
     lines = []
     for item, checked in zip(current, matched, strict=True):
         key = (item.provider, item.record.visit_id)
@@ -197,7 +197,7 @@ def run_payments(
         package = terms.get(checked.match.record.package_reference or "")
         if package is None:
             continue  # not this commissioner's to pay
-        line = _line(item, checked.match.planned, checked.flags, package, pools, rates)
+        line = _line(item, checked.match.planned, checked.flags, package, pools, memo)
         if key in before:
             adjustment = _adjustment(line, before[key])
             if adjustment is not None:
@@ -246,21 +246,46 @@ def _pooled(
     return [(p.funder, share.share * p.share / HUNDRED) for p in pool]
 
 
+@dataclass
+class _Memo:
+    """What a run works out once and uses for many lines: a package's rate on a day (the same
+    all day), its funding with pools expanded, each distinct pricing (`pay_visit`'s memo) and
+    each split of an amount by a funding. Pure functions' results, so a line is the same
+    whether worked out or remembered."""
+
+    rates: dict[tuple[str, date], Rate] = field(default_factory=dict)
+    funding: dict[str, tuple[FundingShare, ...]] = field(default_factory=dict)
+    priced: dict = field(default_factory=dict)
+    splits: dict[tuple[tuple[FundingShare, ...], Decimal], tuple[tuple[str, Decimal], ...]] = field(
+        default_factory=dict
+    )
+
+    def split(self, amount: Decimal, funding: tuple[FundingShare, ...]) -> tuple:
+        key = (funding, amount)
+        found = self.splits.get(key)
+        if found is None:
+            found = self.splits[key] = _split(amount, funding)
+        return found
+
+
 def _line(
     item: CurrentRecord,
     planned: PlannedVisit | None,
     flags: Sequence[Flag],
     terms: PackageTerms,
     pools: Mapping[str, Sequence[FundingShare]],
-    rates: dict[tuple[str, date], Rate],
+    memo: _Memo,
 ) -> RunLine:
     record = item.record
     day = planned.day if planned else record.day
     service = terms.service
-    rate = rates.get((terms.package_reference, day))
+    rate = memo.rates.get((terms.package_reference, day))
     if rate is None:
         rate = visit_rate(terms.card, service, terms.zone, day, contract=terms.contract)
-        rates[terms.package_reference, day] = rate
+        memo.rates[terms.package_reference, day] = rate
+    funding = memo.funding.get(terms.package_reference)
+    if funding is None:
+        funding = memo.funding[terms.package_reference] = expand_pools(terms.funding, pools)
     priced = pay_visit(
         record,
         planned,
@@ -268,6 +293,7 @@ def _line(
         rate=rate,
         paid_as_planned=terms.rules.pays_as_planned(service),
         flags=flags,
+        memo=memo.priced,
     )
     resolved = [q for q in item.queries if q.resolution is not None]
     open_ = [q for q in item.queries if q.open and q.holds]
@@ -302,7 +328,7 @@ def _line(
         enhancement=priced.enhancement,
         percent=priced.percent,
         amount=amount,
-        funders=_split(amount, expand_pools(terms.funding, pools)),
+        funders=memo.split(amount, funding),
         held=held,
         working=working,
         record_id=item.record_id,
