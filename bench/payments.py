@@ -26,8 +26,9 @@ What is measured, in one run, on one new PostgreSQL database (dropped at the end
 3. the payment run: `services.payments.create_run` for the county's 7th 4-week period
    (every provider); seconds.
 The run's CPU time (this process's, `time.process_time`) is printed too: on a shared
-machine it varies less than the elapsed time. Peak memory is the bench process's peak resident set size (resource.getrusage ru_maxrss),
-read after each step; PostgreSQL's own processes are not counted.
+machine it varies less than the elapsed time. Peak memory is the bench process's peak
+resident set size (resource.getrusage ru_maxrss), read after each step; PostgreSQL's own
+processes are not counted.
 
 --run-only imports only the files of the run's period (the same files, so the same run,
 line for line) and skips the bare COPY: the run reads only its period's visits, so this
