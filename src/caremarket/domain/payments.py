@@ -571,6 +571,21 @@ def split_week(
     return (person, *(p for p in parts if p.funder != PERSONAL_CONTRIBUTION))
 
 
+def contribution_due(
+    weekly: Decimal, week_first: date, *, start_on: date | None, end_on: date | None
+) -> Decimal:
+    """The person's assessed contribution for the week from `week_first`: the weekly amount,
+    pro rata by the days of the week the package runs (its start and end), rounded half-up
+    to the penny."""
+    days = sum(
+        1
+        for n in range(7)
+        if (start_on is None or week_first + timedelta(days=n) >= start_on)
+        and (end_on is None or week_first + timedelta(days=n) <= end_on)
+    )
+    return weekly if days == 7 else to_pennies(weekly * days / 7)
+
+
 def rules_to_mapping(rules: PaymentRules) -> dict[str, Any]:
     """Payment rules as data (JSON or TOML): what `rules_from_mapping` reads back."""
     values: dict[str, Any] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from caremarket.domain.access import Actor
@@ -21,7 +22,12 @@ from caremarket.domain.audit import entry
 from caremarket.domain.contracts import DEFAULT_PAYMENT_RULES, Contract
 from caremarket.domain.errors import Conflict, NotFound
 from caremarket.domain.market import Commissioner
-from caremarket.domain.packages import CarePackage, FundingShare
+from caremarket.domain.packages import (
+    PERSONAL_CONTRIBUTION,
+    CarePackage,
+    FundingShare,
+    weekly_contribution,
+)
 from caremarket.domain.payment_runs import (
     CurrentRecord,
     PackageTerms,
@@ -62,6 +68,31 @@ def set_payment_rules(
         uow.audit.record(entry(by, now, action, (RULES, rules.name), {"rules": rules.describe()}))
         uow.commit()
     return rules
+
+
+def set_assessed_contribution(
+    uow: UnitOfWork, package: str, weekly: Decimal | None, *, by: Actor, now: datetime
+) -> CarePackage:
+    """The person's assessed contribution to a package as pounds a week (from the financial
+    assessment), replacing any weekly amount before; None takes it away. Runs made from now
+    take it first from each week's cost (`domain.payment_runs`); approved runs keep theirs."""
+    with uow:
+        found = uow.packages.get(package)
+        before = weekly_contribution(found.funding)
+        others = tuple(f for f in found.funding if f.weekly is None)
+        added = (FundingShare(PERSONAL_CONTRIBUTION, Decimal(0), weekly),) if weekly else ()
+        found.funding = (*added, *others)
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "assessed contribution set",
+                ("care package", found.reference),
+                {"weekly": str(weekly or Decimal("0.00")), "before": str(before)},
+            )
+        )
+        uow.commit()
+    return found
 
 
 def create_run(
@@ -273,6 +304,8 @@ def _terms(
             card=cards[card_name],
             funding=package.funding,
             contract=contract,
+            start_on=package.start_on,
+            end_on=package.end_on,
         )
     return terms
 
