@@ -19,6 +19,10 @@ re-created from what it was made of.
   week (`contribution_due`); the rest of each line is shared by the percentages
   (`split_week`). Lines held, sent late, and adjustments are shared by the percentages only:
   a week's contribution is settled by the run that paid the week.
+- **Authorised extensions.** A visit's over-run is paid when a finance officer (or broker)
+  has authorised it (`domain.visit_queries.authorise_extension`, kept with the version's
+  queries): its actual time rounded, up to planned plus the minutes authorised. An
+  authorisation after the visit's run was approved is paid as an adjustment in a later run.
 - **Sent late.** A visit of an earlier period that came after its period's run was made, so no
   run has a line for it, is paid in the next run as a line of its own.
 - **Adjustments.** An approved run is never changed. Where a visit was in an approved run and
@@ -56,7 +60,12 @@ from caremarket.domain.payments import (
 )
 from caremarket.domain.rates import RateBasis, RateCard
 from caremarket.domain.schedules import DateRange, PlannedVisit
-from caremarket.domain.visit_queries import Resolution, VisitQuery
+from caremarket.domain.visit_queries import (
+    Resolution,
+    VisitQuery,
+    authorised_minutes,
+    is_extension,
+)
 
 ZERO = Decimal("0.00")
 NOT_PAID_ON_QUERY = "query resolved: not paid"
@@ -306,16 +315,18 @@ def _line(
         rules=terms.rules,
         rate=rate,
         paid_as_planned=terms.rules.pays_as_planned(service),
+        authorised_extension_minutes=authorised_minutes(item.queries) if item.queries else 0,
         flags=flags,
         memo=memo.priced,
     )
-    resolved = [q for q in item.queries if q.resolution is not None]
-    open_ = [q for q in item.queries if q.open and q.holds]
+    queries = [q for q in item.queries if not is_extension(q)]
+    resolved = [q for q in queries if q.resolution is not None]
+    open_ = [q for q in queries if q.open and q.holds]
     refused = [q for q in resolved if q.resolution is Resolution.DO_NOT_PAY]
     released = bool(resolved) and not refused
     held_by_check = [f for f in priced.flags if f.holds] if not released else []
     # A check's flag that the import already raised as a query is that query.
-    raised = {q.code for q in item.queries}
+    raised = {q.code for q in queries}
     held_by_check = [f for f in held_by_check if f.code.value not in raised]
     decided, amount, working = priced.decided.value, priced.amount, priced.working
     if refused:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from caremarket.domain import visit_queries
 from caremarket.domain.access import Actor
 from caremarket.domain.audit import entry
 from caremarket.domain.contracts import DEFAULT_PAYMENT_RULES, Contract
@@ -42,7 +43,7 @@ from caremarket.domain.payments import PaymentRules, rules_from_mapping
 from caremarket.domain.rates import RateCard
 from caremarket.domain.reconciliation import Reconciliation, reconcile
 from caremarket.domain.schedules import DateRange, schedule_of
-from caremarket.domain.visit_queries import Resolution, resolve
+from caremarket.domain.visit_queries import Resolution, VisitQuery, resolve
 from caremarket.holidays import bank_holidays
 from caremarket.imports.csvfile import Source
 from caremarket.imports.invoices import read_invoice
@@ -180,6 +181,47 @@ def resolve_query(
             )
         )
         uow.commit()
+
+
+def authorise_extension(
+    uow: UnitOfWork,
+    minutes: int,
+    *,
+    provider: str | None = None,
+    visit_id: str | None = None,
+    query_id: int | None = None,
+    note: str | None,
+    by: Actor,
+    now: datetime,
+) -> VisitQuery:
+    """A finance officer's (or broker's) authorisation of a visit's over-run, by the visit
+    (its provider and visit ID: the current version) or by a query raised on it: up to
+    `minutes` beyond planned may be paid. A draft made again, or the next run, pays it (as an
+    adjustment where the visit's run was approved)."""
+    with uow:
+        if query_id is not None:
+            kept = uow.visits.get_by_id(uow.visits.get_query(query_id).record_id)
+        elif provider is not None and visit_id is not None:
+            kept = uow.visits.get(uow.providers.get(provider).id, visit_id)
+        else:
+            raise ValueError("name the visit (provider and visit ID) or a query on it")
+        assert kept.id is not None
+        authorised = visit_queries.authorise_extension(
+            kept.id, kept.record, minutes, by=by.name, at=now, note=(note or "").strip() or None
+        )
+        [authorised_id] = uow.visits.add_queries([authorised])
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "visit extension authorised",
+                ("visit", kept.record.visit_id),
+                {"minutes": minutes, "planned": kept.record.planned_minutes},
+                reason=authorised.note,
+            )
+        )
+        uow.commit()
+    return replace(authorised, id=authorised_id)
 
 
 def reconcile_invoice(
