@@ -204,7 +204,7 @@ def authorise_extension(
         elif provider is not None and visit_id is not None:
             kept = uow.visits.get(uow.providers.get(provider).id, visit_id)
         else:
-            raise ValueError("name the visit (provider and visit ID) or a query on it")
+            raise visit_queries.NothingToExtend("name the visit (provider and visit ID) or a query")
         assert kept.id is not None
         authorised = visit_queries.authorise_extension(
             kept.id, kept.record, minutes, by=by.name, at=now, note=(note or "").strip() or None
