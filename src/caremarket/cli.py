@@ -1260,6 +1260,62 @@ def payments_run(
     typer.echo(f"  total paid: £{detail.paid:,.2f}")
 
 
+@payments_app.command("extend")
+def payments_extend(
+    provider: Annotated[str, typer.Option("--provider", "-p", help="The provider's name.")],
+    visit: Annotated[str, typer.Option("--visit", help="The provider's visit ID.")],
+    minutes: Annotated[int, typer.Option("--minutes", help="Beyond planned; 0 withdraws it.")],
+    note: Annotated[str | None, typer.Option("--note", help="Why it was authorised.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Authorise a visit's over-run: up to MINUTES beyond planned may be paid (docs/payments.md,
+    "Authorised extensions")."""
+    from caremarket.services import payments
+
+    with users_errors():
+        payments.authorise_extension(
+            unit_of_work(settings_for(db)),
+            minutes,
+            provider=provider,
+            visit_id=visit,
+            note=note,
+            by=command_line_actor(),
+            now=datetime.now(UTC),
+        )
+    typer.echo(f"Authorised {minutes} more minutes for visit {visit} of {provider}")
+
+
+@payments_app.command("contribution")
+def payments_contribution(
+    package: Annotated[str, typer.Argument(help="The package's reference.")],
+    weekly: Annotated[
+        str, typer.Option("--weekly", help="Pounds a week, e.g. 20.00; 0 takes it away.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """The person's assessed contribution to a package, pounds a week (docs/payments.md)."""
+    from decimal import Decimal, InvalidOperation
+
+    from caremarket.services import payments
+
+    try:
+        amount = Decimal(weekly.lstrip("£"))
+    except InvalidOperation:
+        fail(f"{weekly!r} is not pounds and pence")
+    with users_errors():
+        try:
+            payments.set_assessed_contribution(
+                unit_of_work(settings_for(db)),
+                package,
+                amount or None,
+                by=command_line_actor(),
+                now=datetime.now(UTC),
+            )
+        except ValueError as error:
+            fail(str(error))
+    typer.echo(f"{package}: the person's assessed contribution is £{amount:,.2f} a week")
+
+
 @payments_app.command("approve")
 def payments_approve(
     reference: Annotated[str, typer.Argument(help="The run's reference.")], db: DbOption = None

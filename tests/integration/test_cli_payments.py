@@ -128,3 +128,33 @@ def test_payment_rules_are_kept_from_a_toml_file(tmp_path: Path) -> None:
     rules.write_text('name = "X"\ntolerance = 10\n', encoding="utf-8")
     refused = runner.invoke(app, ["payments", "rules", str(rules), "--db", db])
     assert refused.exit_code == 1 and "unknown payment rule tolerance" in refused.output
+
+
+def test_an_over_run_is_authorised_and_a_weekly_contribution_set_from_the_command_line(
+    tmp_path: Path,
+) -> None:
+    db = f"sqlite:///{tmp_path / 'caremarket.db'}"
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
+    a_week_delivered(db)
+    refused = runner.invoke(
+        app,
+        ["payments", "extend", "-p", "Wyeside Home Care", "--visit", "V-0", "--minutes", "15"]
+        + ["--db", db],
+    )
+    assert refused.exit_code == 1 and "did not run over" in refused.output
+    set_ = runner.invoke(
+        app, ["payments", "contribution", "PKG-0001", "--weekly", "£20.00"] + ["--db", db]
+    )
+    assert set_.exit_code == 0, set_.output
+    made = runner.invoke(
+        app,
+        ["payments", "run", "-c", "HFD", "--from", "2018-03-26", "--to", "2018-04-01", "--db", db],
+    )
+    assert made.exit_code == 0, made.output
+    exported = runner.invoke(app, ["payments", "export", "HFD-2018-03-26", "--db", db])
+    rows = list(csv.DictReader(io.StringIO(exported.output)))
+    assert [r["amount (£)"] for r in rows if r["funder"] == "PERSON"] == ["7.90", "7.90", "4.20"]
+    bad = runner.invoke(
+        app, ["payments", "contribution", "PKG-0001", "--weekly", "2.001"] + ["--db", db]
+    )
+    assert bad.exit_code == 1 and "pounds and pence" in bad.output

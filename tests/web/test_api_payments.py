@@ -129,3 +129,22 @@ def test_a_run_of_the_wrong_length_or_over_another_is_refused(api, as_role) -> N
     assert api.post("/api/payment-runs", json=body, headers=as_role(Role.BROKER)).status_code == 403
     made = api.post("/api/payment-runs", json=body, headers=as_role(Role.FINANCE))
     assert made.status_code == 201 and made.json()["reference"] == "HFD-2017-07-17"
+
+
+def test_finance_sets_a_persons_weekly_contribution_and_a_provider_may_not(api, as_role) -> None:
+    url = "/api/packages/PKG-0001/assessed-contribution"
+    refused = api.put(url, json={"weekly": "20.00"}, headers=as_role(Role.PROVIDER))
+    assert refused.status_code == 403
+    assert api.put(url, json={"weekly": "20.001"}, headers=as_role(Role.FINANCE)).status_code == 422
+    # taken away again (none was set), so the shared market's runs are as they were
+    assert api.put(url, json={"weekly": None}, headers=as_role(Role.FINANCE)).status_code == 204
+
+
+def test_a_broker_may_authorise_an_over_run_but_not_of_a_visit_that_did_not_run_over(
+    api, as_role
+) -> None:
+    body = {"provider": "Wyeside Home Care", "visit_id": "WHC-1", "minutes": 15}
+    refused = api.post("/api/visit-extensions", json=body, headers=as_role(Role.PROVIDER))
+    assert refused.status_code == 403
+    answer = api.post("/api/visit-extensions", json=body, headers=as_role(Role.BROKER))
+    assert answer.status_code == 422 and "did not run over" in answer.text

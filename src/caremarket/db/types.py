@@ -71,11 +71,21 @@ class Funding(TypeDecorator[tuple[FundingShare, ...]]):
     impl = JSON
     cache_ok = True
 
+    # [funder, share], and [PERSON, "0", weekly] for a weekly assessed contribution
     def process_bind_param(self, value: Any, dialect: Any) -> list[list[str]] | None:
-        return None if value is None else [[f.funder, str(f.share)] for f in value]
+        if value is None:
+            return None
+        return [
+            [f.funder, str(f.share)] + ([str(f.weekly)] if f.weekly is not None else [])
+            for f in value
+        ]
 
     def process_result_value(self, value: Any, dialect: Any) -> tuple[FundingShare, ...] | None:
-        return None if value is None else tuple(FundingShare(f, Decimal(s)) for f, s in value)
+        if value is None:
+            return None
+        return tuple(
+            FundingShare(f[0], Decimal(f[1]), Decimal(f[2]) if len(f) > 2 else None) for f in value
+        )
 
 
 class Rules(TypeDecorator[PathwayRules]):

@@ -57,6 +57,7 @@ WAITING_LIST_READERS = STAFF
 TENDER_READERS = POLICY_SETTERS | {Role.AUDITOR}  # not providers or brokers: competitors' bids
 PAYERS = frozenset({Role.ADMIN, Role.FINANCE})  # make and approve runs, resolve queries
 PAYMENT_READERS = PAYERS | {Role.COMMISSIONER, Role.AUDITOR, Role.PROVIDER}  # a provider: its own
+EXTENSION_AUTHORISERS = PAYERS | {Role.BROKER}  # authorise a visit's over-run to be paid
 LEDGER_READERS = PAYMENT_READERS - {Role.PROVIDER}  # every provider's lines, the queries
 
 

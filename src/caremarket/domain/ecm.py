@@ -236,6 +236,8 @@ def _align(first: Sequence[datetime], second: Sequence[datetime]) -> list[tuple[
     n, m = len(first), len(second)
     if not n:
         return []
+    if n == m:  # every one paired, in order: the only way to keep both orders
+        return [(i, i) for i in range(n)]
     infinite = timedelta.max
     # cost[i][j]: the least cost pairing all of first[:i] within second[:j]
     cost = [[infinite] * (m + 1) for _ in range(n + 1)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -34,6 +34,26 @@ class Person:
 class FundingShare:
     funder: str  # a commissioner's code, or PERSON for the person's contribution
     share: Decimal  # percent
+    # The person's assessed contribution as pounds a week (from the financial assessment),
+    # met first from each week's cost; such a share is the PERSON's, with `share` 0.
+    weekly: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.weekly is not None:
+            if self.funder != PERSONAL_CONTRIBUTION:
+                raise ValueError("only the person pays a weekly assessed contribution")
+            if self.weekly <= 0 or self.weekly != self.weekly.quantize(Decimal("0.01")):
+                raise ValueError(f"a weekly contribution is pounds and pence, not {self.weekly}")
+
+
+def weekly_contribution(funding: Iterable[FundingShare]) -> Decimal:
+    """The person's assessed contribution a week (0: none, or a percentage share only)."""
+    return sum((f.weekly for f in funding if f.weekly is not None), Decimal(0))
+
+
+def percentage_shares(funding: Iterable[FundingShare]) -> tuple[FundingShare, ...]:
+    """The funding shared by percentages: all but a weekly contribution."""
+    return tuple(f for f in funding if f.weekly is None)
 
 
 class PackageStatus(enum.StrEnum):
@@ -69,9 +89,12 @@ class CarePackage:
     id: int | None = None
 
     def __post_init__(self) -> None:
-        if not self.funding:
-            self.funding = (FundingShare(self.commissioner.code, Decimal(100)),)
-        check_shares_total((f.share for f in self.funding), what=f"the funding of {self.reference}")
+        if not percentage_shares(self.funding):  # the commissioner pays what else is due
+            self.funding = (*self.funding, FundingShare(self.commissioner.code, Decimal(100)))
+        check_shares_total(
+            (f.share for f in percentage_shares(self.funding)),
+            what=f"the funding of {self.reference}",
+        )
 
     def __repr__(self) -> str:
         return f"CarePackage({self.reference!r})"

@@ -12,7 +12,17 @@ re-created from what it was made of.
   visit; one resolved "do not pay" makes its line £0.00, with the note.
 - **Funders.** A line's amount is split by its package's funding (`split_by_funding`); a funder
   that is a partnership stands for its pooled budget, shared by the partners' pool shares.
-  The person's part (the ``PERSON`` funder) is their assessed contribution.
+  The person's part (the ``PERSON`` funder) is their assessed contribution: a percentage
+  share, or pounds a week. A weekly contribution is met first, week by week (seven days
+  from the period's first), from the week's lines paid in the run, in order of day and
+  visit ID, up to what the week costs; pro rata where the package starts or ends inside the
+  week (`contribution_due`); the rest of each line is shared by the percentages
+  (`split_week`). Lines held, sent late, and adjustments are shared by the percentages only:
+  a week's contribution is settled by the run that paid the week.
+- **Authorised extensions.** A visit's over-run is paid when a finance officer (or broker)
+  has authorised it (`domain.visit_queries.authorise_extension`, kept with the version's
+  queries): its actual time rounded, up to planned plus the minutes authorised. An
+  authorisation after the visit's run was approved is paid as an adjustment in a later run.
 - **Sent late.** A visit of an earlier period that came after its period's run was made, so no
   run has a line for it, is paid in the next run as a line of its own.
 - **Adjustments.** An approved run is never changed. Where a visit was in an approved run and
@@ -27,8 +37,8 @@ from __future__ import annotations
 import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from caremarket.domain.contracts import Contract
@@ -36,19 +46,26 @@ from caremarket.domain.ecm import Flag, VisitRecord, check, match
 from caremarket.domain.errors import Conflict, DomainError
 from caremarket.domain.market import ServiceType, Zone
 from caremarket.domain.money import format_pounds
-from caremarket.domain.packages import FundingShare
+from caremarket.domain.packages import FundingShare, percentage_shares, weekly_contribution
 from caremarket.domain.payments import (
     HUNDRED,
     PaymentLine,
     PaymentRules,
     Rate,
+    contribution_due,
     pay_visit,
     split_by_funding,
+    split_week,
     visit_rate,
 )
 from caremarket.domain.rates import RateBasis, RateCard
 from caremarket.domain.schedules import DateRange, PlannedVisit
-from caremarket.domain.visit_queries import Resolution, VisitQuery
+from caremarket.domain.visit_queries import (
+    Resolution,
+    VisitQuery,
+    authorised_minutes,
+    is_extension,
+)
 
 ZERO = Decimal("0.00")
 NOT_PAID_ON_QUERY = "query resolved: not paid"
@@ -112,6 +129,8 @@ class PackageTerms:
     card: RateCard
     funding: tuple[FundingShare, ...]
     contract: Contract | None = None
+    start_on: date | None = None  # the package's days, for a weekly contribution pro rata
+    end_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -188,7 +207,7 @@ def run_payments(
     current = sorted(records, key=lambda c: (c.provider, c.record.visit_id))
     before = _paid_by_visit(paid)
     matched = check(match([c.record for c in current], planned))
-    rates: dict[tuple[str, date], Rate] = {}  # a package's rate on a day: the same all day
+    memo = _Memo()
     lines = []
     for item, checked in zip(current, matched, strict=True):
         key = (item.provider, item.record.visit_id)
@@ -197,13 +216,16 @@ def run_payments(
         package = terms.get(checked.match.record.package_reference or "")
         if package is None:
             continue  # not this commissioner's to pay
-        line = _line(item, checked.match.planned, checked.flags, package, pools, rates)
+        line = _line(item, checked.match.planned, checked.flags, package, pools, memo)
         if key in before:
-            adjustment = _adjustment(line, before[key])
+            weekly = weekly_contribution(package.funding)
+            shared = memo.funding[package.package_reference] if weekly else None
+            adjustment = _adjustment(line, before[key], shared)
             if adjustment is not None:
                 lines.append(adjustment)
         else:
             lines.append(line)
+    lines = _with_contributions(lines, period, terms, memo)
     return RunResult(period, tuple(sorted(lines, key=_order)))
 
 
@@ -246,36 +268,65 @@ def _pooled(
     return [(p.funder, share.share * p.share / HUNDRED) for p in pool]
 
 
+@dataclass
+class _Memo:
+    """What a run works out once and uses for many lines: a package's rate on a day (the same
+    all day), its funding with pools expanded, each distinct pricing (`pay_visit`'s memo) and
+    each split of an amount by a funding. Pure functions' results, so a line is the same
+    whether worked out or remembered."""
+
+    rates: dict[tuple[str, date], Rate] = field(default_factory=dict)
+    funding: dict[str, tuple[FundingShare, ...]] = field(default_factory=dict)
+    priced: dict = field(default_factory=dict)
+    splits: dict[tuple[tuple[FundingShare, ...], Decimal], tuple[tuple[str, Decimal], ...]] = field(
+        default_factory=dict
+    )
+
+    def split(self, amount: Decimal, funding: tuple[FundingShare, ...]) -> tuple:
+        key = (funding, amount)
+        found = self.splits.get(key)
+        if found is None:
+            found = self.splits[key] = _split(amount, funding)
+        return found
+
+
 def _line(
     item: CurrentRecord,
     planned: PlannedVisit | None,
     flags: Sequence[Flag],
     terms: PackageTerms,
     pools: Mapping[str, Sequence[FundingShare]],
-    rates: dict[tuple[str, date], Rate],
+    memo: _Memo,
 ) -> RunLine:
     record = item.record
     day = planned.day if planned else record.day
     service = terms.service
-    rate = rates.get((terms.package_reference, day))
+    rate = memo.rates.get((terms.package_reference, day))
     if rate is None:
         rate = visit_rate(terms.card, service, terms.zone, day, contract=terms.contract)
-        rates[terms.package_reference, day] = rate
+        memo.rates[terms.package_reference, day] = rate
+    funding = memo.funding.get(terms.package_reference)
+    if funding is None:
+        shares = percentage_shares(terms.funding)
+        funding = memo.funding[terms.package_reference] = expand_pools(shares, pools)
     priced = pay_visit(
         record,
         planned,
         rules=terms.rules,
         rate=rate,
         paid_as_planned=terms.rules.pays_as_planned(service),
+        authorised_extension_minutes=authorised_minutes(item.queries) if item.queries else 0,
         flags=flags,
+        memo=memo.priced,
     )
-    resolved = [q for q in item.queries if q.resolution is not None]
-    open_ = [q for q in item.queries if q.open and q.holds]
+    queries = [q for q in item.queries if not is_extension(q)]
+    resolved = [q for q in queries if q.resolution is not None]
+    open_ = [q for q in queries if q.open and q.holds]
     refused = [q for q in resolved if q.resolution is Resolution.DO_NOT_PAY]
     released = bool(resolved) and not refused
     held_by_check = [f for f in priced.flags if f.holds] if not released else []
     # A check's flag that the import already raised as a query is that query.
-    raised = {q.code for q in item.queries}
+    raised = {q.code for q in queries}
     held_by_check = [f for f in held_by_check if f.code.value not in raised]
     decided, amount, working = priced.decided.value, priced.amount, priced.working
     if refused:
@@ -302,12 +353,54 @@ def _line(
         enhancement=priced.enhancement,
         percent=priced.percent,
         amount=amount,
-        funders=_split(amount, expand_pools(terms.funding, pools)),
+        funders=memo.split(amount, funding),
         held=held,
         working=working,
         record_id=item.record_id,
         queries=tuple(why),
     )
+
+
+def _with_contributions(
+    lines: list[RunLine], period: DateRange, terms: Mapping[str, PackageTerms], memo: _Memo
+) -> list[RunLine]:
+    """The lines with each person's weekly contribution taken first (see the module's
+    docstring)."""
+    weeks: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for index, line in enumerate(lines):
+        package = terms.get(line.package_reference or "")
+        if (
+            package is None
+            or line.adjustment
+            or line.held
+            or line.amount <= 0
+            or not period.first <= line.day <= period.last
+            or not weekly_contribution(package.funding)
+        ):
+            continue
+        weeks[package.package_reference, (line.day - period.first).days // 7].append(index)
+    lines = list(lines)
+    for (reference, week), indexes in sorted(weeks.items()):
+        package = terms[reference]
+        weekly = weekly_contribution(package.funding)
+        first = period.first + timedelta(weeks=week)
+        due = contribution_due(weekly, first, start_on=package.start_on, end_on=package.end_on)
+        left = due
+        for index in sorted(indexes, key=lambda i: (lines[i].day, lines[i].visit_id)):
+            if left <= 0:
+                break
+            line = lines[index]
+            parts = split_week(line.amount, memo.funding[reference], contribution=left)
+            taken = min(left, line.amount)
+            left -= taken
+            lines[index] = replace(
+                line,
+                funders=tuple((p.funder, p.amount) for p in parts),
+                working=f"{line.working}; the person's assessed contribution"
+                f" ({_pounds(weekly)} a week, {_pounds(due)} for the week from"
+                f" {first:%d/%m/%Y}) pays {_pounds(taken)} of it",
+            )
+    return lines
 
 
 def _seconds(line: PaymentLine) -> int | None:
@@ -349,18 +442,25 @@ def _paid_by_visit(lines: Iterable[RunLine]) -> dict[tuple[str, str], _Paid]:
     return paid
 
 
-def _adjustment(now: RunLine, before: _Paid) -> RunLine | None:
+def _adjustment(
+    now: RunLine, before: _Paid, shared: tuple[FundingShare, ...] | None = None
+) -> RunLine | None:
+    """`shared`: the percentage funding, for a package with a weekly contribution, whose
+    week was settled when it was paid: the difference is shared by the percentages."""
     difference = now.amount - before.amount
     if now.held and before.held and now.record_id == before.record_id:
         return None  # still held on the same record: the earlier line shows it
     if not now.held and not before.held and difference == 0:
         return None  # paid right: nothing to correct
-    funders = dict.fromkeys(before.funders, ZERO) | dict(now.funders)
-    parts = tuple(
-        (funder, funders[funder] - before.funders.get(funder, ZERO))
-        for funder in funders
-        if funders[funder] != before.funders.get(funder, ZERO)
-    )
+    if shared is not None:
+        parts = tuple((f, a) for f, a in _split(difference, shared) if a)
+    else:
+        funders = dict.fromkeys(before.funders, ZERO) | dict(now.funders)
+        parts = tuple(
+            (funder, funders[funder] - before.funders.get(funder, ZERO))
+            for funder in funders
+            if funders[funder] != before.funders.get(funder, ZERO)
+        )
     first = before.first
     working = (
         f"adjusts line {first.id} ({first.day:%d/%m/%Y}): now {_pounds(now.amount)},"

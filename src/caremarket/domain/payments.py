@@ -38,7 +38,7 @@ assessed weekly contribution is met first from the week's payable (`split_week`)
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -221,17 +221,101 @@ def pay_visit(
     paid_as_planned: bool = False,
     authorised_extension_minutes: int = 0,
     flags: Sequence[Flag] = (),
+    memo: dict[Hashable, Priced] | None = None,
 ) -> PaymentLine:
     """The payment of one visit. `planned` is its planned visit (None: none matched, and the
     record's own planned minutes and carers are used, the line held by the caller's flag);
     `paid_as_planned` for a flat-rate service (`PaymentRules.pays_as_planned`); `flags` are
-    the ECM checks' (`domain.ecm.check`), kept on the line."""
+    the ECM checks' (`domain.ecm.check`), kept on the line.
+
+    `memo`, a dict the caller keeps for many visits (a payment run), remembers each pricing
+    worked out, working included: visits alike in everything that prices them (status,
+    times, planned minutes and carers, rules, rate, enhancement) share it, so that a run of
+    thousands of visits works out each distinct pricing, and writes its working, once."""
     planned_minutes = planned.minutes if planned else record.planned_minutes
     carers_planned = planned.carers if planned else (record.carers_planned or 1)
     day = planned.day if planned else record.day
-    line_flags = list(flags)
     enhancement = rules.bank_holiday_multiplier if day in rules.bank_holidays else Decimal(1)
+    status = record.status
+    completed = status is VisitStatus.COMPLETED
+    key = (
+        status,
+        record.duration if completed else None,
+        record.notice if status is VisitStatus.CANCELLED else None,
+        record.carers_present if completed else None,
+        planned_minutes,
+        carers_planned,
+        paid_as_planned,
+        authorised_extension_minutes,
+        rules,
+        rate,
+        enhancement,
+        day if enhancement != 1 else None,  # the working names a bank holiday's day
+    )
+    priced = memo.get(key) if memo is not None else None
+    if priced is None:
+        priced = _price(
+            record,
+            planned_minutes,
+            carers_planned,
+            day,
+            enhancement,
+            rules=rules,
+            rate=rate,
+            paid_as_planned=paid_as_planned,
+            authorised_extension_minutes=authorised_extension_minutes,
+        )
+        if memo is not None:
+            memo[key] = priced
+    line_flags = [*flags, *priced.flags]
+    if priced.decided is Decided.NO_VALID_TIMES and not any(f.holds for f in line_flags):
+        line_flags.append(
+            Flag(FlagCode.CHECK_OUT_BEFORE_CHECK_IN, "no valid actual times", holds=True)
+        )
+    return PaymentLine(
+        visit_id=record.visit_id,
+        package_reference=planned.package_reference if planned else record.package_reference,
+        day=day,
+        decided=priced.decided,
+        planned_minutes=planned_minutes,
+        actual=record.duration,
+        payable_minutes=priced.payable_minutes,
+        carers_paid=priced.carers_paid,
+        rate=rate,
+        enhancement=enhancement,
+        percent=priced.percent,
+        amount=priced.amount,
+        working=priced.working,
+        flags=tuple(line_flags),
+    )
 
+
+@dataclass(frozen=True)
+class Priced:
+    """What prices a visit, apart from which visit it is: shared by visits alike."""
+
+    decided: Decided
+    payable_minutes: int
+    carers_paid: int
+    percent: Decimal
+    amount: Decimal
+    working: str
+    flags: tuple[Flag, ...]  # the carers' flags
+
+
+def _price(
+    record: VisitRecord,
+    planned_minutes: int,
+    carers_planned: int,
+    day: date,
+    enhancement: Decimal,
+    *,
+    rules: PaymentRules,
+    rate: Rate,
+    paid_as_planned: bool,
+    authorised_extension_minutes: int,
+) -> Priced:
+    carer_flags: list[Flag] = []
     if record.status is VisitStatus.MISSED:
         payable, carers, percent, decided = 0, 0, HUNDRED, Decided.MISSED
         why = "missed: nobody came, so nothing is paid"
@@ -241,7 +325,7 @@ def pay_visit(
     else:
         duration = record.duration
         carers = min(record.carers_present, carers_planned)
-        line_flags.extend(_carer_flags(record.carers_present, carers_planned))
+        carer_flags = _carer_flags(record.carers_present, carers_planned)
         percent = HUNDRED
         if paid_as_planned:
             payable, decided = planned_minutes, Decided.FLAT_RATE_SERVICE
@@ -249,10 +333,6 @@ def pay_visit(
         elif duration is None or duration <= timedelta(0):
             payable, carers, decided = 0, 0, Decided.NO_VALID_TIMES
             why = "no valid check-in and check-out times, so nothing is paid until resolved"
-            if not any(f.holds for f in line_flags):
-                line_flags.append(
-                    Flag(FlagCode.CHECK_OUT_BEFORE_CHECK_IN, "no valid actual times", holds=True)
-                )
         else:
             payable, decided, why = payable_minutes(
                 duration, planned_minutes, rules, authorised_extension_minutes
@@ -261,22 +341,7 @@ def pay_visit(
     exact = _exact_amount(rate, payable, carers, enhancement, percent)
     amount = to_pennies(exact)
     working = _working(why, payable, carers, rate, enhancement, percent, day, exact, amount)
-    return PaymentLine(
-        visit_id=record.visit_id,
-        package_reference=planned.package_reference if planned else record.package_reference,
-        day=day,
-        decided=decided,
-        planned_minutes=planned_minutes,
-        actual=record.duration,
-        payable_minutes=payable,
-        carers_paid=carers,
-        rate=rate,
-        enhancement=enhancement,
-        percent=percent,
-        amount=amount,
-        working=working,
-        flags=tuple(line_flags),
-    )
+    return Priced(decided, payable, carers, percent, amount, working, tuple(carer_flags))
 
 
 @dataclass(frozen=True)
@@ -504,6 +569,21 @@ def split_week(
         PERSONAL_CONTRIBUTION, None, paid_by_person + (theirs.amount if theirs else 0)
     )
     return (person, *(p for p in parts if p.funder != PERSONAL_CONTRIBUTION))
+
+
+def contribution_due(
+    weekly: Decimal, week_first: date, *, start_on: date | None, end_on: date | None
+) -> Decimal:
+    """The person's assessed contribution for the week from `week_first`: the weekly amount,
+    pro rata by the days of the week the package runs (its start and end), rounded half-up
+    to the penny."""
+    days = sum(
+        1
+        for n in range(7)
+        if (start_on is None or week_first + timedelta(days=n) >= start_on)
+        and (end_on is None or week_first + timedelta(days=n) <= end_on)
+    )
+    return weekly if days == 7 else to_pennies(weekly * days / 7)
 
 
 def rules_to_mapping(rules: PaymentRules) -> dict[str, Any]:

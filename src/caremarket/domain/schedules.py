@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.errors import DomainError
@@ -161,7 +162,7 @@ class Schedule:
         visits += [
             self._visit(day, starts, index, call, line)
             for starts, (index, call, line) in zip(
-                _long_call_times([c[2].minutes for c in long_calls]), long_calls, strict=True
+                _long_call_times(tuple(c[2].minutes for c in long_calls)), long_calls, strict=True
             )
         ]
         return sorted(visits, key=lambda v: (v.starts, v.line, v.call))
@@ -202,21 +203,23 @@ def schedule_of(
     )
 
 
-def _day_call_times(count: int) -> list[time]:
+@cache  # the same few counts, day after day, package after package
+def _day_call_times(count: int) -> tuple[time, ...]:
     if not count:
-        return []
+        return ()
     gap = (DAY_CALLS_SPAN / count) // SLOT * SLOT
     start = datetime.combine(date.min, FIRST_CALL)
-    return [(start + gap * k).time() for k in range(count)]
+    return tuple((start + gap * k).time() for k in range(count))
 
 
-def _long_call_times(minutes: list[int]) -> list[time]:
+@cache
+def _long_call_times(minutes: tuple[int, ...]) -> tuple[time, ...]:
     if not minutes:
-        return []
+        return ()
     first = time(0) if sum(minutes) >= MINUTES_A_DAY else NIGHT_STARTS
     cursor = datetime.combine(date.min + timedelta(days=1), first)
     times = []
     for length in minutes:
         times.append(cursor.time())
         cursor += timedelta(minutes=length)
-    return times
+    return tuple(times)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from caremarket.domain.packages import PERSONAL_CONTRIBUTION
 from caremarket.domain.payment_runs import PaymentRun, RunLine
 from caremarket.reports.tables import Column, Measure, Row, Table
 
@@ -49,6 +50,15 @@ def remittance_table(
     paid = sum((x.amount for x in mine if not x.held), Decimal("0.00"))
     held = [x for x in mine if x.held]
     notes = [f"Payment run {run.reference}, {_period(run)}: {run.status}."]
+    contributions = sum(
+        (a for x in mine if not x.held for f, a in x.funders if f == PERSONAL_CONTRIBUTION),
+        Decimal("0.00"),
+    )
+    if contributions:
+        notes.append(
+            f"Of the total paid, the people's assessed contributions: £{contributions:,.2f}"
+            " (the council collects them from the people; the export lists them as PERSON)."
+        )
     if held:
         held_sum = sum((x.amount for x in held), Decimal("0.00"))
         notes.append(

@@ -14,14 +14,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from caremarket.domain import visit_queries
 from caremarket.domain.access import Actor
 from caremarket.domain.audit import entry
 from caremarket.domain.contracts import DEFAULT_PAYMENT_RULES, Contract
 from caremarket.domain.errors import Conflict, NotFound
 from caremarket.domain.market import Commissioner
-from caremarket.domain.packages import CarePackage, FundingShare
+from caremarket.domain.packages import (
+    PERSONAL_CONTRIBUTION,
+    CarePackage,
+    FundingShare,
+    weekly_contribution,
+)
 from caremarket.domain.payment_runs import (
     CurrentRecord,
     PackageTerms,
@@ -36,7 +43,7 @@ from caremarket.domain.payments import PaymentRules, rules_from_mapping
 from caremarket.domain.rates import RateCard
 from caremarket.domain.reconciliation import Reconciliation, reconcile
 from caremarket.domain.schedules import DateRange
-from caremarket.domain.visit_queries import Resolution, resolve
+from caremarket.domain.visit_queries import Resolution, VisitQuery, resolve
 from caremarket.holidays import bank_holidays
 from caremarket.imports.csvfile import Source
 from caremarket.imports.invoices import read_invoice
@@ -63,6 +70,31 @@ def set_payment_rules(
         uow.audit.record(entry(by, now, action, (RULES, rules.name), {"rules": rules.describe()}))
         uow.commit()
     return rules
+
+
+def set_assessed_contribution(
+    uow: UnitOfWork, package: str, weekly: Decimal | None, *, by: Actor, now: datetime
+) -> CarePackage:
+    """The person's assessed contribution to a package as pounds a week (from the financial
+    assessment), replacing any weekly amount before; None takes it away. Runs made from now
+    take it first from each week's cost (`domain.payment_runs`); approved runs keep theirs."""
+    with uow:
+        found = uow.packages.get(package)
+        before = weekly_contribution(found.funding)
+        others = tuple(f for f in found.funding if f.weekly is None)
+        added = (FundingShare(PERSONAL_CONTRIBUTION, Decimal(0), weekly),) if weekly else ()
+        found.funding = (*added, *others)
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "assessed contribution set",
+                ("care package", found.reference),
+                {"weekly": str(weekly or Decimal("0.00")), "before": str(before)},
+            )
+        )
+        uow.commit()
+    return found
 
 
 def create_run(
@@ -150,6 +182,47 @@ def resolve_query(
             )
         )
         uow.commit()
+
+
+def authorise_extension(
+    uow: UnitOfWork,
+    minutes: int,
+    *,
+    provider: str | None = None,
+    visit_id: str | None = None,
+    query_id: int | None = None,
+    note: str | None,
+    by: Actor,
+    now: datetime,
+) -> VisitQuery:
+    """A finance officer's (or broker's) authorisation of a visit's over-run, by the visit
+    (its provider and visit ID: the current version) or by a query raised on it: up to
+    `minutes` beyond planned may be paid. A draft made again, or the next run, pays it (as an
+    adjustment where the visit's run was approved)."""
+    with uow:
+        if query_id is not None:
+            kept = uow.visits.get_by_id(uow.visits.get_query(query_id).record_id)
+        elif provider is not None and visit_id is not None:
+            kept = uow.visits.get(uow.providers.get(provider).id, visit_id)
+        else:
+            raise visit_queries.NothingToExtend("name the visit (provider and visit ID) or a query")
+        assert kept.id is not None
+        authorised = visit_queries.authorise_extension(
+            kept.id, kept.record, minutes, by=by.name, at=now, note=(note or "").strip() or None
+        )
+        [authorised_id] = uow.visits.add_queries([authorised])
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "visit extension authorised",
+                ("visit", kept.record.visit_id),
+                {"minutes": minutes, "planned": kept.record.planned_minutes},
+                reason=authorised.note,
+            )
+        )
+        uow.commit()
+    return replace(authorised, id=authorised_id)
 
 
 def reconcile_invoice(
@@ -274,6 +347,8 @@ def _terms(
             card=cards[card_name],
             funding=package.funding,
             contract=contract,
+            start_on=package.start_on,
+            end_on=package.end_on,
         )
     return terms
 

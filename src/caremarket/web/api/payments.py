@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from caremarket.domain.access import LEDGER_READERS, PAYERS, PAYMENT_READERS, PROVIDERS, Role
+from caremarket.domain.access import (
+    EXTENSION_AUTHORISERS,
+    LEDGER_READERS,
+    PAYERS,
+    PAYMENT_READERS,
+    PROVIDERS,
+    Role,
+)
 from caremarket.domain.errors import NotFound
 from caremarket.domain.payment_runs import PaymentRun
 from caremarket.domain.payments import rules_to_mapping
@@ -32,6 +40,7 @@ Payer = Annotated[Principal, allow(*PAYERS)]
 Reader = Annotated[Principal, allow(*PAYMENT_READERS)]
 LedgerReader = Annotated[Principal, allow(*LEDGER_READERS)]
 InvoiceSender = Annotated[Principal, allow(*(PAYERS | PROVIDERS))]  # a provider: its own
+Authoriser = Annotated[Principal, allow(*EXTENSION_AUTHORISERS)]
 
 
 class RunBody(BaseModel):
@@ -48,6 +57,19 @@ class ReconciledInvoice(BaseModel):
 class ResolutionBody(BaseModel):
     resolution: Resolution
     note: str | None = Field(None, max_length=2000)
+
+
+class ExtensionBody(BaseModel):
+    minutes: int = Field(ge=0, le=24 * 60, description="Beyond planned; 0 withdraws it.")
+    provider: str | None = Field(None, description="With visit_id: the visit, if no query.")
+    visit_id: str | None = None
+    note: str | None = Field(None, max_length=2000)
+
+
+class ContributionBody(BaseModel):
+    weekly: Decimal | None = Field(
+        None, ge=0, decimal_places=2, description="Pounds a week; null takes it away."
+    )
 
 
 class InvoiceBody(BaseModel):
@@ -171,6 +193,43 @@ def read_invoice(uow: UowDep, by: Reader, provider: str, invoice: str) -> Reconc
 def resolve_query(uow: UowDep, by: Payer, query_id: int, body: ResolutionBody) -> Response:
     payments.resolve_query(
         uow, query_id, body.resolution, note=body.note, by=by.actor, now=datetime.now(UTC)
+    )
+    return Response(status_code=204)
+
+
+@router.post("/visit-queries/{query_id}/extension", status_code=204)
+def authorise_extension_on_query(
+    uow: UowDep, by: Authoriser, query_id: int, body: ExtensionBody
+) -> Response:
+    """Authorise the over-run of the visit a query was raised on."""
+    payments.authorise_extension(
+        uow, body.minutes, query_id=query_id, note=body.note, by=by.actor, now=datetime.now(UTC)
+    )
+    return Response(status_code=204)
+
+
+@router.post("/visit-extensions", status_code=204)
+def authorise_extension(uow: UowDep, by: Authoriser, body: ExtensionBody) -> Response:
+    """Authorise a visit's over-run, by its provider and visit ID (its current version)."""
+    payments.authorise_extension(
+        uow,
+        body.minutes,
+        provider=body.provider,
+        visit_id=body.visit_id,
+        note=body.note,
+        by=by.actor,
+        now=datetime.now(UTC),
+    )
+    return Response(status_code=204)
+
+
+@router.put("/packages/{reference}/assessed-contribution", status_code=204)
+def set_assessed_contribution(
+    uow: UowDep, by: Payer, reference: str, body: ContributionBody
+) -> Response:
+    """The person's assessed contribution to the package, pounds a week."""
+    payments.set_assessed_contribution(
+        uow, reference, body.weekly or None, by=by.actor, now=datetime.now(UTC)
     )
     return Response(status_code=204)
 
