@@ -61,8 +61,8 @@ ToleranceOption = Annotated[
     str,
     typer.Option(
         "--tolerance",
-        help="Each zone's weekly hours within this share of the mean (0.5 = 50%); 'none' for"
-        " only the viability threshold.",
+        help="Each zone's weekly hours within this share of the mean (0.75, the default: from a"
+        " quarter to 1.75 times the mean); 'none' for only the viability threshold.",
     ),
 ]
 TimeOption = Annotated[
@@ -98,7 +98,7 @@ def design(
     area: AreaOption = None,
     k: KOption = "3..8",
     viability: ViabilityOption = 700,
-    tolerance: ToleranceOption = "0.5",
+    tolerance: ToleranceOption = "0.75",
     time_limit: TimeOption = 20.0,
     fixed: FixedOption = None,
     council: CouncilOption = None,
@@ -133,7 +133,7 @@ def compare(
     area: AreaOption = None,
     k: KOption = "3..8",
     viability: ViabilityOption = 700,
-    tolerance: ToleranceOption = "0.5",
+    tolerance: ToleranceOption = "0.75",
     time_limit: TimeOption = 20.0,
     fixed: FixedOption = None,
     council: CouncilOption = None,
