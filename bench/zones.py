@@ -11,7 +11,7 @@ Two areas, on the shipped postcodes and ward boundaries:
   shared among the wards in proportion to their postcodes, 12 hours a client and 30-minute
   visits (2 visits an hour).
 
-Each k runs the designer (HiGHS, balance within 50% of the mean, zones of at least 700 hours)
+Each k runs the designer (HiGHS, balance within 75% of the mean, zones of at least 700 hours)
 and the k-means baseline, and prints a Markdown table: seconds, the solver's status and gap,
 and the travel hours a week of both.
 """

@@ -16,7 +16,7 @@ def herefordshire() -> ZoneStudy:
     return preset_study("herefordshire")
 
 
-def test_five_zone_maps_with_the_defaults_are_contiguous_viable_balanced_and_travel_less_than_k_means(
+def test_default_five_zone_maps_are_contiguous_viable_balanced_and_travel_less_than_k_means(
     herefordshire: ZoneStudy,
 ) -> None:
     # the defaults a commissioner gets: zones of at least 700 hours, each within 75% of the mean
