@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from datetime import date, datetime
+
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from caremarket.db import tables as t
@@ -30,9 +32,27 @@ class SqlZoneDesigns:
                 effective_from=design.effective_from,
                 applied_at=design.applied_at,
                 applied_by=design.applied_by,
+                redrawn_at=design.redrawn_at,
             )
             .returning(D.id)
         ).scalar_one()
+
+    def redrawn(self, design: ZoneDesign, at: datetime) -> None:
+        """The zones took the design at ``at``."""
+        self.session.execute(update(t.zone_designs).where(D.id == design.id).values(redrawn_at=at))
+        design.redrawn_at = at
+
+    def due(self, day: date) -> list[tuple[str, str]]:
+        """(commissioner code, design name) of the designs waiting whose day has come, by day."""
+        self.session.flush()
+        c = t.commissioners.c
+        rows = self.session.execute(
+            select(c.code, D.name)
+            .join(t.commissioners, c.id == D.commissioner_id)
+            .where(D.redrawn_at.is_(None), D.effective_from <= day)
+            .order_by(D.effective_from, D.applied_at, D.id)
+        ).all()
+        return [(row.code, row.name) for row in rows]
 
     def list(self, commissioner: Commissioner) -> list[ZoneDesign]:
         """Oldest first."""
@@ -53,6 +73,7 @@ class SqlZoneDesigns:
                 effective_from=row.effective_from,
                 applied_at=row.applied_at,
                 applied_by=row.applied_by,
+                redrawn_at=row.redrawn_at,
                 id=row.id,
             )
             for row in rows
