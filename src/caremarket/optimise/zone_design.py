@@ -37,6 +37,7 @@ from caremarket.domain.travel import Point
 from caremarket.domain.zone_metrics import AreaDemand, Legs
 
 INF = math.inf
+LP_SECONDS = 5.0  # the least the LP relaxation is given for a bound when the solver has none
 
 
 class NoDesign(DomainError):
@@ -356,6 +357,7 @@ def _lp_bound(
 ) -> float | None:
     """The optimum of the model's LP relaxation (a lower bound on every map), or None."""
     h = _highs(costs, lower, rows, options, integer=False)
+    h.setOptionValue("time_limit", max(float(options.time_limit), LP_SECONDS))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
