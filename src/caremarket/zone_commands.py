@@ -289,6 +289,10 @@ def apply(
     name: Annotated[
         str | None, typer.Option("--name", help="The design's name (default: its k and method).")
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Only list the lots to decide; apply nothing."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Make a saved map the commissioner's zones: zones redrawn over postcode sectors, packages
@@ -301,6 +305,17 @@ def apply(
         fail(f"--option: {saved} holds maps 1 to {len(maps['options'])}")
     chosen = maps["options"][option - 1]
     settings = settings_for(db)
+    if check:
+        with users_errors():
+            decisions = zone_design.decisions_before_applying(
+                unit_of_work(settings),
+                commissioner=commissioner,
+                area=maps["area"],
+                wards=chosen["zones"],
+            )
+        typer.echo(f"Nothing applied. {len(decisions)} lots or zones to decide first.")
+        _echo_decisions(decisions)
+        return
     with users_errors():
         applied = zone_design.apply_design(
             unit_of_work(settings),

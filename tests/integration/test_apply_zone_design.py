@@ -10,7 +10,11 @@ from caremarket.domain.market import Vehicle, VehicleKind, Zone
 from caremarket.domain.packages import Person
 from caremarket.domain.postcodes import parse_postcode
 from caremarket.services.ports import AuditFilter
-from caremarket.services.zone_design import apply_design, apply_due_designs
+from caremarket.services.zone_design import (
+    apply_design,
+    apply_due_designs,
+    decisions_before_applying,
+)
 from caremarket.wards import read_wards
 from caremarket.web.ticker import zone_changes
 from tests.builders import (
@@ -143,8 +147,14 @@ def test_a_design_from_a_day_to_come_changes_nothing_until_that_day(uow: SqlUnit
 def test_the_lots_on_the_old_zones_are_shown_for_a_decision(uow: SqlUnitOfWork) -> None:
     _one_zone_and_two_packages(uow)
 
+    before = decisions_before_applying(
+        uow, commissioner="HFD", area="herefordshire", wards=NORTH_AND_SOUTH
+    )
+    with uow:
+        assert uow.zone_designs.list(uow.commissioners.get("HFD")) == []  # nothing written
     applied = _apply(uow, date(2027, 4, 1))
 
+    assert before == applied.lots_to_decide
     decisions = [(d.lot, d.zones, d.why) for d in applied.lots_to_decide]
     assert decisions == [
         ("O-A O pathway zone A", ("A",), "zone A will cover nothing"),

@@ -81,6 +81,13 @@ def test_a_saved_map_is_drawn_and_applied_to_the_commissioners_zones(tmp_path: P
     drawn = runner.invoke(app, ["zones", "map", str(saved), "--out", str(image)])
     assert drawn.exit_code == 0, drawn.output
     assert image.read_text().startswith("<svg")
+    checked = runner.invoke(
+        app,
+        ["zones", "apply", str(saved), "-c", "HFD", "--from", "2027-04-01", "--check"]
+        + ["--db", url],
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "Nothing applied." in checked.output and "Lots to decide" in checked.output
     applied = runner.invoke(
         app, ["zones", "apply", str(saved), "-c", "HFD", "--from", "2027-04-01", "--db", url]
     )

@@ -436,6 +436,20 @@ def apply_design(
     return Applied(design, changed, moved, decisions)
 
 
+def decisions_before_applying(
+    uow: UnitOfWork, *, commissioner: str, area: str, wards: Mapping[str, Sequence[str]]
+) -> list[LotDecision]:
+    """The lots a design would leave to decide, without applying it (nothing is written)."""
+    if area not in AREAS:
+        raise UnknownWard(f"no ward boundaries for {area!r}")
+    rows = read_postcodes(AREAS[area].postcodes)
+    sectors = sectors_of(
+        wards, ((parse_postcode(r["postcode"]).sector, r["ward_code"]) for r in rows)
+    )
+    with uow:
+        return lots_to_decide(uow, uow.commissioners.get(commissioner), sectors)
+
+
 def apply_due_designs(uow: UnitOfWork, *, today: date, now: datetime, by: Actor) -> list[Applied]:
     """Redraw the zones of every design waiting whose day has come (oldest day first), each
     in its own unit of work, audited."""
