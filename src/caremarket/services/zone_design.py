@@ -450,6 +450,20 @@ def decisions_before_applying(
         return lots_to_decide(uow, uow.commissioners.get(commissioner), sectors)
 
 
+def scheduled_designs(
+    uow: UnitOfWork, *, commissioner: str
+) -> list[tuple[ZoneDesign, list[LotDecision]]]:
+    """The commissioner's designs waiting for their day, each with the lots left to decide
+    (as the zones and lots stand now)."""
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        return [
+            (design, lots_to_decide(uow, owner, design.sectors))
+            for design in uow.zone_designs.list(owner)
+            if design.scheduled
+        ]
+
+
 def apply_due_designs(uow: UnitOfWork, *, today: date, now: datetime, by: Actor) -> list[Applied]:
     """Redraw the zones of every design waiting whose day has come (oldest day first), each
     in its own unit of work, audited."""
