@@ -185,5 +185,18 @@ def test_the_servers_daily_job_redraws_the_zones_on_the_day(uow: SqlUnitOfWork) 
     assert redraw() == []  # once a day
 
 
+def test_a_design_is_taken_once_when_two_processes_find_it_due(uow: SqlUnitOfWork) -> None:
+    _one_zone_and_two_packages(uow)
+    _apply(uow, date(2027, 4, 1))
+    with uow:  # another server process takes it first
+        (design,) = uow.zone_designs.list(uow.commissioners.get("HFD"))
+        assert uow.zone_designs.redrawn(design, A_MOMENT)
+        uow.commit()
+    with uow:  # a late look finds it taken
+        (late,) = uow.zone_designs.list(uow.commissioners.get("HFD"))
+        assert not uow.zone_designs.redrawn(late, A_MOMENT)
+    assert nothing_due(uow, date(2027, 4, 1))
+
+
 def nothing_due(uow: SqlUnitOfWork, day: date) -> bool:
     return apply_due_designs(uow, today=day, now=A_MOMENT, by=AN_ADMIN) == []

@@ -37,10 +37,18 @@ class SqlZoneDesigns:
             .returning(D.id)
         ).scalar_one()
 
-    def redrawn(self, design: ZoneDesign, at: datetime) -> None:
-        """The zones took the design at ``at``."""
-        self.session.execute(update(t.zone_designs).where(D.id == design.id).values(redrawn_at=at))
-        design.redrawn_at = at
+    def redrawn(self, design: ZoneDesign, at: datetime) -> bool:
+        """Mark that the zones take the design at ``at``; False if it was taken already (by
+        another process: the update waits on its row lock, then finds it taken)."""
+        self.session.flush()
+        taken = self.session.execute(
+            update(t.zone_designs)
+            .where(D.id == design.id, D.redrawn_at.is_(None))
+            .values(redrawn_at=at)
+        ).rowcount
+        if taken:
+            design.redrawn_at = at
+        return bool(taken)
 
     def due(self, day: date) -> list[tuple[str, str]]:
         """(commissioner code, design name) of the designs waiting whose day has come, by day."""

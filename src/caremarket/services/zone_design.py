@@ -474,11 +474,10 @@ def apply_due_designs(uow: UnitOfWork, *, today: date, now: datetime, by: Actor)
         with uow:
             owner = uow.commissioners.get(code)
             design = next(d for d in uow.zone_designs.list(owner) if d.name == name)
-            if not design.due_on(today):
+            if not design.due_on(today) or not uow.zone_designs.redrawn(design, now):
                 continue  # another process took it
             decisions = lots_to_decide(uow, owner, design.sectors)
             changed, moved, entries = _redraw(uow, design, by, now)
-            uow.zone_designs.redrawn(design, now)
             entries.append(
                 entry(
                     by,
