@@ -61,8 +61,8 @@ ToleranceOption = Annotated[
     str,
     typer.Option(
         "--tolerance",
-        help="Each zone's weekly hours within this share of the mean (0.5 = 50%); 'none' for"
-        " only the viability threshold.",
+        help="Each zone's weekly hours within this share of the mean (0.75, the default: from a"
+        " quarter to 1.75 times the mean); 'none' for only the viability threshold.",
     ),
 ]
 TimeOption = Annotated[
@@ -98,7 +98,7 @@ def design(
     area: AreaOption = None,
     k: KOption = "3..8",
     viability: ViabilityOption = 700,
-    tolerance: ToleranceOption = "0.5",
+    tolerance: ToleranceOption = "0.75",
     time_limit: TimeOption = 20.0,
     fixed: FixedOption = None,
     council: CouncilOption = None,
@@ -133,7 +133,7 @@ def compare(
     area: AreaOption = None,
     k: KOption = "3..8",
     viability: ViabilityOption = 700,
-    tolerance: ToleranceOption = "0.5",
+    tolerance: ToleranceOption = "0.75",
     time_limit: TimeOption = 20.0,
     fixed: FixedOption = None,
     council: CouncilOption = None,
@@ -289,10 +289,15 @@ def apply(
     name: Annotated[
         str | None, typer.Option("--name", help="The design's name (default: its k and method).")
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Only list the lots to decide; apply nothing."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Make a saved map the commissioner's zones: zones redrawn over postcode sectors, packages
-    re-zoned, the design kept with its day, all audited."""
+    re-zoned, the design kept with its day, all audited. A day still to come waits: the zones
+    change on that day (the server's daily job, or `zones apply-due`)."""
     from caremarket.services import zone_design
 
     maps = json.loads(saved.read_text(encoding="utf-8"))
@@ -300,6 +305,17 @@ def apply(
         fail(f"--option: {saved} holds maps 1 to {len(maps['options'])}")
     chosen = maps["options"][option - 1]
     settings = settings_for(db)
+    if check:
+        with users_errors():
+            decisions = zone_design.decisions_before_applying(
+                unit_of_work(settings),
+                commissioner=commissioner,
+                area=maps["area"],
+                wards=chosen["zones"],
+            )
+        typer.echo(f"Nothing applied. {len(decisions)} lots or zones to decide first.")
+        _echo_decisions(decisions)
+        return
     with users_errors():
         applied = zone_design.apply_design(
             unit_of_work(settings),
@@ -312,8 +328,53 @@ def apply(
             by=command_line_actor(),
             now=datetime.now(settings.zone),
         )
-    typer.echo(
-        f"Applied {applied.design.name!r} from {applied.design.effective_from:%d %B %Y}:"
-        f" {len(applied.zones_changed)} zones redrawn, {applied.packages_moved} packages"
-        " re-zoned. Lots keep their zones until they are re-let."
-    )
+    if applied.scheduled:
+        typer.echo(
+            f"Scheduled {applied.design.name!r} for {applied.design.effective_from:%d %B %Y}:"
+            " the zones and packages change on that day."
+        )
+    else:
+        typer.echo(
+            f"Applied {applied.design.name!r} from {applied.design.effective_from:%d %B %Y}:"
+            f" {len(applied.zones_changed)} zones redrawn, {applied.packages_moved} packages"
+            " re-zoned. Lots keep their zones until they are re-let."
+        )
+    _echo_decisions(applied.lots_to_decide)
+
+
+def _echo_decisions(decisions: list[Any]) -> None:
+    if decisions:
+        typer.echo("Lots to decide (re-let, re-point or leave):")
+        for decision in decisions:
+            typer.echo(f"  {decision.lot + ': ' if decision.lot else ''}{decision.why}")
+
+
+@zones_app.command("apply-due")
+def apply_due(
+    on: Annotated[
+        datetime | None,
+        typer.Option("--on", formats=["%Y-%m-%d"], help="As of this day (default: today)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Redraw the zones of designs whose day has come (the server does this daily)."""
+    from caremarket.services import zone_design
+
+    settings = settings_for(db)
+    now = datetime.now(settings.zone)
+    with users_errors():
+        done = zone_design.apply_due_designs(
+            unit_of_work(settings),
+            today=on.date() if on else now.date(),
+            now=now,
+            by=command_line_actor(),
+        )
+    if not done:
+        typer.echo("No zone design is due.")
+    for applied in done:
+        typer.echo(
+            f"Applied {applied.design.commissioner.code} {applied.design.name!r} from"
+            f" {applied.design.effective_from:%d %B %Y}: {len(applied.zones_changed)} zones"
+            f" redrawn, {applied.packages_moved} packages re-zoned."
+        )
+        _echo_decisions(applied.lots_to_decide)

@@ -81,8 +81,21 @@ def test_a_saved_map_is_drawn_and_applied_to_the_commissioners_zones(tmp_path: P
     drawn = runner.invoke(app, ["zones", "map", str(saved), "--out", str(image)])
     assert drawn.exit_code == 0, drawn.output
     assert image.read_text().startswith("<svg")
+    checked = runner.invoke(
+        app,
+        ["zones", "apply", str(saved), "-c", "HFD", "--from", "2027-04-01", "--check"]
+        + ["--db", url],
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "Nothing applied." in checked.output and "Lots to decide" in checked.output
     applied = runner.invoke(
         app, ["zones", "apply", str(saved), "-c", "HFD", "--from", "2027-04-01", "--db", url]
     )
     assert applied.exit_code == 0, applied.output
-    assert "Applied '5 zones by HiGHS' from 01 April 2027: 5 zones redrawn" in applied.output
+    assert "Scheduled '5 zones by HiGHS' for 01 April 2027" in applied.output
+    assert "Lots to decide" in applied.output
+    early = runner.invoke(app, ["zones", "apply-due", "--on", "2027-03-31", "--db", url])
+    assert early.exit_code == 0 and "No zone design is due." in early.output
+    due = runner.invoke(app, ["zones", "apply-due", "--on", "2027-04-01", "--db", url])
+    assert due.exit_code == 0, due.output
+    assert "Applied HFD '5 zones by HiGHS' from 01 April 2027: 5 zones redrawn" in due.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -122,3 +123,25 @@ def test_a_fixed_zone_is_kept_as_given() -> None:
     found = design(ROW, 2, DesignOptions(tolerance=None, fixed=[{"W1", "W2"}]))
     assert ("W1", "W2") in found.zones.values()
     assert ("W3", "W4", "W5", "W6") in found.zones.values()
+
+
+# An 8 x 8 grid of wards, 1 km apart, of 100 to 149 hours a week.
+GRID = a_problem(
+    {f"G{x}{y}": (x, y) for x in range(8) for y in range(8)},
+    [(f"G{x}{y}", f"G{x + 1}{y}") for x in range(7) for y in range(8)]
+    + [(f"G{x}{y}", f"G{x}{y + 1}") for x in range(8) for y in range(7)],
+    {f"G{x}{y}": 100 + (7 * (8 * x + y)) % 50 for x in range(8) for y in range(8)},
+)
+
+
+def test_a_solver_stopped_before_its_own_bound_reports_the_lp_relaxations() -> None:
+    options = DesignOptions(viability_hours=100)
+    hurried = design(GRID, 4, replace(options, time_limit=0.0001))
+    solved = design(GRID, 4, replace(options, time_limit=60))
+    assert hurried.status == "feasible" and solved.status == "optimal"
+    assert any("LP relaxation" in note for note in hurried.notes)
+    # a true bound: no map of the model does better, the optimum included
+    assert hurried.bound is not None and 0 < hurried.bound <= solved.objective + 1e-6
+    assert hurried.gap is not None and 0 < hurried.gap < 1
+    assert hurried.objective >= solved.objective - 1e-6
+    assert not any("LP relaxation" in note for note in solved.notes)

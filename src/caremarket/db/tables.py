@@ -897,5 +897,6 @@ zone_designs = Table(
     Column("effective_from", Date, nullable=False),
     Column("applied_at", UtcDateTime, nullable=False),
     Column("applied_by", String(254), nullable=False),
+    Column("redrawn_at", UtcDateTime),  # when the zones took it; null while it waits for its day
     UniqueConstraint("commissioner_id", "name"),
 )

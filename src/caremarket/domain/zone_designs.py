@@ -1,5 +1,8 @@
 """A zone design applied: which wards and postcode sectors each zone holds, from a date.
 
+A design whose day is still to come is kept and waits: the zones change on that day (the
+server's daily job, or ``caremarket zones apply-due``), not when it is applied.
+
 Zones cover postcode districts and sectors (``Zone.areas``); a design is drawn on wards. When a
 design is applied, each postcode sector goes to the zone holding most of its postcodes (by
 their wards), and a package moves to the zone its person's postcode now falls in.
@@ -31,7 +34,16 @@ class ZoneDesign:
     effective_from: date
     applied_at: datetime
     applied_by: str
+    redrawn_at: datetime | None = None  # when the zones took it; None while it waits
     id: int | None = None
+
+    @property
+    def scheduled(self) -> bool:
+        """Applied with a day still to come: the zones are as they were until that day."""
+        return self.redrawn_at is None
+
+    def due_on(self, day: date) -> bool:
+        return self.scheduled and self.effective_from <= day
 
 
 def sectors_of(

@@ -37,6 +37,7 @@ from caremarket.domain.travel import Point
 from caremarket.domain.zone_metrics import AreaDemand, Legs
 
 INF = math.inf
+LP_SECONDS = 5.0  # the least the LP relaxation is given for a bound when the solver has none
 
 
 class NoDesign(DomainError):
@@ -66,7 +67,7 @@ class DesignProblem:
 class DesignOptions:
     viability_hours: int = 700
     # each zone within this share of the mean weekly hours; None: only at least the threshold
-    tolerance: float | None = 0.5
+    tolerance: float | None = 0.75
     fixed: Sequence[Collection[str]] = ()  # zones kept as they are, each a set of wards
     time_limit: float = 20.0  # seconds for each k
     workers: int = 2
@@ -167,6 +168,14 @@ def design(problem: DesignProblem, k: int, options: DesignOptions | None = None)
             f" hours a week found"
         )
     values, status, objective, bound = solved
+    notes = []
+    if not math.isfinite(bound) or bound <= 0 < objective:
+        # HiGHS stopped before its first bound (a large model's root relaxation; it reports 0,
+        # which every map's objective trivially exceeds): the LP relaxation's optimum, solved
+        # on its own, bounds every map of the model from below
+        bound = _lp_bound(costs, lower, rows, options)
+        if bound is not None:
+            notes.append("bound: the LP relaxation's (the solver stopped before its own)")
     zones: dict[str, list[str]] = {}
     for (i, j), column in index.items():
         if values[column] > 0.5:
@@ -183,6 +192,7 @@ def design(problem: DesignProblem, k: int, options: DesignOptions | None = None)
         notes=(
             f"each zone {least / 60:.0f} to {most / 60:.0f} hours a week",
             f"{moves} ward moves after the solver cut the travel estimate",
+            *notes,
         ),
     )
 
@@ -304,14 +314,14 @@ def _start(
     return None
 
 
-def _solve(
+def _highs(
     costs: list[float],
     lower: list[float],
     rows: list[tuple[list[int], list[float], float, float]],
     options: DesignOptions,
-    start: list[float] | None = None,
-) -> tuple[list[float], str, float, float] | None:
-    """Minimise over binary columns with HiGHS: (values, status, objective, bound) or None."""
+    *,
+    integer: bool,
+) -> highspy.Highs:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(options.time_limit))
@@ -319,7 +329,8 @@ def _solve(
     h.setOptionValue("random_seed", options.seed)
     n = len(costs)
     h.addVars(n, np.array(lower), np.ones(n))
-    h.changeColsIntegrality(n, np.arange(n), np.array([highspy.HighsVarType.kInteger] * n))
+    if integer:
+        h.changeColsIntegrality(n, np.arange(n), np.array([highspy.HighsVarType.kInteger] * n))
     h.changeColsCost(n, np.arange(n), np.array(costs))
     starts, indices, values = [], [], []
     for columns, coefficients, _lo, _hi in rows:
@@ -335,6 +346,33 @@ def _solve(
         np.array(indices, dtype=np.int32),
         np.array(values, dtype=float),
     )
+    return h
+
+
+def _lp_bound(
+    costs: list[float],
+    lower: list[float],
+    rows: list[tuple[list[int], list[float], float, float]],
+    options: DesignOptions,
+) -> float | None:
+    """The optimum of the model's LP relaxation (a lower bound on every map), or None."""
+    h = _highs(costs, lower, rows, options, integer=False)
+    h.setOptionValue("time_limit", max(float(options.time_limit), LP_SECONDS))
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return float(h.getInfo().objective_function_value)
+
+
+def _solve(
+    costs: list[float],
+    lower: list[float],
+    rows: list[tuple[list[int], list[float], float, float]],
+    options: DesignOptions,
+    start: list[float] | None = None,
+) -> tuple[list[float], str, float, float] | None:
+    """Minimise over binary columns with HiGHS: (values, status, objective, bound) or None."""
+    h = _highs(costs, lower, rows, options, integer=True)
     if start is not None:
         solution = highspy.HighsSolution()
         solution.col_value = start

@@ -71,7 +71,8 @@ def options_table(
         rows=tuple(rows),
         notes=(
             "Gap: the solver's optimality gap on its objective (visit-minutes to each zone's"
-            " centre) when it stopped; k-means has none.",
+            " centre) when it stopped, against its bound or, where it stopped before its first,"
+            " the LP relaxation's; k-means has none.",
             "Travel: visits a week x the mean leg between two visits of the zone (the"
             " straight-line estimate unless a routing service gave the legs).",
             f"Viable: every zone holds at least one provider at {viability_hours:,} hours a week.",

@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from caremarket.demo.places import read_postcodes
-from caremarket.domain.access import Actor
-from caremarket.domain.audit import entry
+from caremarket.domain.access import Actor, Role
+from caremarket.domain.audit import AuditEntry, entry
 from caremarket.domain.cost_of_care import CostInputs
 from caremarket.domain.errors import DomainError
-from caremarket.domain.market import ServiceType, Zone, ZoneMap
+from caremarket.domain.market import Commissioner, ServiceType, Zone, ZoneMap
 from caremarket.domain.packages import CarePackage
 from caremarket.domain.postcodes import parse_postcode
 from caremarket.domain.rates import RateCard
@@ -339,11 +339,29 @@ def _area_of(postcodes: set[str]) -> str | None:
     return best
 
 
+ZONE_CHANGES = Actor("caremarket (daily zone changes)", Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class LotDecision:
+    """A lot whose zones a design changes (or a zone no lot covers): the commissioner decides
+    before the day whether to re-let it, re-point it or leave it."""
+
+    lot: str  # "CODE Name", or "" for a zone no lot covers
+    zones: tuple[str, ...]  # the lot's zones the design changes
+    why: str
+
+
 @dataclass(frozen=True)
 class Applied:
     design: ZoneDesign
-    zones_changed: list[str]
+    zones_changed: list[str]  # empty while the design waits for its day
     packages_moved: int
+    lots_to_decide: list[LotDecision]
+
+    @property
+    def scheduled(self) -> bool:
+        return self.design.scheduled
 
 
 def apply_design(
@@ -357,65 +375,28 @@ def apply_design(
     effective_from: date,
     by: Actor,
     now: datetime,
+    today: date | None = None,
 ) -> Applied:
-    """Make a design the commissioner's zones: each zone covers the postcode sectors whose
-    postcodes lie mostly in its wards (zones the design lacks cover nothing from now on, and
-    zones it adds are created); every package not ended before ``effective_from`` moves to the
-    zone its person's postcode falls in; the design is kept with its day, and all is audited.
-    Lots keep their zones: re-letting lots to the new zones is the commissioner's next step."""
+    """Make a design the commissioner's zones from ``effective_from``.
+
+    On or before ``today`` (default: ``now``'s day) the zones change at once; a later day is
+    kept and the zones change on that day (``apply_due_designs``, run daily by the server), so
+    until then offers, reports and packages see the zones as they are. Either way the lots whose
+    zones the design changes are listed for the commissioner to decide (and in the audit).
+
+    Each zone covers the postcode sectors whose postcodes lie mostly in its wards (zones the
+    design lacks cover nothing from then on, and zones it adds are created); every package not
+    ended before ``effective_from`` moves to the zone its person's postcode falls in. Lots keep
+    their zones: re-letting them to the new zones is the commissioner's decision."""
     if area not in AREAS:
         raise UnknownWard(f"no ward boundaries for {area!r}")
+    today = today or now.date()
     rows = read_postcodes(AREAS[area].postcodes)
     sectors = sectors_of(
         wards, ((parse_postcode(r["postcode"]).sector, r["ward_code"]) for r in rows)
     )
     with uow:
         owner = uow.commissioners.get(commissioner)
-        existing = {z.code: z for z in uow.zones.list(commissioner=owner)}
-        entries = []
-        changed = []
-        for code in sorted(set(existing) | set(sectors)):
-            new_areas = sectors.get(code, ())
-            zone = existing.get(code)
-            if zone is None:
-                zone = Zone(owner, code, f"Zone {code}", new_areas)
-                uow.zones.add(zone)
-                existing[code] = zone
-            elif tuple(zone.areas) == new_areas:
-                continue
-            before = tuple(zone.areas) if zone.id is not None else ()
-            zone.areas = new_areas
-            changed.append(code)
-            entries.append(
-                entry(
-                    by,
-                    now,
-                    "zone redrawn",
-                    ("zone", f"{owner.code}/{code}"),
-                    {"areas": [list(before), list(new_areas)]},
-                    reason=f"zone design {name}",
-                )
-            )
-        zone_map = ZoneMap(existing.values())
-        moved = 0
-        for package in uow.packages.list(commissioner=owner):
-            if package.end_on is not None and package.end_on < effective_from:
-                continue
-            zone = zone_map.find(parse_postcode(package.person.postcode))
-            if zone is None or zone is package.zone:
-                continue
-            entries.append(
-                entry(
-                    by,
-                    now,
-                    "package re-zoned",
-                    ("package", package.reference),
-                    {"zone": [package.zone.code, zone.code]},
-                    reason=f"zone design {name}",
-                )
-            )
-            package.zone = zone
-            moved += 1
         design = ZoneDesign(
             commissioner=owner,
             name=name,
@@ -427,21 +408,186 @@ def apply_design(
             applied_at=now,
             applied_by=by.name,
         )
+        decisions = lots_to_decide(uow, owner, sectors)
+        changed: list[str] = []
+        moved = 0
+        entries = []
+        if effective_from <= today:
+            changed, moved, entries = _redraw(uow, design, by, now)
+            design.redrawn_at = now
         uow.zone_designs.add(design)
         entries.append(
             entry(
                 by,
                 now,
-                "zone design applied",
+                "zone design scheduled" if design.scheduled else "zone design applied",
                 ("zone design", f"{owner.code}/{name}"),
                 {
                     "zones": len(sectors),
                     "effective_from": effective_from.isoformat(),
                     "packages_moved": moved,
                     "method": method,
+                    "lots_to_decide": [_decision_text(d) for d in decisions],
                 },
             )
         )
         uow.audit.record(*entries)
         uow.commit()
-    return Applied(design, changed, moved)
+    return Applied(design, changed, moved, decisions)
+
+
+def decisions_before_applying(
+    uow: UnitOfWork, *, commissioner: str, area: str, wards: Mapping[str, Sequence[str]]
+) -> list[LotDecision]:
+    """The lots a design would leave to decide, without applying it (nothing is written)."""
+    if area not in AREAS:
+        raise UnknownWard(f"no ward boundaries for {area!r}")
+    rows = read_postcodes(AREAS[area].postcodes)
+    sectors = sectors_of(
+        wards, ((parse_postcode(r["postcode"]).sector, r["ward_code"]) for r in rows)
+    )
+    with uow:
+        return lots_to_decide(uow, uow.commissioners.get(commissioner), sectors)
+
+
+def scheduled_designs(
+    uow: UnitOfWork, *, commissioner: str
+) -> list[tuple[ZoneDesign, list[LotDecision]]]:
+    """The commissioner's designs waiting for their day, each with the lots left to decide
+    (as the zones and lots stand now)."""
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        return [
+            (design, lots_to_decide(uow, owner, design.sectors))
+            for design in uow.zone_designs.list(owner)
+            if design.scheduled
+        ]
+
+
+def apply_due_designs(uow: UnitOfWork, *, today: date, now: datetime, by: Actor) -> list[Applied]:
+    """Redraw the zones of every design waiting whose day has come (oldest day first), each
+    in its own unit of work, audited."""
+    with uow:
+        due = uow.zone_designs.due(today)
+    done = []
+    for code, name in due:
+        with uow:
+            owner = uow.commissioners.get(code)
+            design = next(d for d in uow.zone_designs.list(owner) if d.name == name)
+            if not design.due_on(today) or not uow.zone_designs.redrawn(design, now):
+                continue  # another process took it
+            decisions = lots_to_decide(uow, owner, design.sectors)
+            changed, moved, entries = _redraw(uow, design, by, now)
+            entries.append(
+                entry(
+                    by,
+                    now,
+                    "zone design applied",
+                    ("zone design", f"{owner.code}/{name}"),
+                    {
+                        "zones": len(design.sectors),
+                        "effective_from": design.effective_from.isoformat(),
+                        "packages_moved": moved,
+                        "method": design.method,
+                        "lots_to_decide": [_decision_text(d) for d in decisions],
+                    },
+                    reason="its day came",
+                )
+            )
+            uow.audit.record(*entries)
+            uow.commit()
+        done.append(Applied(design, changed, moved, decisions))
+    return done
+
+
+def lots_to_decide(
+    uow: UnitOfWork, owner: Commissioner, sectors: Mapping[str, Sequence[str]]
+) -> list[LotDecision]:
+    """The commissioner's lots with a zone the design redraws or empties, then the design's
+    zones that no lot covers (packages there would find no lot to be offered in)."""
+    existing = {z.code: z for z in uow.zones.list(commissioner=owner)}
+    found = []
+    covered = set()
+    for lot in uow.vehicles.lots_for(owner, members=False):
+        codes = {z.code for z in lot.zones if z.commissioner.code == owner.code}
+        covered |= codes
+        emptied = sorted(c for c in codes if c not in sectors and existing[c].areas)
+        redrawn = sorted(
+            c for c in codes if c in sectors and tuple(existing[c].areas) != tuple(sectors[c])
+        )
+        if emptied:
+            found.append(
+                LotDecision(
+                    f"{lot.code} {lot.name}",
+                    tuple(emptied),
+                    f"zone {', '.join(emptied)} will cover nothing",
+                )
+            )
+        elif redrawn:
+            found.append(
+                LotDecision(
+                    f"{lot.code} {lot.name}", tuple(redrawn), f"zone {', '.join(redrawn)} redrawn"
+                )
+            )
+    for code in sorted(set(sectors) - covered):
+        found.append(LotDecision("", (code,), f"zone {code} is in no lot"))
+    return found
+
+
+def _decision_text(decision: LotDecision) -> str:
+    return f"{decision.lot}: {decision.why}" if decision.lot else decision.why
+
+
+def _redraw(
+    uow: UnitOfWork, design: ZoneDesign, by: Actor, now: datetime
+) -> tuple[list[str], int, list[AuditEntry]]:
+    """Redraw the commissioner's zones to the design and re-zone its packages (within ``uow``):
+    (zones changed, packages moved, the audit entries)."""
+    owner = design.commissioner
+    sectors = design.sectors
+    existing = {z.code: z for z in uow.zones.list(commissioner=owner)}
+    entries = []
+    changed = []
+    for code in sorted(set(existing) | set(sectors)):
+        new_areas = tuple(sectors.get(code, ()))
+        zone = existing.get(code)
+        if zone is None:
+            zone = Zone(owner, code, f"Zone {code}", new_areas)
+            uow.zones.add(zone)
+            existing[code] = zone
+        elif tuple(zone.areas) == new_areas:
+            continue
+        before = tuple(zone.areas) if zone.id is not None else ()
+        zone.areas = new_areas
+        changed.append(code)
+        entries.append(
+            entry(
+                by,
+                now,
+                "zone redrawn",
+                ("zone", f"{owner.code}/{code}"),
+                {"areas": [list(before), list(new_areas)]},
+                reason=f"zone design {design.name}",
+            )
+        )
+    zone_map = ZoneMap(existing.values())
+    moved = 0
+    for package in uow.packages.list(commissioner=owner):
+        if package.end_on is not None and package.end_on < design.effective_from:
+            continue
+        zone = zone_map.find(parse_postcode(package.person.postcode))
+        if zone is None or zone is package.zone:
+            continue
+        entries.append(
+            entry(
+                by,
+                now,
+                "package re-zoned",
+                ("package", package.reference),
+                {"zone": [package.zone.code, zone.code]},
+                reason=f"zone design {design.name}",
+            )
+        )
+        package.zone = zone
+        moved += 1
+    return changed, moved, entries

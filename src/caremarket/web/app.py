@@ -18,7 +18,13 @@ from caremarket.web import errors
 from caremarket.web.api import router as api_router
 from caremarket.web.assets import Assets
 from caremarket.web.pages import router as pages_router
-from caremarket.web.ticker import deadline_tick, mail_delivery, ticking, weekly_snapshots
+from caremarket.web.ticker import (
+    deadline_tick,
+    mail_delivery,
+    ticking,
+    weekly_snapshots,
+    zone_changes,
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SESSION_HOURS = 8  # a working day; then sign in again
@@ -39,6 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
             ticking(deadline_tick(unit_of_work), settings.tick_seconds),
             ticking(mail_delivery(unit_of_work, settings), settings.tick_seconds),
             ticking(weekly_snapshots(unit_of_work), settings.tick_seconds),
+            ticking(zone_changes(unit_of_work), settings.tick_seconds),
         ):
             yield
 

@@ -60,6 +60,29 @@ def weekly_snapshots(unit_of_work: Callable[[], UnitOfWork]) -> Callable[[], lis
     return snapshot
 
 
+def zone_changes(unit_of_work: Callable[[], UnitOfWork]) -> Callable[[], list[object]]:
+    """Zone designs applied with a day to come: looked for once a day per process (from the
+    first interval, as the snapshot), redrawing the zones of those whose day has come."""
+    looked_on: list[date | None] = []
+
+    def redraw() -> list[object]:
+        # imported here: the designer's solver and maps need not load with the server
+        from caremarket.services.zone_design import ZONE_CHANGES, apply_due_designs
+
+        now = datetime.now(LONDON)
+        today = now.date()
+        if not looked_on:
+            looked_on.append(None)
+            return []
+        if looked_on[-1] == today:
+            return []
+        done = apply_due_designs(unit_of_work(), today=today, now=now, by=ZONE_CHANGES)
+        looked_on.append(today)
+        return list(done)
+
+    return redraw
+
+
 def mail_delivery(
     unit_of_work: Callable[[], UnitOfWork], settings: Settings
 ) -> Callable[[], int] | None:
@@ -108,5 +131,6 @@ def _name(job: Callable[[], object]) -> str:
         "tick": "deadline ticker",
         "deliver": "e-mail delivery",
         "snapshot": "waiting-list snapshot",
+        "redraw": "zone changes",
     }
     return names.get(getattr(job, "__name__", ""), "deadline ticker")

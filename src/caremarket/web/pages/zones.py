@@ -75,10 +75,23 @@ def _chosen(request: Request, uow: UowDep) -> dict[str, Any]:
     code = wanted if wanted in codes else (codes[0] if codes else "")
     on: date = _today(request)
     found = zone_design.current_map(uow, commissioner=code, on=on) if code else None
+    scheduled = zone_design.scheduled_designs(uow, commissioner=code) if code else []
     return {
         "title": "Zone map",
         "commissioner": code,
         "commissioners": [(c.code, c.name) for c in commissioners],
         "on": on,
         "found": found,
+        "scheduled": [
+            {
+                "name": design.name,
+                "day": design.effective_from,
+                "zones": len(design.sectors),
+                "decisions": [
+                    f"{d.lot}: {d.why}" if d.lot else d.why[:1].upper() + d.why[1:]
+                    for d in decisions
+                ],
+            }
+            for design, decisions in scheduled
+        ],
     }

@@ -1,5 +1,6 @@
 """Add zone designs: a design applied to a commissioner's zones, with the wards and postcode
-sectors of each zone and the day it applies from.
+sectors of each zone, the day it applies from and when the zones were redrawn to it (none
+while it waits for its day).
 
 Revision ID: 0012_add_zone_designs
 Revises: 0008_add_payment_indexes
@@ -28,6 +29,7 @@ def upgrade() -> None:
         sa.Column("effective_from", sa.Date(), nullable=False),
         sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("applied_by", sa.String(length=254), nullable=False),
+        sa.Column("redrawn_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["commissioner_id"],
             ["commissioners.id"],
