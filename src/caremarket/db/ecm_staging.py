@@ -17,7 +17,6 @@ column, and each row's line), `ecm_read` (each row's cells read, and whether SQL
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,16 +32,28 @@ from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
 # Dropped with the transaction: a second import in the same session starts afresh.
 _DROP = "DROP TABLE IF EXISTS ecm_rows, ecm_read, ecm_good"
 _TRIM = "E' \\t\\r\\n\\f\\v'"
-# A date and time SQL reads as the reference reader does: ISO 8601 with its offset
-# ('2025-01-06T09:00:00+00:00', as caremarket writes), or London time without one; the day of
-# the month is checked against the month's length apart.
-_DAY_TIME = (
-    r"[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-    r"%s([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
+# What a carer ID is usually written with: a cell of these and ';' is split without trimming.
+_PLAIN = "'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./#'"
+# A cell's shape: its digits written 0 (`translate`, far quicker than a regular expression).
+# The dates and times SQL reads as the reference reader does: ISO 8601 with its offset
+# ('2025-01-06T09:00:00+00:00', as caremarket writes), or London time without one, with
+# 'T' (fromisoformat) or, where the profile's formats are the default ones, a space.
+_ZONED = tuple(f"0000-00-00T00:00{seconds}{sign}00:00" for seconds in ("", ":00") for sign in "+-")
+_LOCAL = ("0000-00-00T00:00", "0000-00-00T00:00:00")
+_LOCAL_SPACED = ("0000-00-00 00:00", "0000-00-00 00:00:00")
+_SHAPED = (
+    "planned_start",
+    "actual_start",
+    "actual_end",
+    "cancelled_at",
+    "planned_minutes",
+    "carers_planned",
+    "carers_present",
+    "claimed",
 )
-_ZONED = "^" + _DAY_TIME % "T" + r"[+-]([01][0-9]|2[0-3]):[0-5][0-9]$"
-_LOCAL = "^" + _DAY_TIME % "T" + "$"  # fromisoformat reads it in London time
-_LOCAL_SPACED = "^" + _DAY_TIME % " " + "$"  # the default formats read it so too
+_AMOUNTS = tuple(
+    "0" * digits + pence for digits in range(1, 11) for pence in ("", ".0", ".00")
+)  # pounds, and pence if any: what parse_amount reads without a £ or commas
 # Import locks: (this class, the provider's id) in pg_try_advisory_xact_lock's two keys.
 IMPORT_LOCK = 0x45434D  # 'ECM'
 
@@ -61,8 +72,7 @@ class Versioned:
     new: int
     changed: int
     unchanged: int
-    fresh: list[tuple[int, int | None, VisitRecord, int, int | None]]
-    # (record id to be, package id, record, version, the id of the version it supersedes)
+    fresh: list[tuple[int | None, VisitRecord, int]]  # (package id, record, version), by line
 
 
 class EcmStaging:
@@ -126,15 +136,21 @@ class EcmStaging:
             return "''" if at is None else f"btrim(coalesce(c{at}, ''), {_TRIM})"
 
         written = " OR ".join(f"coalesce(c{i}, '') <> ''" for i in range(width))
+        shapes = ", ".join(
+            f"translate({cell(name)}, '0123456789', '0000000000') AS {name}_shape"
+            for name in _SHAPED
+        )
         blank = " AND ".join(f"btrim(coalesce(c{i}, ''), {_TRIM}) = ''" for i in range(width))
         has_status = "status" in positions
-        status = "(CAST(:statuses AS jsonb) ->> lower(status))" if has_status else "'completed'"
+        words: dict[str, str] = {}
+        status = _worded("status", statuses, words) if has_status else "'completed'"
+        verification = _worded("verification", verifications, words)
         execute = self.session.execute
         execute(
             text(
                 f"""
                 CREATE TEMP TABLE ecm_read ON COMMIT DROP AS
-                WITH cells AS (
+                WITH cells AS MATERIALIZED (
                     SELECT line, {cell("visit_id")} AS visit_id,
                         {cell("package_reference")} AS package_reference,
                         {cell("person_reference")} AS person_reference,
@@ -151,34 +167,36 @@ class EcmStaging:
                         {cell("carer_ids")} AS carer_ids,
                         {cell("service")} AS service,
                         {cell("contract")} AS contract,
-                        {cell("claimed")} AS claimed
+                        {cell("claimed")} AS claimed,
+                        {shapes}
                     FROM ecm_rows WHERE NOT ({blank})
                 ),
-                worded AS (
+                worded AS MATERIALIZED (
                     SELECT cells.*, {status} AS status_value,
                         CASE WHEN verification = '' THEN 'ecm'
-                            ELSE CAST(:verifications AS jsonb) ->> lower(verification)
-                        END AS verification_value,
-                        ARRAY(
+                            ELSE {verification} END AS verification_value,
+                        CASE WHEN replace(translate(carer_ids, {_PLAIN}, ''), ';', '') = ''
+                        THEN array_remove(string_to_array(carer_ids, ';'), '')
+                        ELSE ARRAY(
                             SELECT btrim(item, {_TRIM})
                             FROM unnest(string_to_array(carer_ids, ';')) WITH ORDINALITY
                                 AS items(item, n)
                             WHERE btrim(item, {_TRIM}) <> '' ORDER BY n
-                        ) AS carer_list
+                        ) END AS carer_list
                     FROM cells
                 ),
                 judged AS (
                     SELECT worded.*, (
                         visit_id <> '' AND package_reference <> ''
                         AND {_moment("planned_start", spaced)}
-                        AND CASE WHEN planned_minutes ~ '^[0-9]{{1,4}}$'
+                        AND CASE WHEN planned_minutes_shape IN ('0', '00', '000', '0000')
                             THEN CAST(planned_minutes AS integer) BETWEEN 1 AND 1440 END
                         AND status_value IS NOT NULL AND verification_value IS NOT NULL
                         AND CASE WHEN carers_planned = '' THEN true
-                            WHEN carers_planned ~ '^[0-9]{{1,2}}$'
+                            WHEN carers_planned_shape IN ('0', '00')
                             THEN CAST(carers_planned AS integer) BETWEEN 1 AND 4 END
                         AND CASE WHEN carers_present = '' THEN true
-                            WHEN carers_present ~ '^[0-9]{{1,2}}$' THEN
+                            WHEN carers_present_shape IN ('0', '00') THEN
                                 CAST(carers_present AS integer) <= 8
                                 AND (cardinality(carer_list) = 0
                                     OR cardinality(carer_list) = CAST(carers_present AS integer))
@@ -190,7 +208,7 @@ class EcmStaging:
                             OR CASE WHEN {_moment("actual_start", spaced)}
                                 AND {_moment("actual_end", spaced)}
                                 THEN {_instant("actual_end")} >= {_instant("actual_start")} END)
-                        AND (claimed = '' OR claimed ~ '^[0-9]{{1,10}}([.][0-9]{{1,2}})?$')
+                        AND (claimed = '' OR claimed_shape IN {_listed(_AMOUNTS)})
                     ) IS TRUE AS ok,
                     count(*) OVER (PARTITION BY visit_id) > 1 AS repeated
                     FROM worded
@@ -198,10 +216,7 @@ class EcmStaging:
                 SELECT * FROM judged
                 """
             ),
-            {
-                "statuses": json.dumps(dict(statuses)),
-                "verifications": json.dumps(dict(verifications)),
-            },
+            words,
         )
         rows = self.session.scalar(text(f"SELECT count(*) FROM ecm_rows WHERE {written}")) or 0
         columns = ", ".join(f"r.c{i}" for i in range(width))
@@ -224,7 +239,7 @@ class EcmStaging:
                     carers_planned integer, carers_present integer, cancelled_at timestamptz,
                     verification text, notes text, carer_ids text[], service text,
                     contract text, claimed numeric(12, 2),
-                    id integer, held_id integer, held_version integer, unchanged boolean
+                    held_id integer, held_version integer, unchanged boolean
                 ) ON COMMIT DROP
                 """
             )
@@ -313,7 +328,7 @@ class EcmStaging:
 
     def version(self, provider_id: int) -> Versioned:
         """Each good visit against the provider's current version of it: unchanged when every
-        field is the same; the others (new, changed) given their record ids, in line order."""
+        field is the same; the others (new, changed) in line order."""
         execute = self.session.execute
         execute(
             text(
@@ -340,19 +355,6 @@ class EcmStaging:
             ),
             {"provider": provider_id},
         )
-        execute(
-            text(
-                """
-                UPDATE ecm_good g SET id = fresh.id
-                FROM (
-                    SELECT line, nextval(pg_get_serial_sequence('visit_records', 'id')) AS id
-                    FROM (SELECT line FROM ecm_good WHERE unchanged IS NOT TRUE ORDER BY line)
-                        AS ordered
-                ) AS fresh
-                WHERE g.line = fresh.line
-                """
-            )
-        )
         counts = execute(
             text(
                 "SELECT count(*) FILTER (WHERE held_id IS NULL),"
@@ -362,7 +364,6 @@ class EcmStaging:
         ).one()
         fresh = [
             (
-                row.id,
                 row.package_id,
                 VisitRecord(
                     visit_id=row.visit_id,
@@ -384,7 +385,6 @@ class EcmStaging:
                     claimed=_amount(row.claimed),
                 ),
                 (row.held_version or 0) + 1,
-                row.held_id,
             )
             for row in execute(
                 text("SELECT * FROM ecm_good WHERE unchanged IS NOT TRUE ORDER BY line")
@@ -392,8 +392,9 @@ class EcmStaging:
         ]
         return Versioned(counts[0], counts[1], counts[2], fresh)
 
-    def write(self, provider_id: int, file_id: int, now: datetime) -> None:
-        """Keep the new versions, each superseding the version held before it."""
+    def write(self, provider_id: int, file_id: int, now: datetime) -> dict[str, int]:
+        """Keep the new versions, each superseding the version held before it; their ids by
+        visit ID (given in line order, as the reference path gives them)."""
         execute = self.session.execute
         execute(
             text(
@@ -401,25 +402,28 @@ class EcmStaging:
                 " WHERE id IN (SELECT held_id FROM ecm_good WHERE unchanged IS FALSE)"
             )
         )
-        execute(
+        kept = execute(
             text(
                 """
-                INSERT INTO visit_records (id, provider_id, visit_id, version, current, file_id,
+                INSERT INTO visit_records (provider_id, visit_id, version, current, file_id,
                     package_id, package_reference, person_reference, planned_start_at,
                     planned_minutes, status, actual_start_at, actual_end_at, carers_planned,
                     carers_present, cancelled_at, verification, notes, carer_ids, service,
                     contract, claimed, received_at)
-                SELECT id, :provider, visit_id, coalesce(held_version, 0) + 1, true, :file,
+                SELECT :provider, visit_id, coalesce(held_version, 0) + 1, true, :file,
                     package_id, package_reference, person_reference, planned_start_at,
                     planned_minutes, status, actual_start_at, actual_end_at, carers_planned,
                     carers_present, cancelled_at, verification, notes, to_json(carer_ids),
                     service, contract, claimed, :now
                 FROM ecm_good WHERE unchanged IS NOT TRUE ORDER BY line
+                RETURNING visit_id, id
                 """
             ),
             {"provider": provider_id, "file": file_id, "now": now},
         )
+        ids = {visit_id: record_id for visit_id, record_id in kept}
         execute(text(_DROP))
+        return ids
 
 
 def try_import_lock(session: Session, provider_id: int) -> bool:
@@ -436,17 +440,25 @@ def try_import_lock(session: Session, provider_id: int) -> bool:
 
 
 def _moment(column: str, spaced: bool) -> str:
-    """SQL true where the cell is a date and time SQL reads as the reference reader does: not
-    in the night the clocks change, which Python and PostgreSQL settle differently."""
-    local = f"{column} ~ '{_LOCAL}'" + (f" OR {column} ~ '{_LOCAL_SPACED}'" if spaced else "")
+    """SQL true where the cell is a date and time SQL reads as the reference reader does: a
+    shape `_ZONED`, `_LOCAL` (or `_LOCAL_SPACED`) lists, each part in its range, and not in the
+    night the clocks change, which Python and PostgreSQL settle differently."""
+    shapes = _ZONED + _LOCAL + (_LOCAL_SPACED if spaced else ())
+    part = f"substr({column}, %d, 2)"
+    day, month, hour = part % 9, part % 6, part % 12
     return (
-        f"CASE WHEN {column} ~ '{_ZONED}' OR {local}"
-        f" THEN CAST(substr({column}, 9, 2) AS integer)"
-        f" <= extract(day FROM make_date(CAST(substr({column}, 1, 4) AS integer),"
-        f" CAST(substr({column}, 6, 2) AS integer), 1) + interval '1 month - 1 day')"
-        f" AND NOT (substr({column}, 6, 2) IN ('03', '10') AND substr({column}, 9, 2) >= '25'"
-        f" AND substr({column}, 12, 2) <= '02'"
-        f" AND extract(dow FROM CAST(substr({column}, 1, 10) AS date)) = 0)"
+        f"CASE WHEN {column}_shape IN {_listed(shapes)}"
+        f" AND left({column}, 1) <> '0' AND {month} BETWEEN '01' AND '12'"
+        f" AND {day} >= '01' AND {hour} <= '23' AND {part % 15} <= '59'"
+        f" AND (length({column}) IN (16, 22) OR {part % 18} <= '59')"
+        f" AND (length({column}) < 22 OR (substr({column}, length({column}) - 4, 2) <= '23'"
+        f" AND right({column}, 2) <= '59'))"
+        f" THEN CASE WHEN {day} <= '28' THEN true"
+        f" ELSE CAST({day} AS integer) <= extract(day FROM make_date("
+        f"CAST(left({column}, 4) AS integer), CAST({month} AS integer), 1)"
+        " + interval '1 month - 1 day') END"
+        f" AND NOT ({month} IN ('03', '10') AND {day} >= '25' AND {hour} <= '02'"
+        f" AND extract(dow FROM CAST(left({column}, 10) AS date)) = 0)"
         " ELSE false END"
     )
 
@@ -454,10 +466,24 @@ def _moment(column: str, spaced: bool) -> str:
 def _instant(column: str) -> str:
     """The moment a cell `_moment` accepts stands for."""
     return (
-        f"CASE WHEN {column} = '' THEN NULL WHEN {column} ~ '{_ZONED}'"
+        f"CASE WHEN {column} = '' THEN NULL WHEN {column}_shape IN {_listed(_ZONED)}"
         f" THEN CAST({column} AS timestamptz)"
         f" ELSE CAST({column} AS timestamp) AT TIME ZONE 'Europe/London' END"
     )
+
+
+def _worded(column: str, meanings: Mapping[str, str], params: dict[str, str]) -> str:
+    """SQL for what a cell's word means (NULL: no word the profile knows), the words bound."""
+    cases = []
+    for word, meaning in meanings.items():
+        at = len(params)
+        params[f"w{at}"], params[f"w{at + 1}"] = word, meaning
+        cases.append(f"WHEN :w{at} THEN :w{at + 1}")
+    return f"CASE lower({column}) {' '.join(cases)} END"
+
+
+def _listed(words: Sequence[str]) -> str:
+    return "(" + ", ".join(f"'{w}'" for w in words) + ")"
 
 
 def _amount(value: Any) -> Decimal | None:

@@ -311,7 +311,7 @@ def _received_staged(
     good, packages = _matched_to_packages(uow, provider, read.rows, profile, problems)
     staging.add_read([(r.line, packages[r.record.visit_id].id, r.record) for r in good])
     versioned = staging.version(provider.id)
-    changed = [record.visit_id for _, _, record, version, _ in versioned.fresh if version > 1]
+    changed = [record.visit_id for _, record, version in versioned.fresh if version > 1]
     held = uow.visits.held(provider.id, changed)  # type: ignore[attr-defined]
     fresh = [
         Receipt(Received.NEW, RecordVersion(record, 1))
@@ -321,22 +321,21 @@ def _received_staged(
             RecordVersion(record, version),
             RecordVersion(held[record.visit_id].record, held[record.visit_id].version),
         )
-        for _, _, record, version, _ in versioned.fresh
+        for _, record, version in versioned.fresh
     ]
     wanted = {
         record.package_reference
-        for _, _, record, _, _ in versioned.fresh
+        for _, record, _ in versioned.fresh
         if record.visit_id not in packages and record.package_reference
     }
     by_reference = uow.packages.find_each(wanted)
-    for _, _, record, _, _ in versioned.fresh:
+    for _, record, _ in versioned.fresh:
         if record.visit_id not in packages and record.package_reference:
             packages[record.visit_id] = by_reference[record.package_reference]
-    ids = [record_id for record_id, _, _, _, _ in versioned.fresh]
 
     def write(file_id: int) -> list[int]:
-        staging.write(provider.id, file_id, now)
-        return ids
+        ids = staging.write(provider.id, file_id, now)
+        return [ids[r.version.record.visit_id] for r in fresh]
 
     summary = _kept(
         uow,
