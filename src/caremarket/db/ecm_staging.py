@@ -73,6 +73,7 @@ class Versioned:
     changed: int
     unchanged: int
     fresh: list[tuple[int | None, VisitRecord, int]]  # (package id, record, version), by line
+    references: list[str]  # the packages the good visits name
 
 
 class EcmStaging:
@@ -390,7 +391,15 @@ class EcmStaging:
                 text("SELECT * FROM ecm_good WHERE unchanged IS NOT TRUE ORDER BY line")
             )
         ]
-        return Versioned(counts[0], counts[1], counts[2], fresh)
+        references = list(
+            self.session.scalars(
+                text(
+                    "SELECT DISTINCT package_reference FROM ecm_good"
+                    " WHERE package_reference IS NOT NULL"
+                )
+            )
+        )
+        return Versioned(counts[0], counts[1], counts[2], fresh, references)
 
     def write(self, provider_id: int, file_id: int, now: datetime) -> dict[str, int]:
         """Keep the new versions, each superseding the version held before it; their ids by

@@ -323,15 +323,11 @@ def _received_staged(
         )
         for _, record, version in versioned.fresh
     ]
-    wanted = {
-        record.package_reference
-        for _, record, _ in versioned.fresh
-        if record.visit_id not in packages and record.package_reference
-    }
-    by_reference = uow.packages.find_each(wanted)
-    for _, record, _ in versioned.fresh:
-        if record.visit_id not in packages and record.package_reference:
-            packages[record.visit_id] = by_reference[record.package_reference]
+    # the file's packages, as the reference path gives the checks them (those of its
+    # unchanged visits too: a person's other package can hold their planned visit)
+    file_packages = list(packages.values())
+    if fresh:
+        file_packages += uow.packages.find_each(versioned.references).values()
 
     def write(file_id: int) -> list[int]:
         ids = staging.write(provider.id, file_id, now)
@@ -348,7 +344,7 @@ def _received_staged(
         problems,
         warnings + read.warnings,
         fresh,
-        packages,
+        file_packages,
         write,
         by=by,
         now=now,
@@ -427,7 +423,7 @@ def _received(
         problems,
         read.warnings,
         fresh,
-        packages,
+        packages.values(),
         write,
         by=by,
         now=now,
@@ -445,7 +441,7 @@ def _kept(
     problems: list[RowProblem],
     warnings: tuple[str, ...],
     fresh: Sequence[Receipt],
-    packages: Mapping[str, CarePackage],
+    packages: Iterable[CarePackage],
     write: Callable[[int], list[int]],
     *,
     by: Actor,
@@ -604,7 +600,7 @@ def _checked(
     uow: UnitOfWork,
     provider: Provider,
     fresh: Sequence[Receipt],
-    packages: Mapping[str, CarePackage],
+    packages: Iterable[CarePackage],
 ) -> list[Checked]:
     """The new versions matched and checked: among the records held for the same packages
     and days (they take their planned visits first, having come first), and for overlaps
@@ -614,7 +610,7 @@ def _checked(
     records = [r.version.record for r in fresh]
     days = [r.day for r in records]
     period = DateRange(min(days), max(days))
-    mine = {p.id: p for p in packages.values()}.values()
+    mine = {p.id: p for p in packages}.values()
     package_refs = {p.reference for p in mine}
     person_refs = {p.person.reference for p in mine}
     fresh_ids = {r.visit_id for r in records}
