@@ -16,9 +16,10 @@ import pytest
 from sqlalchemy import Connection, text
 
 from caremarket.db.unit_of_work import SqlUnitOfWork
+from caremarket.domain.patterns import parse_pattern
 from caremarket.domain.schedules import DateRange, PlannedVisit, schedule_of
 from caremarket.services.ecm import DuplicateEcmFile, EcmSummary, import_ecm_file
-from tests.builders import A_MOMENT
+from tests.builders import A_MOMENT, a_care_package
 from tests.import_files import EXAMPLES
 from tests.integration.ecm_market import WYESIDE, build_ecm_market, provider_actor
 
@@ -191,6 +192,36 @@ def example_and_extra_columns(uow: SqlUnitOfWork) -> list[bytes]:
     return [example, csv_file(rows, [*COLUMNS, "agency", ""]), example.replace(b"\n", b"\r\n")]
 
 
+def a_persons_two_packages(uow: SqlUnitOfWork) -> list[bytes]:
+    """A record naming only the person matches a planned visit of the person's other package
+    (PKG-1002, whose visits in the second file come again unchanged): PKG-1003, started last,
+    is the record's package but plans nothing on a Wednesday."""
+    with uow:
+        first = uow.packages.get("PKG-1002")
+        uow.packages.add(
+            a_care_package(
+                reference="PKG-1003",
+                commissioner=first.commissioner,
+                zone=first.zone,
+                service=first.service,
+                person=first.person,
+                pattern=parse_pattern("1x60 Sat"),
+                start_on=date(2017, 7, 4),
+                provider=first.provider,
+            )
+        )
+        uow.commit()
+    rows = week(uow)
+    wednesday = [r for r in rows if r["planned_start"].startswith("2017-07-05")]
+    left, rest = wednesday[0], [r for r in rows if r is not wednesday[0]]
+    by_person = left | {
+        "visit_id": "PERSON-1",
+        "package_reference": "",
+        "person_reference": "P-0002",
+    }
+    return [csv_file(rest), csv_file([*rest, by_person])]
+
+
 SCENARIOS: dict[str, Callable[[SqlUnitOfWork], list[bytes]]] = {
     "good": good,
     "bad rows": with_bad_rows,
@@ -201,6 +232,7 @@ SCENARIOS: dict[str, Callable[[SqlUnitOfWork], list[bytes]]] = {
     "manual and durations": manual_and_durations,
     "duplicates": duplicates,
     "example, extra columns, CRLF": example_and_extra_columns,
+    "a person's two packages": a_persons_two_packages,
 }
 
 
