@@ -18,6 +18,13 @@ Checks. New and changed versions are matched to the visits planned for their pac
 (`domain.schedules`, together with the records already held for those packages and days) and
 checked (`domain.ecm.check`, overlaps looked for among the provider's other visits of those
 days too); each flag is raised as a visit query, holding the visit or not as the flag says.
+
+Two paths, one result. Row by row (the reference): the file read in Python, every record
+received through `domain.ecm.receive`. The staging table (PostgreSQL, a layout SQL reads):
+the file COPYed into a temporary table, read, checked against packages, versioned and
+written by SQL (`db/ecm_staging.py`), its suspect rows read by the reference reader. Both then
+match and check the new versions in `domain.ecm` and write the same file entry, queries and
+audit (`_kept`). One import a provider at a time: a second at once is refused (409).
 """
 
 from __future__ import annotations
