@@ -4,8 +4,9 @@ import's one transaction (services/ecm.py runs the use case; imports/ecm.py is t
 reader it must agree with).
 
 SQL reads only what it is sure to read as the reference reader does: a row any of whose cells
-is not in a plain form (a date and time in ISO 8601 with its offset, whole numbers, the
-profile's words), that repeats a visit ID of another row, or that names no package is
+is not in a plain form (a date and time in ISO 8601 with its offset or in London time, not in
+the night the clocks change; whole numbers; the profile's words), that checks out before it
+checks in, that repeats a visit ID of another row, or that names no package is
 *suspect* and is handed back, raw, for the reference reader to read and report (a bad row's
 problems are then worded by the one reader there is). The rows SQL reads are most of a file;
 the suspect ones a few.
