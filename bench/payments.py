@@ -1,7 +1,7 @@
 """A year of a large county's ECM visits imported into PostgreSQL, and a 4-weekly payment run.
 
     .venv/bin/python bench/payments.py [--people 2000] [--providers 30] [--seed 1]
-        [--postgres ADMIN_URL] [--profile FILE] [--keep] [--run-only]
+        [--postgres ADMIN_URL] [--profile FILE] [--keep] [--run-only] [--files N] [--reference]
 
 The county (seeded, --seed): one council (code BCC), one service (personal care, paid by the
 hour at £18.40 from 1 April 2024 and £19.10 from 1 April 2025, the uplift inside the year),
@@ -22,7 +22,8 @@ What is measured, in one run, on one new PostgreSQL database (dropped at the end
 1. bare COPY: every file's rows, as they are, `COPY ... FROM STDIN (FORMAT csv, HEADER)`
    into a plain table of text columns (no index), through psycopg, one COPY a file;
 2. import: every file through `services.ecm.import_ecm_file`, as `caremarket ecm import`
-   would, one unit of work (one commit) a file; visits per second over all files;
+   would, one unit of work (one commit) a file; visits per second over all files, and the
+   path the files took (the staging table, or row by row with --reference);
 3. the payment run: `services.payments.create_run` for the county's 7th 4-week period
    (every provider); seconds.
 The run's CPU time (this process's, `time.process_time`) is printed too: on a shared
@@ -33,6 +34,10 @@ processes are not counted.
 --run-only imports only the files of the run's period (the same files, so the same run,
 line for line) and skips the bare COPY: the run reads only its period's visits, so this
 measures it without importing the year first.
+
+--files N writes and imports only the first N files (by period, then provider): a quick
+check of the import rate. --reference imports through the reference path (row by row, in
+Python) instead of the staging table.
 
 --profile FILE writes cProfile statistics of the import of the middle file (by period, then
 provider) and of the run to FILE.import and FILE.run.
@@ -106,6 +111,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database, print its URL")
     parser.add_argument(
         "--run-only", action="store_true", help="import only the run's period; no bare COPY"
+        "--run-only", action="store_true", help="import only the run's period; no bare COPY"
+    )
+    parser.add_argument("--files", type=int, help="write and import only the first N files")
+    parser.add_argument(
+        "--reference", action="store_true", help="import row by row, not through staging"
     )
     options = parser.parse_args()
 
@@ -117,7 +127,7 @@ def main() -> None:
         scratch_postgres(options.postgres, prefix="caremarket_bench", keep=options.keep) as url,
     ):
         started = time.perf_counter()
-        files = write_files(county, Path(folder), rng)
+        files = write_files(county, Path(folder), rng, options.files)
         visits = sum(rows for _, _, rows in files)
         size = sum(path.stat().st_size for _, path, _ in files)
         print(
@@ -138,19 +148,22 @@ def main() -> None:
 
         profiler = cProfile.Profile() if options.profile else None
         import_seconds = 0.0
+        staged = 0
         for number, (provider, path, _) in enumerate(files):
             content = path.read_bytes()
             start = time.perf_counter()
             with profiling(profiler if number == len(files) // 2 else None):
-                import_ecm_file(
+                summary = import_ecm_file(
                     uow,
                     content,
                     provider=provider,
                     filename=path.name,
                     by=BENCH,
                     now=datetime.now(UTC),
+                    staged=not options.reference,
                 )
             import_seconds += time.perf_counter() - start
+            staged += summary.staged
         if profiler:
             profiler.dump_stats(options.profile + ".import")
         memory["after import"] = peak_mib()
@@ -193,7 +206,8 @@ def main() -> None:
             f" {visits / copy_seconds:,.0f} | {memory['after bare COPY']:.0f} |"
         )
     print(
-        f"| import through caremarket | {import_seconds:.1f} |"
+        f"| import through caremarket ({path_taken(staged, len(files))}) |"
+        f" {import_seconds:.1f} |"
         f" {visits / import_seconds:,.0f} | {memory['after import']:.0f} |"
     )
     print(
@@ -205,6 +219,14 @@ def main() -> None:
     if copy_seconds:
         print(f"import at {copy_seconds / import_seconds:.0%} of the bare COPY rate;", end=" ")
     print(f"peak memory {max(memory.values()):.0f} MiB (ru_maxrss)")
+
+
+def path_taken(staged: int, files: int) -> str:
+    if staged == files:
+        return "the staging table"
+    if not staged:
+        return "row by row"
+    return f"{staged} of {files} files through the staging table"
 
 
 def build_county(people: int, providers: int, rng: random.Random) -> County:
@@ -264,13 +286,17 @@ def period_of(number: int) -> DateRange:
     return DateRange(first, first + timedelta(days=27))
 
 
-def write_files(county: County, folder: Path, rng: random.Random) -> list[tuple[str, Path, int]]:
-    """One file a provider a 4-week period: (provider, path, visits)."""
-    files = []
+def write_files(
+    county: County, folder: Path, rng: random.Random, most: int | None = None
+) -> list[tuple[str, Path, int]]:
+    """One file a provider a 4-week period: (provider, path, visits); the first `most`."""
+    files: list[tuple[str, Path, int]] = []
     numbers: dict[str, int] = {}
     for number in range(PERIODS):
         period = period_of(number)
         for provider in county.providers:
+            if most is not None and len(files) >= most:
+                return files
             mine = [p for p in county.packages if p.provider is provider]
             planned = sorted(
                 (v for p in mine for v in schedule_of(p).visits(period)),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from caremarket.db import tables as t
 from caremarket.db.bulk import insert_rows
+from caremarket.db.ecm_staging import EcmStaging, try_import_lock
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
 from caremarket.domain.errors import NotFound
@@ -93,6 +94,15 @@ class SqlVisits:
             for row in self.session.execute(query):
                 found[row.visit_id] = _kept(row)
         return found
+
+    def lock_imports(self, provider_id: int) -> bool:
+        """Lock the provider's imports for this transaction, without waiting: False while
+        another holds them."""
+        return try_import_lock(self.session, provider_id)
+
+    def staging(self) -> EcmStaging | None:
+        """Where a file is staged for the set-based import: None off PostgreSQL."""
+        return EcmStaging(self.session) if EcmStaging.available(self.session) else None
 
     def find(self, provider_id: int, visit_id: str) -> KeptVisit | None:
         return self.held(provider_id, [visit_id]).get(visit_id)

@@ -57,13 +57,7 @@ def read_table(source: Source, columns: Columns) -> Table:
     """
     with _opened(source) as stream:
         reader = csv.reader(stream)
-        header = next(reader, None)
-        if header is None:
-            raise ImportRejected(
-                [RowProblem(HEADER_LINE, "", "", "the file is empty: it needs a header row")]
-            )
-        names = [normalise_header(name) for name in header]
-        warnings = _check_header(names, columns)
+        names, warnings = _header(reader, columns)
         rows = []
         line = reader.line_num + 1
         for cells in reader:
@@ -71,6 +65,28 @@ def read_table(source: Source, columns: Columns) -> Table:
                 rows.append(Row(line, _cells(names, cells)))
             line = reader.line_num + 1
     return Table(rows, warnings)
+
+
+def read_header(source: Source, columns: Columns) -> tuple[list[str], tuple[str, ...]]:
+    """A file's header alone: its column names (normalised, in order) and the warnings
+    `read_table` gives; refused as `read_table` refuses it."""
+    with _opened(source) as stream:
+        return _header(csv.reader(stream), columns)
+
+
+def row_cells(names: list[str], cells: list[str]) -> dict[str, str]:
+    """A row's cells by column name, trimmed, as `read_table` gives them."""
+    return _cells(names, cells)
+
+
+def _header(reader: Iterator[list[str]], columns: Columns) -> tuple[list[str], tuple[str, ...]]:
+    header = next(reader, None)
+    if header is None:
+        raise ImportRejected(
+            [RowProblem(HEADER_LINE, "", "", "the file is empty: it needs a header row")]
+        )
+    names = [normalise_header(name) for name in header]
+    return names, _check_header(names, columns)
 
 
 def normalise_header(name: str) -> str:

@@ -18,6 +18,13 @@ Checks. New and changed versions are matched to the visits planned for their pac
 (`domain.schedules`, together with the records already held for those packages and days) and
 checked (`domain.ecm.check`, overlaps looked for among the provider's other visits of those
 days too); each flag is raised as a visit query, holding the visit or not as the flag says.
+
+Two paths, one result. Row by row (the reference): the file read in Python, every record
+received through `domain.ecm.receive`. The staging table (PostgreSQL, a layout SQL reads):
+the file COPYed into a temporary table, read, checked against packages, versioned and
+written by SQL (`db/ecm_staging.py`), its suspect rows read by the reference reader. Both then
+match and check the new versions in `domain.ecm` and write the same file entry, queries and
+audit (`_kept`). One import a provider at a time: a second at once is refused (409).
 """
 
 from __future__ import annotations
@@ -27,8 +34,8 @@ import hashlib
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,7 +46,9 @@ from caremarket.domain.ecm import (
     Receipt,
     Received,
     RecordVersion,
+    Verification,
     VisitRecord,
+    VisitStatus,
     check,
     match,
     receive,
@@ -49,9 +58,15 @@ from caremarket.domain.market import Provider
 from caremarket.domain.packages import CarePackage
 from caremarket.domain.schedules import DateRange
 from caremarket.domain.visit_queries import query_for
-from caremarket.imports.csvfile import Row, Table, normalise_header
+from caremarket.imports.csvfile import Row, Table, normalise_header, read_header, row_cells
 from caremarket.imports.ecm import EcmFile, EcmRow, parse_ecm, read_ecm_file
-from caremarket.imports.ecm_profiles import CAREMARKET, PROFILES, Profile, profile_from_toml
+from caremarket.imports.ecm_profiles import (
+    CAREMARKET,
+    DATETIME_FORMATS,
+    PROFILES,
+    Profile,
+    profile_from_toml,
+)
 from caremarket.imports.problems import Problems
 from caremarket.services.ports import (
     EcmFileEntry,
@@ -74,6 +89,10 @@ class UnreadableEcmFile(DomainError):
     pass
 
 
+class ImportInProgress(Conflict):
+    pass
+
+
 @dataclass(frozen=True)
 class EcmSummary:
     """What a file (or a pushed batch) held and what became of it."""
@@ -87,6 +106,7 @@ class EcmSummary:
     queries: tuple[tuple[str, str, bool], ...]  # (visit ID, flag code, holds) raised
     warnings: tuple[str, ...] = ()
     file_id: int | None = None
+    staged: bool = False  # received by set-based SQL (db/ecm_staging.py), not row by row
 
     @property
     def visits(self) -> int:
@@ -122,13 +142,23 @@ def import_ecm_file(
     filename: str = "",
     by: Actor,
     now: datetime,
+    staged: bool = True,
 ) -> EcmSummary:
     """Import one ECM file for a provider (its name). Refused whole (ImportRejected) only when
-    it cannot be read at all; DuplicateEcmFile when it was imported already."""
+    it cannot be read at all; DuplicateEcmFile when it was imported already, ImportInProgress
+    while another import of the provider's is running.
+
+    On PostgreSQL a file whose layout SQL can read (`_stageable`) is staged and received by
+    set-based SQL (db/ecm_staging.py); elsewhere, or with `staged=False`, it is read row by row
+    (the reference path). Both give the same records, versions, queries, problems and audit."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnreadableEcmFile("the file is not text in UTF-8: save it as CSV (UTF-8)") from None
+    if staged and _stageable(profile):
+        summary = _receive_staged(uow, content, text, profile, filename, provider, by=by, now=now)
+        if summary is not None:
+            return summary
     read = read_ecm_file(io.StringIO(text), profile)
     reference = read.file_reference or hashlib.sha256(content).hexdigest()
     rows = _data_rows(text)
@@ -205,42 +235,178 @@ def _receive(
     now: datetime,
 ) -> EcmSummary:
     with uow:
-        provider: Provider = uow.providers.get(provider_name)
-        if uow.visits.find_file(provider.id, reference) is not None:  # type: ignore[attr-defined]
-            raise DuplicateEcmFile(
-                f"{provider.name} has already sent {_shown(reference)}: it was imported before"
+        provider = _importing(uow, provider_name, reference)
+        summary = _received(uow, provider, read, profile, reference, rows, filename, by=by, now=now)
+        uow.commit()
+    return summary
+
+
+def _stageable(profile: Profile) -> bool:
+    """A layout SQL reads: a visit a row, each field a column of its own (no date and time
+    apart, no durations, no additional carers' rows, no file reference or week)."""
+    return set(profile.columns) <= set(CAREMARKET.columns) and not profile.visit_id_from
+
+
+def _receive_staged(
+    uow: UnitOfWork,
+    content: bytes,
+    text: str,
+    profile: Profile,
+    filename: str,
+    provider_name: str,
+    *,
+    by: Actor,
+    now: datetime,
+) -> EcmSummary | None:
+    """The set-based path; None where the database cannot stage (not PostgreSQL)."""
+    names, warnings = read_header(io.StringIO(text), profile.file_columns())
+    reference = hashlib.sha256(content).hexdigest()
+    with uow:
+        staging = uow.visits.staging()  # type: ignore[attr-defined]
+        if staging is None:
+            return None
+        provider = _importing(uow, provider_name, reference)
+        if staging.stage(text, len(names)) is None:  # not one row a line: read row by row
+            read = read_ecm_file(io.StringIO(text), profile)
+            rows = _data_rows(text)
+            summary = _received(
+                uow, provider, read, profile, reference, rows, filename, by=by, now=now
             )
-        problems = list(read.problems)
-        good, packages = _matched_to_packages(uow, provider, read.rows, profile, problems)
-        held = uow.visits.held(provider.id, [r.record.visit_id for r in good])  # type: ignore[attr-defined]
-        receipts = receive(
-            [r.record for r in good],
-            {k: RecordVersion(v.record, v.version) for k, v in held.items()},
-        )
-        counts = Counter(r.received for r in receipts)
-        problems.sort(key=lambda p: p.line)
-        file_id = uow.visits.add_file(
-            EcmFileEntry(
-                provider_id=provider.id,  # type: ignore[arg-type]
-                reference=reference,
-                profile=read.profile,
-                filename=filename,
-                rows=rows,
-                visits_new=counts[Received.NEW],
-                visits_changed=counts[Received.CHANGED],
-                visits_unchanged=counts[Received.UNCHANGED],
-                problems=tuple(
-                    {"line": p.line, "field": p.column, "value": p.value, "reason": p.reason}
-                    for p in problems
-                ),
-                received_at=now,
-                received_by=by.name,
+        else:
+            summary = _received_staged(
+                uow, staging, names, warnings, profile, reference, filename, provider, by, now
             )
+        uow.commit()
+    return summary
+
+
+def _received_staged(
+    uow: UnitOfWork,
+    staging: Any,
+    names: list[str],
+    warnings: tuple[str, ...],
+    profile: Profile,
+    reference: str,
+    filename: str,
+    provider: Provider,
+    by: Actor,
+    now: datetime,
+) -> EcmSummary:
+    """The rows SQL reads received by SQL; the suspect ones read by the reference reader."""
+    positions = {f: names.index(c) for f in profile.columns if (c := profile.column(f)) in names}
+    staged = staging.read(
+        positions,
+        provider_id=provider.id,
+        statuses=_words(profile.statuses, VisitStatus),
+        verifications=_words(profile.verifications, Verification),
+        width=len(names),
+        spaced=profile.datetime_formats == DATETIME_FORMATS,
+    )
+    read = parse_ecm(
+        Table([Row(line, row_cells(names, cells)) for line, cells in staged.suspect]),
+        Problems(),
+        profile,
+    )
+    problems = list(read.problems)
+    heading = profile.columns.get("package_reference", "package_reference")
+    for line, package_reference, exists in staged.packages:
+        reason = (
+            f"package {package_reference} is not {provider.name}'s"
+            if exists
+            else f"there is no package {package_reference}"
         )
-        fresh = [r for r in receipts if r.received is not Received.UNCHANGED]
-        checked = _checked(uow, provider, fresh, packages)  # against what was held before
-        package_ids = {v: p.id for v, p in packages.items()}
-        ids = uow.visits.add(
+        problems.append(RowProblem(line, heading, package_reference, reason))
+    good, packages = _matched_to_packages(uow, provider, read.rows, profile, problems)
+    staging.add_read([(r.line, packages[r.record.visit_id].id, r.record) for r in good])
+    versioned = staging.version(provider.id)
+    changed = [record.visit_id for _, record, version in versioned.fresh if version > 1]
+    held = uow.visits.held(provider.id, changed)  # type: ignore[attr-defined]
+    fresh = [
+        Receipt(Received.NEW, RecordVersion(record, 1))
+        if version == 1
+        else Receipt(
+            Received.CHANGED,
+            RecordVersion(record, version),
+            RecordVersion(held[record.visit_id].record, held[record.visit_id].version),
+        )
+        for _, record, version in versioned.fresh
+    ]
+    # the file's packages, as the reference path gives the checks them (those of its
+    # unchanged visits too: a person's other package can hold their planned visit)
+    file_packages = list(packages.values())
+    if fresh:
+        file_packages += uow.packages.find_each(versioned.references).values()
+
+    def write(file_id: int) -> list[int]:
+        ids = staging.write(provider.id, file_id, now)
+        return [ids[r.version.record.visit_id] for r in fresh]
+
+    summary = _kept(
+        uow,
+        provider,
+        read.profile,
+        reference,
+        staged.rows,
+        filename,
+        (versioned.new, versioned.changed, versioned.unchanged),
+        problems,
+        warnings + read.warnings,
+        fresh,
+        file_packages,
+        write,
+        by=by,
+        now=now,
+    )
+    return replace(summary, staged=True)
+
+
+def _words(theirs: Mapping[str, Any], ours: Iterable[Any]) -> dict[str, str]:
+    """A profile's words for a status or a method, with caremarket's own (theirs first)."""
+    return {m.value: m.value for m in ours} | {k: v.value for k, v in theirs.items()}
+
+
+def _importing(uow: UnitOfWork, provider_name: str, reference: str) -> Provider:
+    """The provider, its imports locked for this transaction; refused while another import of
+    its runs (two at once would each version the same visits) or if the file came before."""
+    provider: Provider = uow.providers.get(provider_name)
+    if not uow.visits.lock_imports(provider.id):  # type: ignore[attr-defined]
+        raise ImportInProgress(
+            f"{provider.name} has another ECM import running: send this file again when it"
+            " has finished"
+        )
+    if uow.visits.find_file(provider.id, reference) is not None:  # type: ignore[attr-defined]
+        raise DuplicateEcmFile(
+            f"{provider.name} has already sent {_shown(reference)}: it was imported before"
+        )
+    return provider
+
+
+def _received(
+    uow: UnitOfWork,
+    provider: Provider,
+    read: EcmFile,
+    profile: Profile,
+    reference: str,
+    rows: int,
+    filename: str,
+    *,
+    by: Actor,
+    now: datetime,
+) -> EcmSummary:
+    """The reference path: every record received in Python (domain.ecm.receive)."""
+    problems = list(read.problems)
+    good, packages = _matched_to_packages(uow, provider, read.rows, profile, problems)
+    held = uow.visits.held(provider.id, [r.record.visit_id for r in good])  # type: ignore[attr-defined]
+    receipts = receive(
+        [r.record for r in good],
+        {k: RecordVersion(v.record, v.version) for k, v in held.items()},
+    )
+    counts = Counter(r.received for r in receipts)
+    fresh = [r for r in receipts if r.received is not Received.UNCHANGED]
+    package_ids = {v: p.id for v, p in packages.items()}
+
+    def write(file_id: int) -> list[int]:
+        return uow.visits.add(  # type: ignore[no-any-return]
             [
                 KeptVisit(
                     provider_id=provider.id,  # type: ignore[arg-type]
@@ -253,47 +419,96 @@ def _receive(
                 for r in fresh
             ]
         )
-        queries = [
-            query_for(record_id, flag, at=now)
-            for record_id, c in zip(ids, checked, strict=True)
-            for flag in c.flags
-        ]
-        uow.visits.add_queries(queries)
-        raised = tuple(
-            (c.match.record.visit_id, flag.code.value, flag.holds)
-            for c in checked
-            for flag in c.flags
-        )
-        summary = EcmSummary(
-            reference,
-            rows,
-            counts[Received.NEW],
-            counts[Received.CHANGED],
-            counts[Received.UNCHANGED],
-            tuple(problems),
-            raised,
-            read.warnings,
-            file_id,
-        )
-        uow.audit.record(
-            entry(
-                by,
-                now,
-                "ECM visits received",
-                ("ECM file", f"{provider.name}: {_shown(reference)}"),
-                {
-                    "file": filename or "pushed through the API",
-                    "rows": rows,
-                    "new": summary.visits_new,
-                    "changed": summary.visits_changed,
-                    "unchanged": summary.visits_unchanged,
-                    "bad rows": len({p.line for p in problems}),
-                    "queries": len(raised),
-                },
+
+    return _kept(
+        uow,
+        provider,
+        read.profile,
+        reference,
+        rows,
+        filename,
+        (counts[Received.NEW], counts[Received.CHANGED], counts[Received.UNCHANGED]),
+        problems,
+        read.warnings,
+        fresh,
+        packages.values(),
+        write,
+        by=by,
+        now=now,
+    )
+
+
+def _kept(
+    uow: UnitOfWork,
+    provider: Provider,
+    profile_name: str,
+    reference: str,
+    rows: int,
+    filename: str,
+    counts: tuple[int, int, int],
+    problems: list[RowProblem],
+    warnings: tuple[str, ...],
+    fresh: Sequence[Receipt],
+    packages: Iterable[CarePackage],
+    write: Callable[[int], list[int]],
+    *,
+    by: Actor,
+    now: datetime,
+) -> EcmSummary:
+    """What both paths do with what they received: the file's entry, the checks on the new
+    versions (against what was held before), the versions kept, their queries, the audit."""
+    new, changed, unchanged = counts
+    problems.sort(key=lambda p: p.line)
+    file_id = uow.visits.add_file(
+        EcmFileEntry(
+            provider_id=provider.id,  # type: ignore[arg-type]
+            reference=reference,
+            profile=profile_name,
+            filename=filename,
+            rows=rows,
+            visits_new=new,
+            visits_changed=changed,
+            visits_unchanged=unchanged,
+            problems=tuple(
+                {"line": p.line, "field": p.column, "value": p.value, "reason": p.reason}
+                for p in problems
             ),
-            *_changed_entries(fresh, provider, by, now),
+            received_at=now,
+            received_by=by.name,
         )
-        uow.commit()
+    )
+    checked = _checked(uow, provider, fresh, packages)  # against what was held before
+    ids = write(file_id)
+    queries = [
+        query_for(record_id, flag, at=now)
+        for record_id, c in zip(ids, checked, strict=True)
+        for flag in c.flags
+    ]
+    uow.visits.add_queries(queries)
+    raised = tuple(
+        (c.match.record.visit_id, flag.code.value, flag.holds) for c in checked for flag in c.flags
+    )
+    summary = EcmSummary(
+        reference, rows, new, changed, unchanged, tuple(problems), raised, warnings, file_id
+    )
+    uow.audit.record(
+        entry(
+            by,
+            now,
+            "ECM visits received",
+            ("ECM file", f"{provider.name}: {_shown(reference)}"),
+            {
+                "file": filename or "pushed through the API",
+                "rows": rows,
+                "new": summary.visits_new,
+                "changed": summary.visits_changed,
+                "unchanged": summary.visits_unchanged,
+                "bad rows": len({p.line for p in problems}),
+                "queries": len(raised),
+            },
+        ),
+        *_changed_entries(fresh, provider, by, now),
+    )
     return summary
 
 
@@ -393,7 +608,7 @@ def _checked(
     uow: UnitOfWork,
     provider: Provider,
     fresh: Sequence[Receipt],
-    packages: Mapping[str, CarePackage],
+    packages: Iterable[CarePackage],
 ) -> list[Checked]:
     """The new versions matched and checked: among the records held for the same packages
     and days (they take their planned visits first, having come first), and for overlaps
@@ -403,7 +618,7 @@ def _checked(
     records = [r.version.record for r in fresh]
     days = [r.day for r in records]
     period = DateRange(min(days), max(days))
-    mine = {p.id: p for p in packages.values()}.values()
+    mine = {p.id: p for p in packages}.values()
     package_refs = {p.reference for p in mine}
     person_refs = {p.person.reference for p in mine}
     fresh_ids = {r.visit_id for r in records}
