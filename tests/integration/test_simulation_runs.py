@@ -11,10 +11,14 @@ from datetime import timedelta
 import pytest
 
 from caremarket.db.unit_of_work import SqlUnitOfWork
-from caremarket.domain.simulation_runs import InvalidRun, RunStatus, SavedScenario
+from caremarket.domain.simulation_runs import (
+    InvalidRun,
+    InvalidSavedScenario,
+    RunStatus,
+    SavedScenario,
+)
 from caremarket.services import simulation_runs
 from caremarket.services.ports import AuditFilter
-from caremarket.services.simulation_runs import InvalidSavedScenario
 from caremarket.simulation.compare import as_csv, compare
 from caremarket.simulation.scenario import scenario_from_data
 from tests.builders import A_MOMENT, AN_ADMIN, a_commissioner

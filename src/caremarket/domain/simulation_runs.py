@@ -23,6 +23,15 @@ class InvalidRun(DomainError):
     """Replications or a seed out of bounds."""
 
 
+class InvalidSavedScenario(DomainError):
+    """A scenario that cannot be saved: every problem, keyed by the field it is about
+    (commissioner, name, text)."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
 class RunStatus(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"

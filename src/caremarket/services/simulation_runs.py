@@ -22,6 +22,7 @@ from caremarket.domain.audit import entry
 from caremarket.domain.calendar import WorkingWeek
 from caremarket.domain.errors import DomainError
 from caremarket.domain.simulation_runs import (
+    InvalidSavedScenario,
     RunStatus,
     SavedScenario,
     SimulationRun,
@@ -41,15 +42,6 @@ SIMULATOR = Actor("caremarket (simulation runs)", Role.ADMIN)
 STALE = timedelta(minutes=10)  # a running run with no progress for this long is taken again
 NAME_LENGTH = 200
 TEXT_LENGTH = 200_000  # the presets are 3 to 6 kB
-
-
-class InvalidSavedScenario(DomainError):
-    """A scenario that cannot be saved: every problem, keyed by the field it is about
-    (commissioner, name, text)."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
 
 
 class RunInterrupted(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,7 +19,13 @@ from caremarket.web import errors
 from caremarket.web.api import router as api_router
 from caremarket.web.assets import Assets
 from caremarket.web.pages import router as pages_router
-from caremarket.web.ticker import deadline_tick, mail_delivery, ticking, weekly_snapshots
+from caremarket.web.ticker import (
+    deadline_tick,
+    mail_delivery,
+    simulations,
+    ticking,
+    weekly_snapshots,
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SESSION_HOURS = 8  # a working day; then sign in again
@@ -35,12 +42,20 @@ def create_app(settings: Settings) -> FastAPI:
         def unit_of_work() -> SqlUnitOfWork:
             return SqlUnitOfWork(app.state.session_factory)
 
+        stopping = threading.Event()
+
         async with (
             ticking(deadline_tick(unit_of_work), settings.tick_seconds),
             ticking(mail_delivery(unit_of_work, settings), settings.tick_seconds),
             ticking(weekly_snapshots(unit_of_work), settings.tick_seconds),
+            # Simulation runs, in the background; stopping puts a run under way back in the
+            # queue at its next replication, so leaving is not held up by a long run.
+            ticking(simulations(unit_of_work, stopping), settings.simulation_seconds),
         ):
-            yield
+            try:
+                yield
+            finally:
+                stopping.set()
 
     app = FastAPI(
         lifespan=lifespan,
