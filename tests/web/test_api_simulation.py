@@ -4,10 +4,16 @@ auditors read them; a refused scenario names every problem; providers get nothin
 from __future__ import annotations
 
 import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
 
 from caremarket.domain.access import Role
+from caremarket.web.app import create_app
 from tests.simulation_scenarios import TINY
-from tests.web.conftest import bearer
+from tests.web.conftest import bearer, make_market
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "simulation"
 
 WAIT_SECONDS = 60
 
@@ -85,3 +91,36 @@ def test_auditors_and_providers_cannot_save_or_run(client, tokens) -> None:
         client.get("/api/simulation/runs/1", headers=bearer(tokens[Role.PROVIDER])).status_code
         == 403
     )
+
+
+def test_a_run_under_way_when_the_server_stops_is_put_back_in_the_queue(tmp_path) -> None:
+    """A year of Herefordshire's five options: the server stops during it, at the next
+    replication the run goes back in the queue (to run again at the next start), and the
+    server is not held up until the whole run ends."""
+    settings, tokens = make_market(f"sqlite:///{tmp_path / 'stopping.db'}")
+    mine = bearer(tokens[Role.COMMISSIONER])
+    text = (EXAMPLES / "herefordshire.toml").read_text(encoding="utf-8")
+    app = create_app(settings.model_copy(update={"simulation_seconds": 0.1}))
+    with TestClient(app) as client:
+        saved = client.post(
+            "/api/simulation/scenarios",
+            json={"commissioner": "HFD", "name": "Herefordshire", "text": text},
+            headers=mine,
+        ).json()
+        run = client.post(
+            f"/api/simulation/scenarios/{saved['id']}/runs", json={}, headers=mine
+        ).json()
+        deadline = time.monotonic() + WAIT_SECONDS
+        while run["status"] == "queued" and time.monotonic() < deadline:
+            time.sleep(0.1)
+            run = client.get(f"/api/simulation/runs/{run['id']}", headers=mine).json()
+        assert run["status"] == "running"
+        stopping_at = time.monotonic()
+    app.state.engine.dispose()
+
+    assert time.monotonic() - stopping_at < WAIT_SECONDS
+    idle = create_app(settings.model_copy(update={"simulation_seconds": 0}))
+    with TestClient(idle) as later:
+        again = later.get(f"/api/simulation/runs/{run['id']}", headers=mine).json()
+    idle.state.engine.dispose()
+    assert (again["status"], again["done"], again["total"]) == ("queued", 0, 100)
