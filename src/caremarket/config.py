@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         description="How often the server moves on sourcing rounds whose window has closed"
         " (brokerage's deadline ticker), in seconds; 0 turns the ticker off.",
     )
+    simulation_seconds: float = Field(
+        default=2,
+        ge=0,
+        description="How often the server looks for a simulation run to start, in seconds;"
+        " 0 runs none in this process.",
+    )
 
     @field_validator("time_zone")
     @classmethod

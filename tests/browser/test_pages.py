@@ -17,11 +17,11 @@ pytestmark = pytest.mark.browser
 AREAS = {
     Role.ADMIN: [
         "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
-        "ECM files", "Payments", "Reports", "Audit trail",
+        "ECM files", "Payments", "Reports", "Simulation", "Audit trail",
     ],
     Role.COMMISSIONER: [
         "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
-        "ECM files", "Payments", "Reports", "Audit trail",
+        "ECM files", "Payments", "Reports", "Simulation", "Audit trail",
     ],
     Role.BROKER: ["Home", "Market", "Care packages", "Brokerage", "Applications", "Reports"],
     Role.FINANCE: [
@@ -32,7 +32,7 @@ AREAS = {
     ],
     Role.AUDITOR: [
         "Home", "Dashboard", "Market", "Care packages", "Brokerage", "Tenders", "Applications",
-        "ECM files", "Payments", "Reports", "Audit trail",
+        "ECM files", "Payments", "Reports", "Simulation", "Audit trail",
     ],
 }  # fmt: skip
 LOOKER = Actor("browser-tests", Role.AUDITOR)

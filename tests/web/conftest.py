@@ -40,6 +40,7 @@ from caremarket.services import (
     ecm,
     invoices,
     payments,
+    simulation_runs,
     tenders,
 )
 from caremarket.services.applications import ApplicationForm
@@ -47,6 +48,7 @@ from caremarket.services.contracts import ContractAward
 from caremarket.services.ports import KeptVisit
 from caremarket.web.app import create_app
 from tests.builders import a_care_package, a_lot, a_provider, a_rate_card, a_zone
+from tests.simulation_scenarios import TINY
 
 PASSWORD = "a-long-enough-password"
 SETUP = Actor("test-setup", Role.ADMIN)
@@ -62,6 +64,7 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[Rol
     Wyeside's application 1 to HFD-DPS (open to applications), for the routes' walk."""
     settings, tokens = make_market(f"sqlite:///{tmp_path_factory.mktemp('web') / 'caremarket.db'}")
     an_application(settings.database_url)
+    a_simulation_run(settings.database_url)
     return settings, tokens
 
 
@@ -81,6 +84,19 @@ def an_application(url: str) -> None:
         lots=("O-A",),
     )
     applications.apply(uow, "HFD-DPS", form, by=SETUP, now=now)
+    engine.dispose()
+
+
+def a_simulation_run(url: str) -> None:
+    """Simulation scenario 1 (the tiny test scenario, saved for HFD) and its run 1, done."""
+    engine = make_engine(url)
+    uow = SqlUnitOfWork(make_session_factory(engine))
+    now = datetime.now(UTC)
+    saved = simulation_runs.save_scenario(
+        uow, commissioner="HFD", name="Tiny", text=TINY, by=SETUP, now=now
+    )
+    simulation_runs.start_run(uow, saved.id, by=SETUP, now=now)
+    simulation_runs.run_next(uow, clock=lambda: datetime.now(UTC))
     engine.dispose()
 
 

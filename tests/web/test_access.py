@@ -26,6 +26,8 @@ SAMPLE_PATH_VALUES = {
     "query_id": "1",
     "file_id": "1",
     "invoice": "INV-1",
+    "scenario_id": "1",
+    "run_id": "1",
 }
 SAMPLE_QUERIES = {
     "/api/zones/lookup": {"commissioner": "HFD", "postcode": "HR6 8AA"},
@@ -37,6 +39,7 @@ SAMPLE_QUERIES = {
     "/api/cost-of-care/gap": {"commissioner": "HFD", "on": "2017-08-01"},
     "/api/reports/cost-of-care": {"commissioner": "HFD", "on": "2017-08-01"},
     "/api/reports/forecast": {"commissioner": "HFD", "on": "2017-08-01"},
+    "/api/simulation/scenarios": {"commissioner": "HFD"},
 }
 
 

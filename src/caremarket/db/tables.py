@@ -900,3 +900,36 @@ zone_designs = Table(
     Column("redrawn_at", UtcDateTime),  # when the zones took it; null while it waits for its day
     UniqueConstraint("commissioner_id", "name"),
 )
+
+simulation_scenarios = Table(
+    "simulation_scenarios",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("commissioner_id", ForeignKey("commissioners.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("text", Text, nullable=False),  # the scenario's TOML, as saved
+    Column("options", JSON, nullable=False),  # the options' names, in order
+    Column("saved_at", UtcDateTime, nullable=False),
+    Column("saved_by", String(254), nullable=False),
+    UniqueConstraint("commissioner_id", "name"),
+)
+
+simulation_runs = Table(
+    "simulation_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scenario_id", ForeignKey("simulation_scenarios.id"), nullable=False, index=True),
+    Column("replications", Integer, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("requested_by", String(254), nullable=False),
+    Column("started_at", UtcDateTime),
+    Column("progress_at", UtcDateTime),  # the last word from the process running it
+    Column("finished_at", UtcDateTime),
+    Column("error", Text),
+    Column("results", JSON),  # simulation/results.py: estimates, differences, every run
+)

@@ -28,6 +28,7 @@ from caremarket.db.repositories import (
     SqlVehicleRepository,
 )
 from caremarket.db.schedules import SqlPackageSuspensions
+from caremarket.db.simulation_runs import SqlSimulations
 from caremarket.db.tenders import SqlTenders
 from caremarket.db.zone_designs import SqlZoneDesigns
 from caremarket.domain.access import ApiToken, User
@@ -84,6 +85,7 @@ class SqlUnitOfWork:
         self.open_book = SqlOpenBook(session)
         self.package_suspensions = SqlPackageSuspensions(session)
         self.zone_designs = SqlZoneDesigns(session)
+        self.simulations = SqlSimulations(session)
         return self
 
     def __exit__(

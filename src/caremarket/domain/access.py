@@ -55,6 +55,7 @@ POLICY_SETTERS = frozenset({Role.ADMIN, Role.COMMISSIONER})
 BROKERAGE_READERS = BROKERS | {Role.AUDITOR}  # the brokers' queue; auditors read it too
 WAITING_LIST_READERS = STAFF
 TENDER_READERS = POLICY_SETTERS | {Role.AUDITOR}  # not providers or brokers: competitors' bids
+SIMULATION_READERS = POLICY_SETTERS | {Role.AUDITOR}  # the commissioners' options, tried
 PAYERS = frozenset({Role.ADMIN, Role.FINANCE})  # make and approve runs, resolve queries
 PAYMENT_READERS = PAYERS | {Role.COMMISSIONER, Role.AUDITOR, Role.PROVIDER}  # a provider: its own
 EXTENSION_AUTHORISERS = PAYERS | {Role.BROKER}  # authorise a visit's over-run to be paid

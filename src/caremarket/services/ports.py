@@ -24,6 +24,7 @@ from caremarket.domain.policies import SourcingPolicy
 from caremarket.domain.procurement import AdmissionRules, Application, ApplicationStatus
 from caremarket.domain.reconciliation import Invoice
 from caremarket.domain.schedules import DateRange
+from caremarket.domain.simulation_runs import SavedScenario, SimulationRun
 from caremarket.domain.sourcing import Sourcing
 from caremarket.domain.tenders import LotAward, Moderation, Tender, TenderBid
 from caremarket.domain.travel import Point
@@ -404,6 +405,20 @@ class ZoneDesignBook(Protocol):
     def due(self, day: date) -> list[tuple[str, str]]: ...
 
 
+class SimulationBook(Protocol):
+    """Saved simulation scenarios and their runs (db/simulation_runs.py)."""
+
+    def add_scenario(self, scenario: SavedScenario) -> None: ...
+    def scenarios(self, commissioner: str) -> list[SavedScenario]: ...
+    def find_scenario(self, commissioner: str, name: str) -> SavedScenario | None: ...
+    def get_scenario(self, scenario_id: int) -> SavedScenario: ...
+    def add_run(self, run: SimulationRun) -> None: ...
+    def get_run(self, run_id: int) -> SimulationRun: ...
+    def runs(self, scenario_id: int) -> list[SimulationRun]: ...
+    def claim_run(self, now: datetime, stale_before: datetime) -> SimulationRun | None: ...
+    def save_run(self, run: SimulationRun) -> None: ...
+
+
 class ScenarioBook(Protocol):
     """A commissioner's cost-of-care scenarios (db/cost_of_care.py)."""
 
@@ -512,6 +527,7 @@ class UnitOfWork(Protocol):
     records: MarketRecords
     scenarios: ScenarioBook
     zone_designs: ZoneDesignBook
+    simulations: SimulationBook
     open_book: OpenBook
     package_suspensions: PackageSuspensionBook
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +22,7 @@ from caremarket.web.pages import router as pages_router
 from caremarket.web.ticker import (
     deadline_tick,
     mail_delivery,
+    simulations,
     ticking,
     weekly_snapshots,
     zone_changes,
@@ -41,13 +43,21 @@ def create_app(settings: Settings) -> FastAPI:
         def unit_of_work() -> SqlUnitOfWork:
             return SqlUnitOfWork(app.state.session_factory)
 
+        stopping = threading.Event()
+
         async with (
             ticking(deadline_tick(unit_of_work), settings.tick_seconds),
             ticking(mail_delivery(unit_of_work, settings), settings.tick_seconds),
             ticking(weekly_snapshots(unit_of_work), settings.tick_seconds),
             ticking(zone_changes(unit_of_work), settings.tick_seconds),
+            # Simulation runs, in the background; stopping puts a run under way back in the
+            # queue at its next replication, so leaving is not held up by a long run.
+            ticking(simulations(unit_of_work, stopping), settings.simulation_seconds),
         ):
-            yield
+            try:
+                yield
+            finally:
+                stopping.set()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from caremarket.domain.cost_of_care import InvalidCostInputs
 from caremarket.domain.errors import Conflict, DomainError, NotFound
 from caremarket.domain.procurement import ApplicationNotAdmissible
+from caremarket.domain.simulation_runs import InvalidSavedScenario
 from caremarket.web.access import SignInRequired, sign_in_url
 from caremarket.web.pages.templates import render
 
@@ -44,7 +45,7 @@ async def _domain_error(request: Request, error: Exception) -> Response:
 def _fields_of(error: Exception) -> dict[str, str]:
     """Every problem of a refused application, by the rule it breaks; of refused cost-of-care
     inputs, by the input."""
-    if isinstance(error, InvalidCostInputs):
+    if isinstance(error, InvalidCostInputs | InvalidSavedScenario):
         return dict(error.problems)
     if not isinstance(error, ApplicationNotAdmissible):
         return {}

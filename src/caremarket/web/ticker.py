@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, date, datetime
@@ -20,7 +21,7 @@ from datetime import UTC, date, datetime
 from caremarket.config import Settings
 from caremarket.holidays import working_week
 from caremarket.mail import SmtpMailer
-from caremarket.services import brokerage
+from caremarket.services import brokerage, simulation_runs
 from caremarket.services.brokerage import TickResult
 from caremarket.services.delivery import deliver_notifications
 from caremarket.services.intelligence import LONDON, Snapshot, take_weekly_snapshots
@@ -83,6 +84,27 @@ def zone_changes(unit_of_work: Callable[[], UnitOfWork]) -> Callable[[], list[ob
     return redraw
 
 
+def simulations(
+    unit_of_work: Callable[[], UnitOfWork], stopping: threading.Event
+) -> Callable[[], int]:
+    """Simulation runs asked for in the pages or the API, one after another, each to its end
+    in a worker thread (or, once `stopping` is set, back into the queue for the next start)."""
+
+    def simulate() -> int:
+        done = 0
+        while not stopping.is_set():
+            run = simulation_runs.run_next(
+                unit_of_work(), clock=lambda: datetime.now(UTC), week=working_week(),
+                stopping=stopping,
+            )  # fmt: skip
+            if run is None:
+                break
+            done += 1
+        return done
+
+    return simulate
+
+
 def mail_delivery(
     unit_of_work: Callable[[], UnitOfWork], settings: Settings
 ) -> Callable[[], int] | None:
@@ -132,5 +154,6 @@ def _name(job: Callable[[], object]) -> str:
         "deliver": "e-mail delivery",
         "snapshot": "waiting-list snapshot",
         "redraw": "zone changes",
+        "simulate": "simulation runs",
     }
     return names.get(getattr(job, "__name__", ""), "deadline ticker")

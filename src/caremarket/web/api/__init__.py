@@ -13,6 +13,7 @@ from caremarket.web.api import (
     payments,
     procurement,
     reports,
+    simulation,
     tenders,
 )
 
@@ -28,3 +29,4 @@ router.include_router(contracts.router)
 router.include_router(tenders.router)
 router.include_router(payments.router)
 router.include_router(ecm.router)
+router.include_router(simulation.router)

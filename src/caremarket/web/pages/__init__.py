@@ -24,6 +24,7 @@ from caremarket.web.pages import (
     reports,
     requests,
     sign_in,
+    simulation,
     suspensions,
     tenders,
     vehicles,
@@ -57,6 +58,7 @@ AREAS = (
     payments,
     ecm,
     zones,
+    simulation,
 )
 for area in AREAS:
     router.include_router(area.router)

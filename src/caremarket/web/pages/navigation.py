@@ -15,6 +15,7 @@ from caremarket.domain.access import (
     PAYMENT_READERS,
     PROVIDERS,
     REPORT_READERS,
+    SIMULATION_READERS,
     TENDER_READERS,
     Role,
 )
@@ -38,6 +39,7 @@ AREAS = (
     Area("ECM files", "/ecm", ECM_READERS),
     Area("Payments", "/payments", PAYMENT_READERS),
     Area("Reports", "/reports", REPORT_READERS),
+    Area("Simulation", "/simulation", SIMULATION_READERS),
     Area("Open book", "/open-book", PROVIDERS),
     Area("Audit trail", "/audit", AUDIT_READERS),
 )
