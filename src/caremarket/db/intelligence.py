@@ -11,9 +11,11 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from caremarket.db import tables as t
+from caremarket.domain.market import ServiceType, Zone
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.patterns import weekly_minutes
 from caremarket.domain.sourcing import Outcome, Phase
+from caremarket.reports.cost_of_care import ActiveCare
 from caremarket.reports.delayed_discharges import NOT_ARRANGED, Discharge
 from caremarket.reports.delivery import RecordedVisit
 from caremarket.reports.hand_backs import Exit, GivenBack
@@ -115,6 +117,32 @@ class SqlMarketRecords:
         if lot_ids is not None:
             query = query.where(P.lot_id.in_(list(lot_ids)))
         return [(r.name, weekly_minutes(r.pattern)) for r in self.session.execute(query)]
+
+    def active_care(self, commissioner_id: int, on: date) -> list[ActiveCare]:
+        """The commissioner's packages active on the day (as ``CarePackage.active_on``), in
+        the order of their ids, as the cost-of-care gap reads them: zone, service, provider and
+        pattern, without loading the packages. The zones and services are the session's own
+        objects (a rate card finds its lines by them); each is loaded once."""
+        query = (
+            select(P.zone_id, P.service_type_id, t.providers.c.name, P.pattern)
+            .outerjoin(t.providers, t.providers.c.id == P.provider_id)
+            .where(
+                P.commissioner_id == commissioner_id,
+                P.status == PackageStatus.ACTIVE,
+                P.start_on <= on,
+                or_(P.end_on.is_(None), P.end_on >= on),
+            )
+            .order_by(P.id)
+        )
+        rows = self.session.execute(query).all()
+        zones = {z: self.session.get_one(Zone, z) for z in {r.zone_id for r in rows}}
+        services = {
+            s: self.session.get_one(ServiceType, s) for s in {r.service_type_id for r in rows}
+        }
+        return [
+            ActiveCare(zones[r.zone_id], services[r.service_type_id], r.name, r.pattern)
+            for r in rows
+        ]
 
     # Brokerage's history
 
