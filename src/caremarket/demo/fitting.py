@@ -66,8 +66,13 @@ def fit_weekly_minutes(
 
 
 def split_minutes(
-    total: int, weekly_value: Decimal, rates: tuple[Decimal, Decimal], *,
-    share_first: Decimal, step: int = 30, also: Callable[[Decimal], bool] = lambda value: True,
+    total: int,
+    weekly_value: Decimal,
+    rates: tuple[Decimal, Decimal],
+    *,
+    share_first: Decimal,
+    step: int = 30,
+    also: Callable[[Decimal], bool] = lambda value: True,
 ) -> int:
     """Minutes at the first rate (the rest at the second) whose exact weekly value rounds to
     the target pound (and passes ``also``), nearest to the wanted share of the total.
@@ -75,7 +80,8 @@ def split_minutes(
     CannotFit if no split in ``step``s of minutes does.
     """
     fits = [
-        minutes for minutes in range(0, total + 1, step)
+        minutes
+        for minutes in range(0, total + 1, step)
         if to_pounds(value := split_value(minutes, total, rates)) == weekly_value and also(value)
     ]
     if not fits:
@@ -90,8 +96,9 @@ def split_value(minutes_first: int, total: int, rates: tuple[Decimal, Decimal]) 
 
 
 class _Fitter:
-    def __init__(self, work: list[list[VisitLine]], limits: Limits,
-                 counted: Callable[[VisitLine], bool]) -> None:
+    def __init__(
+        self, work: list[list[VisitLine]], limits: Limits, counted: Callable[[VisitLine], bool]
+    ) -> None:
         self.work = work
         self.limits = limits
         self.counted = counted

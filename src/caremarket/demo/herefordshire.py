@@ -59,9 +59,17 @@ ZONE_DISTRICTS = {
     "D": ("HR2",),  # Hereford south and the Golden Valley
     "E": ("HR8", "HR9", "GL17", "GL18", "NP7", "NP25", "WR13", "WR14"),  # Ledbury, Ross
 }
-# The published O pathway table: clients and weekly hours per zone.
-O_PATHWAY = {"A": (161, 1682), "B": (178, 2174), "C": (152, 1696), "D": (191, 2352),
-             "E": (86, 1295)}
+# The published O pathway table: clients and weekly hours per zone (laid out as published).
+# fmt: off
+O_PATHWAY = {
+    #     clients  weekly hours
+    "A": (  161,   1682),
+    "B": (  178,   2174),
+    "C": (  152,   1696),
+    "D": (  191,   2352),
+    "E": (   86,   1295),
+}
+# fmt: on
 # The published D pathway table: clients, weekly hours, indicative annual cost; live-in
 # (24-hour) packages in each lot.
 D_PATHWAY = (
@@ -69,10 +77,18 @@ D_PATHWAY = (
     ("D-CDE", "Complex C,D,E", ("C", "D", "E"), 29, 975, Decimal(694590), 0),
 )
 PROVIDERS = (
-    "Arrow Vale Homecare", "Bircher Common Care", "Dore Abbey Support Services",
-    "Frome Meadows Care", "Garway Hill Home Support", "Hergest Ridge Carers",
-    "Lugg Bridge Care at Home", "Marcle Ridge Homecare", "Monnow Reach Care",
-    "Pembridge Cross Care", "Queenswood Home Support", "Wormsley Grange Care",
+    "Arrow Vale Homecare",
+    "Bircher Common Care",
+    "Dore Abbey Support Services",
+    "Frome Meadows Care",
+    "Garway Hill Home Support",
+    "Hergest Ridge Carers",
+    "Lugg Bridge Care at Home",
+    "Marcle Ridge Homecare",
+    "Monnow Reach Care",
+    "Pembridge Cross Care",
+    "Queenswood Home Support",
+    "Wormsley Grange Care",
 )
 LIVE_IN = (VisitLine(1, 24 * 60),)
 VEHICLE = "HFD-HOMECARE-2017"
@@ -86,40 +102,66 @@ def build(services: dict[str, ServiceType], seed: int = 2017) -> Preset:
     """The preset, in memory; ``services`` holds the service types already in the database."""
     rng = random.Random(seed)
     council = Commissioner(code=CODE, name="Herefordshire Council", pathway_rules=RULES)
-    preset = Preset(NAME, [council], REPORT_ON, dict(services),
-                    postcodes=read_postcodes(POSTCODE_FILE), policies={CODE: "herefordshire"})
+    preset = Preset(
+        NAME,
+        [council],
+        REPORT_ON,
+        dict(services),
+        postcodes=read_postcodes(POSTCODE_FILE),
+        policies={CODE: "herefordshire"},
+    )
     care = service_type(preset.services, "PC", "Personal care")
-    live_in = service_type(preset.services, "24H", "24-hour and live-in care",
-                           ServiceKind.TWENTY_FOUR_HOUR)
+    live_in = service_type(
+        preset.services, "24H", "24-hour and live-in care", ServiceKind.TWENTY_FOUR_HOUR
+    )
     sleep_in = service_type(preset.services, "SLEEP-IN", "Sleep-in nights", ServiceKind.SLEEP_IN)
-    preset.zones = [Zone(council, code, f"Zone {code}", districts)
-                    for code, districts in ZONE_DISTRICTS.items()]
+    preset.zones = [
+        Zone(council, code, f"Zone {code}", districts) for code, districts in ZONE_DISTRICTS.items()
+    ]
     zones = {zone.code: zone for zone in preset.zones}
     preset.providers = [a_provider(rng, name) for name in PROVIDERS]
     vehicle = _vehicle(council, zones, preset, rng)
     preset.vehicles = [vehicle]
     preset.terms = {VEHICLE: FRAMEWORK_TERM}
     preset.contracts = [
-        PresetContract(VEHICLE, lot.code, member.provider.name, CODE, CONTRACT_TERM, RATE_CARD,
-                       AWARDED_ON)
+        PresetContract(
+            VEHICLE, lot.code, member.provider.name, CODE, CONTRACT_TERM, RATE_CARD, AWARDED_ON
+        )
         for lot in vehicle.lots
         for member in lot.members
     ]
-    preset.rate_cards = [RateCard(council, RATE_CARD, [
-        RateLine(care, VISIT_RATE, date(2017, 4, 1)),
-        RateLine(live_in, OVERNIGHT_RATE, date(2017, 4, 1)),
-        RateLine(sleep_in, OVERNIGHT_RATE, date(2017, 4, 1)),
-    ])]
-    caseload = Caseload(preset, council, rng, postcodes_by_zone(preset.postcodes, preset.zones),
-                        starts_from=date(2013, 4, 1))
+    preset.rate_cards = [
+        RateCard(
+            council,
+            RATE_CARD,
+            [
+                RateLine(care, VISIT_RATE, date(2017, 4, 1)),
+                RateLine(live_in, OVERNIGHT_RATE, date(2017, 4, 1)),
+                RateLine(sleep_in, OVERNIGHT_RATE, date(2017, 4, 1)),
+            ],
+        )
+    ]
+    caseload = Caseload(
+        preset,
+        council,
+        rng,
+        postcodes_by_zone(preset.postcodes, preset.zones),
+        starts_from=date(2013, 4, 1),
+    )
     for code, (clients, hours) in O_PATHWAY.items():
         _o_pathway(caseload, zones[code], vehicle.lot(f"O-{code}"), care, clients, hours)
     for lot_code, _name, zone_codes, clients, hours, annual, live_ins in D_PATHWAY:
         visit_hours = visit_hours_at(annual, hours)
-        _d_pathway(caseload, [zones[c] for c in zone_codes], vehicle.lot(lot_code),
-                   (care, live_in, sleep_in), clients, live_ins,
-                   visit_minutes=int(visit_hours * 60),
-                   overnight_minutes=int((hours - visit_hours) * 60))
+        _d_pathway(
+            caseload,
+            [zones[c] for c in zone_codes],
+            vehicle.lot(lot_code),
+            (care, live_in, sleep_in),
+            clients,
+            live_ins,
+            visit_minutes=int(visit_hours * 60),
+            overnight_minutes=int((hours - visit_hours) * 60),
+        )
     return preset
 
 
@@ -130,27 +172,41 @@ def visit_hours_at(annual_cost: Decimal, weekly_hours: int) -> Decimal:
     return (weekly_cost - weekly_hours * OVERNIGHT_RATE) / (VISIT_RATE - OVERNIGHT_RATE)
 
 
-def _vehicle(council: Commissioner, zones: dict[str, Zone], preset: Preset,
-             rng: random.Random) -> Vehicle:
-    vehicle = Vehicle(VEHICLE, "Herefordshire home care 2017", VehicleKind.FRAMEWORK,
-                      commissioners=[council], starts_on=REPORT_ON)
+def _vehicle(
+    council: Commissioner, zones: dict[str, Zone], preset: Preset, rng: random.Random
+) -> Vehicle:
+    vehicle = Vehicle(
+        VEHICLE,
+        "Herefordshire home care 2017",
+        VehicleKind.FRAMEWORK,
+        commissioners=[council],
+        starts_on=REPORT_ON,
+    )
     for code, zone in zones.items():
-        lot = Lot(f"O-{code}", f"O pathway zone {code}", zones=[zone], pathway="O",
-                  min_providers=1, max_providers=3)
+        lot = Lot(
+            f"O-{code}",
+            f"O pathway zone {code}",
+            zones=[zone],
+            pathway="O",
+            min_providers=1,
+            max_providers=3,
+        )
         for provider in rng.sample(preset.providers, k=rng.randint(2, 3)):
             lot.admit(provider, Tier.APPROVED)
         vehicle.lots.append(lot)
     for lot_code, name, zone_codes, *_ in D_PATHWAY:
-        lot = Lot(lot_code, name, zones=[zones[c] for c in zone_codes], pathway="D",
-                  min_providers=1)
+        lot = Lot(
+            lot_code, name, zones=[zones[c] for c in zone_codes], pathway="D", min_providers=1
+        )
         for provider in rng.sample(preset.providers, k=2):
             lot.admit(provider, Tier.APPROVED)
         vehicle.lots.append(lot)
     return vehicle
 
 
-def _o_pathway(caseload: Caseload, zone: Zone, lot: Lot, care: ServiceType, clients: int,
-               hours: int) -> None:
+def _o_pathway(
+    caseload: Caseload, zone: Zone, lot: Lot, care: ServiceType, clients: int, hours: int
+) -> None:
     most = D_THRESHOLD_MINUTES - 15  # under 28 hours: the O pathway
     drawn = [visits(caseload.rng, most_minutes=most) for _ in range(clients)]
     for pattern in fit_weekly_minutes(drawn, hours * 60, limits=Limits(package_most=most)):
@@ -158,9 +214,17 @@ def _o_pathway(caseload: Caseload, zone: Zone, lot: Lot, care: ServiceType, clie
         _expect("O", caseload.add(zone, care, pattern, lot=lot, provider=provider).pathway)
 
 
-def _d_pathway(caseload: Caseload, zones: list[Zone], lot: Lot,
-               services: tuple[ServiceType, ServiceType, ServiceType], clients: int,
-               live_ins: int, *, visit_minutes: int, overnight_minutes: int) -> None:
+def _d_pathway(
+    caseload: Caseload,
+    zones: list[Zone],
+    lot: Lot,
+    services: tuple[ServiceType, ServiceType, ServiceType],
+    clients: int,
+    live_ins: int,
+    *,
+    visit_minutes: int,
+    overnight_minutes: int,
+) -> None:
     care, live_in, sleep_in = services
     rng = caseload.rng
     drawn = [_complex_care(rng, sleep_in.code) for _ in range(clients - live_ins)]
@@ -168,10 +232,13 @@ def _d_pathway(caseload: Caseload, zones: list[Zone], lot: Lot,
     drawn = fit_weekly_minutes(drawn, visit_minutes, limits=at_least_d)
     nights = Limits(shortest=480, longest=720, package_least=D_THRESHOLD_MINUTES)
     drawn = fit_weekly_minutes(
-        drawn, overnight_minutes - live_ins * 7 * 24 * 60, limits=nights,
+        drawn,
+        overnight_minutes - live_ins * 7 * 24 * 60,
+        limits=nights,
         counted=lambda line: line.service == sleep_in.code,
-        extra_call=lambda minutes, day: VisitLine(1, minutes, frozenset({day}),
-                                                  service=sleep_in.code),
+        extra_call=lambda minutes, day: VisitLine(
+            1, minutes, frozenset({day}), service=sleep_in.code
+        ),
     )
     packages = [(live_in, LIVE_IN)] * live_ins + [(care, pattern) for pattern in drawn]
     for service, pattern in packages:

@@ -67,23 +67,35 @@ CCG_FUNDED = 0.1  # about one package in ten is bought for a CCG
 # District council, its zones north to south with their setting, and its CCG.
 DISTRICTS = (
     ("E07000129", (("Blaby North", URBAN), ("Blaby South", RURAL)), "ELRCCG"),
-    ("E07000130", (("Charnwood North", URBAN), ("Charnwood Central", RURAL),
-                   ("Charnwood South", URBAN)), "WLCCG"),
+    (
+        "E07000130",
+        (("Charnwood North", URBAN), ("Charnwood Central", RURAL), ("Charnwood South", URBAN)),
+        "WLCCG",
+    ),
     ("E07000131", (("Harborough North", RURAL), ("Harborough South", RURAL)), "ELRCCG"),
     ("E07000132", (("Bosworth", RURAL), ("Hinckley", URBAN)), "WLCCG"),
     ("E07000133", (("Melton North", RURAL), ("Melton South", RURAL)), "ELRCCG"),
-    ("E07000134", (("North West Leicestershire North", RURAL), ("Coalville", URBAN)),
-     "WLCCG"),
+    ("E07000134", (("North West Leicestershire North", RURAL), ("Coalville", URBAN)), "WLCCG"),
     ("E07000135", (("Oadby", URBAN), ("Wigston", URBAN)), "ELRCCG"),
 )
 # The published table: people, hours a week, value a week; and the total value a week.
-PUBLISHED = {Tier.LEAD: (1189, 12533, Decimal(208166)),
-             Tier.SUPPLEMENTARY: (586, 6092, Decimal(101195))}
+# fmt: off
+PUBLISHED = {
+    #                   people  hours a week  value a week (£)
+    Tier.LEAD:          (1189,  12533,        Decimal(208166)),
+    Tier.SUPPLEMENTARY: ( 586,   6092,        Decimal(101195)),
+}
+# fmt: on
 PUBLISHED_WEEKLY_TOTAL = Decimal(309361)
 LEAD_PROVIDERS = (
-    "Beacon Hill Homecare", "Bradgate Care Partnership", "Charnwood Forest Care",
-    "Foxton Locks Home Support", "Great Central Care", "Soar Valley Homecare",
-    "Swithland Care Services", "Vale of Belvoir Home Support",
+    "Beacon Hill Homecare",
+    "Bradgate Care Partnership",
+    "Charnwood Forest Care",
+    "Foxton Locks Home Support",
+    "Great Central Care",
+    "Soar Valley Homecare",
+    "Swithland Care Services",
+    "Vale of Belvoir Home Support",
 )
 PHASE_1 = date(2016, 11, 7)
 PHASE_2 = date(2017, 11, 6)
@@ -93,9 +105,15 @@ RE_PROCURED_TERM = Term.of_years(PHASE_2, 2, 1, 1)
 SUPPLEMENTARY_TERM = Term.of_years(PHASE_1, 2, 1)
 RATE_CARD = "2018/19"
 SUPPLEMENTARY_PROVIDERS = (
-    "Ashby Folville Carers", "Burrough Hill Care", "Cropston Lodge Homecare",
-    "Fosse Way Home Support", "Kibworth Harcourt Care", "Launde Abbey Homecare",
-    "Market Bosworth Carers", "Quorn Mill Care", "Stathern Home Support",
+    "Ashby Folville Carers",
+    "Burrough Hill Care",
+    "Cropston Lodge Homecare",
+    "Fosse Way Home Support",
+    "Kibworth Harcourt Care",
+    "Launde Abbey Homecare",
+    "Market Bosworth Carers",
+    "Quorn Mill Care",
+    "Stathern Home Support",
     "Ulverscroft Care at Home",
 )
 
@@ -104,44 +122,83 @@ def build(services: dict[str, ServiceType], seed: int = 2018) -> Preset:
     """The preset, in memory; ``services`` holds the service types already in the database."""
     rng = random.Random(seed)
     council = Commissioner(CODE, "Leicestershire County Council")
-    ccgs = [Commissioner("ELRCCG", "East Leicestershire and Rutland CCG", CommissionerKind.ICB),
-            Commissioner("WLCCG", "West Leicestershire CCG", CommissionerKind.ICB)]
+    ccgs = [
+        Commissioner("ELRCCG", "East Leicestershire and Rutland CCG", CommissionerKind.ICB),
+        Commissioner("WLCCG", "West Leicestershire CCG", CommissionerKind.ICB),
+    ]
     # The council leads the partnership and sources every package, the CCGs' too.
-    preset = Preset(NAME, [council, *ccgs], REPORT_ON, dict(services),
-                    postcodes=read_postcodes(POSTCODE_FILE), policies={CODE: "leicestershire"})
-    preset.partnerships = [Partnership("HTLAH", "Help to Live at Home", council, [
-        PoolShare(council, Decimal("90.00")), PoolShare(ccgs[0], Decimal("4.50")),
-        PoolShare(ccgs[1], Decimal("5.50")),
-    ])]
+    preset = Preset(
+        NAME,
+        [council, *ccgs],
+        REPORT_ON,
+        dict(services),
+        postcodes=read_postcodes(POSTCODE_FILE),
+        policies={CODE: "leicestershire"},
+    )
+    preset.partnerships = [
+        Partnership(
+            "HTLAH",
+            "Help to Live at Home",
+            council,
+            [
+                PoolShare(council, Decimal("90.00")),
+                PoolShare(ccgs[0], Decimal("4.50")),
+                PoolShare(ccgs[1], Decimal("5.50")),
+            ],
+        )
+    ]
     care = service_type(preset.services, "PC", "Personal care")
     zones = _zones(council, preset.postcodes)
     preset.zones = [zone for zone, _setting, _ccg in zones]
-    preset.rate_cards = [RateCard(council, RATE_CARD, [
-        RateLine(care, RATES[setting], date(2018, 4, 1), zone=zone)
-        for zone, setting, _ccg in zones
-    ])]
+    preset.rate_cards = [
+        RateCard(
+            council,
+            RATE_CARD,
+            [
+                RateLine(care, RATES[setting], date(2018, 4, 1), zone=zone)
+                for zone, setting, _ccg in zones
+            ],
+        )
+    ]
     leads = [a_provider(rng, name) for name in LEAD_PROVIDERS]
     extras = [a_provider(rng, name) for name in SUPPLEMENTARY_PROVIDERS]
     preset.providers = leads + extras
     lead_lots, extra_lots = _lots(preset.zones, leads, extras, rng)
     members = [council, *ccgs]
     preset.vehicles = [
-        Vehicle("HTLAH-LEAD", "Help to Live at Home lead providers", VehicleKind.LEAD_PROVIDER,
-                commissioners=members, lots=lead_lots, starts_on=date(2016, 11, 7)),
-        Vehicle("HTLAH-SUPP", "Supplementary home care providers", VehicleKind.FRAMEWORK,
-                commissioners=members, lots=extra_lots, starts_on=date(2016, 11, 7)),
+        Vehicle(
+            "HTLAH-LEAD",
+            "Help to Live at Home lead providers",
+            VehicleKind.LEAD_PROVIDER,
+            commissioners=members,
+            lots=lead_lots,
+            starts_on=date(2016, 11, 7),
+        ),
+        Vehicle(
+            "HTLAH-SUPP",
+            "Supplementary home care providers",
+            VehicleKind.FRAMEWORK,
+            commissioners=members,
+            lots=extra_lots,
+            starts_on=date(2016, 11, 7),
+        ),
     ]
     preset.terms = {"HTLAH-LEAD": LEAD_TERM, "HTLAH-SUPP": SUPPLEMENTARY_TERM}
     preset.contracts = _contracts(preset.vehicles)
-    caseload = Caseload(preset, council, rng, postcodes_by_zone(preset.postcodes, preset.zones),
-                        starts_from=date(2014, 4, 1))
-    for tier, lots, minutes in zip(PUBLISHED, (lead_lots, extra_lots), tier_minutes(),
-                                   strict=True):
+    caseload = Caseload(
+        preset,
+        council,
+        rng,
+        postcodes_by_zone(preset.postcodes, preset.zones),
+        starts_from=date(2014, 4, 1),
+    )
+    for tier, lots, minutes in zip(PUBLISHED, (lead_lots, extra_lots), tier_minutes(), strict=True):
         people = PUBLISHED[tier][0]
         urban_people = round(people * minutes[URBAN] / (minutes[URBAN] + minutes[RURAL]))
         for setting, count in ((URBAN, urban_people), (RURAL, people - urban_people)):
-            chosen = [(z, lot, ccg) for (z, s, ccg), lot in zip(zones, lots, strict=True)
-                      if s == setting]
+            chosen = [
+                (z, lot, ccg) for (z, s, ccg), lot in zip(zones, lots, strict=True) if s == setting
+            ]
             _packages(caseload, care, chosen, count, minutes[setting])
     return preset
 
@@ -159,15 +216,15 @@ def tier_minutes() -> list[dict[str, int]]:
         def total_rounds(value: Decimal, before: Decimal = before, last: bool = last) -> bool:
             return not last or to_pounds(before + value) == PUBLISHED_WEEKLY_TOTAL
 
-        urban = split_minutes(hours * 60, weekly_value, rates, share_first=URBAN_SHARE,
-                              also=total_rounds)
+        urban = split_minutes(
+            hours * 60, weekly_value, rates, share_first=URBAN_SHARE, also=total_rounds
+        )
         value_so_far += split_value(urban, hours * 60, rates)
         splits.append({URBAN: urban, RURAL: hours * 60 - urban})
     return splits
 
 
-def _zones(council: Commissioner, postcodes: list[dict[str, Any]]
-           ) -> list[tuple[Zone, str, str]]:
+def _zones(council: Commissioner, postcodes: list[dict[str, Any]]) -> list[tuple[Zone, str, str]]:
     """The 15 zones, each with its setting (urban or rural) and its CCG's code."""
     by_council = sectors_by_district_council(postcodes)
     sizes = sector_sizes_and_latitudes(postcodes)
@@ -175,8 +232,7 @@ def _zones(council: Commissioner, postcodes: list[dict[str, Any]]
     zones = []
     for lad_code, names, ccg in DISTRICTS:
         sectors = sorted(by_council[lad_code], key=lambda s: -sizes[s][1])
-        for band, (name, setting) in zip(_bands(sectors, counts, len(names)), names,
-                                         strict=True):
+        for band, (name, setting) in zip(_bands(sectors, counts, len(names)), names, strict=True):
             code = f"Z{len(zones) + 1:02d}"
             zones.append((Zone(council, code, name, tuple(band)), setting, ccg))
     return zones
@@ -194,12 +250,18 @@ def _bands(sectors: Sequence[str], counts: dict[str, int], parts: int) -> list[l
     return bands
 
 
-def _lots(zones: list[Zone], leads: list, extras: list, rng: random.Random
-          ) -> tuple[list[Lot], list[Lot]]:
+def _lots(
+    zones: list[Zone], leads: list, extras: list, rng: random.Random
+) -> tuple[list[Lot], list[Lot]]:
     lead_lots, extra_lots = [], []
     for index, zone in enumerate(zones):
-        lead_lot = Lot(f"L{index + 1:02d}", f"{zone.name} lead provider", zones=[zone],
-                       min_providers=1, max_providers=1)
+        lead_lot = Lot(
+            f"L{index + 1:02d}",
+            f"{zone.name} lead provider",
+            zones=[zone],
+            min_providers=1,
+            max_providers=1,
+        )
         lead_lot.admit(leads[index // 2], Tier.LEAD)  # neighbouring lots share a lead
         extra_lot = Lot(f"S{index + 1:02d}", f"{zone.name} supplementary", zones=[zone])
         for provider in rng.sample(extras, k=3):
@@ -218,15 +280,27 @@ def _contracts(vehicles: list[Vehicle]) -> list[PresetContract]:
             if vehicle.code == "HTLAH-LEAD":
                 term = RE_PROCURED_TERM if lot.code in RE_PROCURED else LEAD_TERM
             awards.extend(
-                PresetContract(vehicle.code, lot.code, member.provider.name, CODE, term,
-                               RATE_CARD, awarded_on=term.starts_on)
+                PresetContract(
+                    vehicle.code,
+                    lot.code,
+                    member.provider.name,
+                    CODE,
+                    term,
+                    RATE_CARD,
+                    awarded_on=term.starts_on,
+                )
                 for member in lot.members
             )
     return awards
 
 
-def _packages(caseload: Caseload, care: ServiceType, zones: list[tuple[Zone, Lot, str]],
-              people: int, minutes: int) -> None:
+def _packages(
+    caseload: Caseload,
+    care: ServiceType,
+    zones: list[tuple[Zone, Lot, str]],
+    people: int,
+    minutes: int,
+) -> None:
     """``people`` packages across the zones (by their numbers of postcodes), fitted to
     ``minutes`` a week in all."""
     rng = caseload.rng

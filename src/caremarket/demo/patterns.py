@@ -40,7 +40,8 @@ def complex_visits(rng: random.Random) -> tuple[VisitLine, ...]:
     )
 
 
-def sleep_in_nights(rng: random.Random, service: str, *, nights: int, minutes: int = 600
-                    ) -> VisitLine:
+def sleep_in_nights(
+    rng: random.Random, service: str, *, nights: int, minutes: int = 600
+) -> VisitLine:
     """A sleep-in night of its own service on some nights of the week."""
     return VisitLine(1, minutes, frozenset(rng.sample(range(7), k=nights)), service=service)

@@ -76,8 +76,15 @@ def a_provider(rng: random.Random, name: str) -> Provider:
 class Caseload:
     """Draws people at real postcodes of their zone and gives each an active package."""
 
-    def __init__(self, preset: Preset, commissioner: Commissioner, rng: random.Random,
-                 postcodes: dict[str, list[str]], *, starts_from: date) -> None:
+    def __init__(
+        self,
+        preset: Preset,
+        commissioner: Commissioner,
+        rng: random.Random,
+        postcodes: dict[str, list[str]],
+        *,
+        starts_from: date,
+    ) -> None:
         self.preset = preset
         self.commissioner = commissioner
         self.rng = rng
@@ -85,9 +92,16 @@ class Caseload:
         self.starts_from = starts_from
         self._references: set[str] = set()
 
-    def add(self, zone: Zone, service: ServiceType, pattern: tuple[VisitLine, ...], *,
-            lot: Lot | None = None, provider: Provider | None = None,
-            funder: str | None = None) -> CarePackage:
+    def add(
+        self,
+        zone: Zone,
+        service: ServiceType,
+        pattern: tuple[VisitLine, ...],
+        *,
+        lot: Lot | None = None,
+        provider: Provider | None = None,
+        funder: str | None = None,
+    ) -> CarePackage:
         person = Person(
             commissioner=self.commissioner,
             reference=self._pseudonym(),

@@ -61,8 +61,9 @@ def zone_demand(
             tally = groups[pathway][name]
             rows.append(Row((pathway, name, *tally.figures())))
             pathway_total.merge(tally)
-        rows.append(Row((pathway, f"Total {pathway} pathway", *pathway_total.figures()),
-                        subtotal=True))
+        rows.append(
+            Row((pathway, f"Total {pathway} pathway", *pathway_total.figures()), subtotal=True)
+        )
         everything.merge(pathway_total)
     return Table(
         title="Zone demand",
