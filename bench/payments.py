@@ -111,7 +111,6 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database, print its URL")
     parser.add_argument(
         "--run-only", action="store_true", help="import only the run's period; no bare COPY"
-        "--run-only", action="store_true", help="import only the run's period; no bare COPY"
     )
     parser.add_argument("--files", type=int, help="write and import only the first N files")
     parser.add_argument(

@@ -54,6 +54,19 @@ def test_the_gap_on_the_preset_with_the_default_model(uow) -> None:
     assert all(g.gap_per_hour is not None and g.gap_per_hour < 0 for g in gaps.values())
 
 
+def test_the_gap_reads_each_active_package_light_as_it_is_whole(uow) -> None:
+    load_preset(uow, "herefordshire", by=AN_ADMIN, now=A_MOMENT)
+    with uow:
+        light = uow.records.active_care(uow.commissioners.get("HFD").id, ON)
+        whole = uow.packages.active_on(ON, commissioner_code="HFD")
+        # the same session's zones and services (eq is identity: a rate card finds its lines so)
+        assert [(c.zone, c.service, c.provider, c.pattern) for c in light] == [
+            (p.zone, p.service, p.provider.name, p.pattern) for p in whole
+        ]
+        assert len(light) == 826
+        assert {c.service.code for c in light} == {"PC", "24H"}
+
+
 runner = CliRunner()
 
 

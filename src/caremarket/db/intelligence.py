@@ -3,17 +3,19 @@ weekly waiting-list snapshots. Rows come back as the reports' plain records."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import JSON, func, insert, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from caremarket.db import tables as t
+from caremarket.domain.market import ServiceType, Zone
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.patterns import weekly_minutes
 from caremarket.domain.sourcing import Outcome, Phase
+from caremarket.reports.cost_of_care import ActiveCare
 from caremarket.reports.delayed_discharges import NOT_ARRANGED, Discharge
 from caremarket.reports.delivery import RecordedVisit
 from caremarket.reports.hand_backs import Exit, GivenBack
@@ -116,6 +118,32 @@ class SqlMarketRecords:
             query = query.where(P.lot_id.in_(list(lot_ids)))
         return [(r.name, weekly_minutes(r.pattern)) for r in self.session.execute(query)]
 
+    def active_care(self, commissioner_id: int, on: date) -> list[ActiveCare]:
+        """The commissioner's packages active on the day (as ``CarePackage.active_on``), in
+        the order of their ids, as the cost-of-care gap reads them: zone, service, provider and
+        pattern, without loading the packages. The zones and services are the session's own
+        objects (a rate card finds its lines by them); each is loaded once."""
+        query = (
+            select(P.zone_id, P.service_type_id, t.providers.c.name, P.pattern)
+            .outerjoin(t.providers, t.providers.c.id == P.provider_id)
+            .where(
+                P.commissioner_id == commissioner_id,
+                P.status == PackageStatus.ACTIVE,
+                P.start_on <= on,
+                or_(P.end_on.is_(None), P.end_on >= on),
+            )
+            .order_by(P.id)
+        )
+        rows = self.session.execute(query).all()
+        zones = {z: self.session.get_one(Zone, z) for z in {r.zone_id for r in rows}}
+        services = {
+            s: self.session.get_one(ServiceType, s) for s in {r.service_type_id for r in rows}
+        }
+        return [
+            ActiveCare(zones[r.zone_id], services[r.service_type_id], r.name, r.pattern)
+            for r in rows
+        ]
+
     # Brokerage's history
 
     def round_timings(
@@ -127,7 +155,7 @@ class SqlMarketRecords:
                 t.care_packages.c.reference,
                 t.zones.c.code.label("zone"),
                 t.service_types.c.name.label("service"),
-                S.policy,
+                type_coerce(S.policy, JSON).label("policy"),  # as data: only its stages are counted
                 S.phase,
                 S.stage,
                 S.requested_at,
@@ -145,7 +173,7 @@ class SqlMarketRecords:
                 package=r.reference,
                 zone=r.zone,
                 service=r.service,
-                stage_reached=_stage_reached(r.phase, r.stage, len(r.policy.stages)),
+                stage_reached=_stage_reached(r.phase, r.stage, len(r.policy["stages"])),
                 requested_at=r.requested_at,
                 requested_on=r.requested_at.astimezone(zone).date(),
                 first_offer_at=r.first_offer_at,
@@ -357,21 +385,22 @@ class _Targets:
 
     def __init__(self, session: Session, commissioner_id: int) -> None:
         c = t.contracts.c
-        self.contracts: Sequence[tuple[int, int, date, date | None, Decimal]] = [
-            (r.provider_id, r.lot_id, r.starts_on, r.ended_on, Decimal(r.accept_within_hours))
-            for r in session.execute(
-                select(c.provider_id, c.lot_id, c.starts_on, c.ended_on, c.accept_within_hours)
-                .where(c.commissioner_id == commissioner_id)
-                .order_by(c.starts_on.desc())
+        self.contracts: dict[int, list[tuple[int, int, date, date | None, Decimal]]] = {}
+        for r in session.execute(
+            select(c.provider_id, c.lot_id, c.starts_on, c.ended_on, c.accept_within_hours)
+            .where(c.commissioner_id == commissioner_id)
+            .order_by(c.starts_on.desc())
+        ):  # each provider's, latest first
+            self.contracts.setdefault(r.provider_id, []).append(
+                (r.provider_id, r.lot_id, r.starts_on, r.ended_on, Decimal(r.accept_within_hours))
             )
-        ]
 
     def on(self, provider_id: int, lot_id: int | None, day: date) -> Decimal | None:
         """The latest contract in force on the day: in the package's lot if it has one."""
         in_force = [
             k
-            for k in self.contracts
-            if k[0] == provider_id and k[2] <= day and (k[3] is None or day <= k[3])
+            for k in self.contracts.get(provider_id, ())
+            if k[2] <= day and (k[3] is None or day <= k[3])
         ]
         same_lot = [k for k in in_force if k[1] == lot_id]
         chosen = (same_lot or in_force)[:1]

@@ -59,14 +59,17 @@ ZONE_DISTRICTS = {
     "D": ("HR2",),  # Hereford south and the Golden Valley
     "E": ("HR8", "HR9", "GL17", "GL18", "NP7", "NP25", "WR13", "WR14"),  # Ledbury, Ross
 }
-# The published O pathway table: clients and weekly hours per zone.
+# The published O pathway table: clients and weekly hours per zone (laid out as published).
+# fmt: off
 O_PATHWAY = {
-    "A": (161, 1682),
-    "B": (178, 2174),
-    "C": (152, 1696),
-    "D": (191, 2352),
-    "E": (86, 1295),
+    #     clients  weekly hours
+    "A": (  161,   1682),
+    "B": (  178,   2174),
+    "C": (  152,   1696),
+    "D": (  191,   2352),
+    "E": (   86,   1295),
 }
+# fmt: on
 # The published D pathway table: clients, weekly hours, indicative annual cost; live-in
 # (24-hour) packages in each lot.
 D_PATHWAY = (

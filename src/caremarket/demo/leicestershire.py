@@ -79,10 +79,13 @@ DISTRICTS = (
     ("E07000135", (("Oadby", URBAN), ("Wigston", URBAN)), "ELRCCG"),
 )
 # The published table: people, hours a week, value a week; and the total value a week.
+# fmt: off
 PUBLISHED = {
-    Tier.LEAD: (1189, 12533, Decimal(208166)),
-    Tier.SUPPLEMENTARY: (586, 6092, Decimal(101195)),
+    #                   people  hours a week  value a week (£)
+    Tier.LEAD:          (1189,  12533,        Decimal(208166)),
+    Tier.SUPPLEMENTARY: ( 586,   6092,        Decimal(101195)),
 }
+# fmt: on
 PUBLISHED_WEEKLY_TOTAL = Decimal(309361)
 LEAD_PROVIDERS = (
     "Beacon Hill Homecare",

@@ -25,11 +25,10 @@ from caremarket.domain.cost_of_care import (
     OpenBookSubmission,
     Price,
 )
-from caremarket.domain.market import ServiceType
+from caremarket.domain.market import ServiceType, Zone
 from caremarket.domain.money import WEEKS_PER_YEAR
-from caremarket.domain.packages import CarePackage
-from caremarket.domain.rates import RateCard
-from caremarket.reports.costing import package_weekly_cost
+from caremarket.domain.patterns import VisitLine, weekly_minutes
+from caremarket.domain.rates import RateCard, weekly_cost
 from caremarket.reports.tables import Column, Measure, Row, Table
 
 
@@ -49,32 +48,51 @@ class ZoneGap:
     annual_gap: Decimal  # gap an hour x weekly hours x 52 (0 when nothing is active)
 
 
+@dataclass(frozen=True)
+class ActiveCare:
+    """What the gap reads of one package active on the day (not the whole package)."""
+
+    zone: Zone  # the session's own object: a rate card's zone lines are found by identity
+    service: ServiceType  # likewise
+    provider: str | None  # its name
+    pattern: tuple[VisitLine, ...]
+
+    @property
+    def weekly_minutes(self) -> int:
+        return weekly_minutes(self.pattern)
+
+
 def zone_gaps(
     scenario: CostOfCareScenario,
     zones: Sequence[tuple[str, str]],
-    packages: Iterable[CarePackage],
+    care: Iterable[ActiveCare],
     *,
     card: RateCard,
     services: Mapping[str, ServiceType],
     on: date,
 ) -> tuple[list[ZoneGap], list[ZoneGap]]:
-    """The gap in each of the ``zones`` (code, name), and for each provider with active care."""
+    """The gap in each of the ``zones`` (code, name), and for each provider with active care;
+    ``care``: the packages active on the day, in a stable order (the sums are exact Decimals)."""
     rates = card.rates_on(on)
     by_zone: dict[str, _Tally] = {code: _Tally() for code, _ in zones}
     by_provider: dict[str, _Tally] = {}
     model = {code: scenario.price_in(code).per_hour for code, _ in zones}
-    for package in packages:
-        if not package.active_on(on):
-            continue
+    for package in care:
         code = package.zone.code
         if code not in model:
             by_zone[code] = _Tally()
             model[code] = scenario.price_in(code).per_hour
         hours = Decimal(package.weekly_minutes) / 60
-        cost = package_weekly_cost(package, rates=rates, services=services)
+        cost = weekly_cost(
+            package.pattern,
+            rates=rates,
+            service=package.service,
+            services=services,
+            zone=package.zone,
+        )
         by_zone[code].add(hours, cost, model[code])
         if package.provider is not None:
-            by_provider.setdefault(package.provider.name, _Tally()).add(hours, cost, model[code])
+            by_provider.setdefault(package.provider, _Tally()).add(hours, cost, model[code])
     names = dict(zones)
     return (
         [by_zone[code].gap(code, names.get(code, code), model[code]) for code in by_zone],

@@ -30,7 +30,7 @@ from caremarket.domain.cost_of_care import (
 from caremarket.domain.errors import NotFound
 from caremarket.domain.market import Commissioner
 from caremarket.reports import cost_of_care as report
-from caremarket.reports.cost_of_care import ZoneGap
+from caremarket.reports.cost_of_care import ActiveCare, ZoneGap
 from caremarket.reports.costing import card_in_force
 from caremarket.reports.tables import Column, Measure, Row, Table
 from caremarket.services.brokerage import acting_provider
@@ -258,10 +258,10 @@ def open_book_comparisons(
             if found.period_start <= on:
                 latest.setdefault(found.provider.id, found)  # newest period first
         submissions = sorted(latest.values(), key=lambda s: s.provider.name)
-        packages = uow.packages.active_on(on, commissioner_code=owner.code)
+        care = uow.records.active_care(owner.id, on)
         tables = []
         for submission in submissions:
-            theirs = [p for p in packages if p.provider is submission.provider]
+            theirs = [p for p in care if p.provider == submission.provider.name]
             tables.append(
                 report.open_book_table(
                     submission, _weighted_price(chosen, theirs), scenario=chosen.name, on=on
@@ -284,7 +284,7 @@ def _gaps(
         zones, providers = report.zone_gaps(
             chosen,
             _zone_names(uow, owner),
-            uow.packages.active_on(on, commissioner_code=owner.code),
+            uow.records.active_care(owner.id, on),
             card=card_in_force(uow.rate_cards.list(commissioner=owner), on),
             services={s.code: s for s in uow.services.list()},
             on=on,
@@ -348,7 +348,7 @@ def _flat(scenario: CostOfCareScenario) -> dict[str, str]:
     return flat
 
 
-def _weighted_price(scenario: CostOfCareScenario, packages: list) -> Price:
+def _weighted_price(scenario: CostOfCareScenario, packages: list[ActiveCare]) -> Price:
     """The zones' exact prices weighted by the provider's weekly minutes in each."""
     minutes: dict[str, int] = {}
     for package in packages:
