@@ -97,6 +97,12 @@ def set_assessed_contribution(
     return found
 
 
+def assessed_contribution(uow: UnitOfWork, package: str) -> Decimal:
+    """The person's weekly assessed contribution to a package (0: none set)."""
+    with uow:
+        return weekly_contribution(uow.packages.get(package).funding)
+
+
 def create_run(
     uow: UnitOfWork, commissioner: str, first: date, last: date, *, by: Actor, now: datetime
 ) -> PaymentRun:
