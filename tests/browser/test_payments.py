@@ -1,7 +1,8 @@
 """Payments in the browser: a finance officer makes a week's payment run from visits
 delivered, reads it and approves it; the provider reads its remittance advice and sends its own
-invoice, which finance then find among the invoices received. Every page on the way is checked
-with axe-core.
+invoice, which finance then find among the invoices received; finance authorise a visit's
+over-run from the queries page and set a person's weekly contribution from the package's page.
+Every page on the way, the refused forms' too, is checked with axe-core.
 
 The Herefordshire demo holds no visit records: the fixture keeps a week of them for one of
 the provider account's packages, through the visit-record repository, before the run.
@@ -19,6 +20,7 @@ from caremarket.domain.access import Role
 from caremarket.domain.ecm import VisitRecord, VisitStatus
 from caremarket.domain.packages import PackageStatus
 from caremarket.domain.schedules import DateRange, schedule_of
+from caremarket.domain.visit_queries import VisitQuery
 from caremarket.services.ports import KeptVisit
 from tests.browser.conftest import DemoSite, Visitor
 from tests.builders import A_MOMENT
@@ -138,3 +140,78 @@ def delivered(site: DemoSite, provider: str, visit_id: str) -> VisitRecord:
             return uow.visits.get(uow.providers.get(provider).id, visit_id).record
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def over_run(site: DemoSite, delivered_week: DateRange) -> tuple[str, str]:
+    """A visit the week after the delivered week that lasted 3 hours beyond planned, held by
+    an implausible-duration query: its package's reference and its visit ID."""
+    provider = site.account(Role.PROVIDER).provider
+    engine = make_engine(site.database_url)
+    uow = SqlUnitOfWork(make_session_factory(engine))
+    with uow:
+        package = next(
+            p
+            for p in uow.packages.list(status=PackageStatus.ACTIVE)
+            if p.provider is not None and p.provider.name == provider and p.end_on is None
+        )
+        week = DateRange(
+            delivered_week.first + timedelta(days=7), delivered_week.last + timedelta(days=7)
+        )
+        visit = schedule_of(package).visits(week)[0]
+        record = VisitRecord(
+            visit_id="DEMO-OVER",
+            planned_start_at=visit.starts_at,
+            planned_minutes=visit.minutes,
+            status=VisitStatus.COMPLETED,
+            package_reference=package.reference,
+            actual_start_at=visit.starts_at,
+            actual_end_at=visit.ends_at + timedelta(hours=3),
+            carers_planned=visit.carers,
+            carers_present=visit.carers,
+        )
+        [kept] = uow.visits.add([KeptVisit(package.provider.id, record, 1, A_MOMENT, package.id)])
+        held = VisitQuery(kept, "implausible duration", "3 hours beyond planned", True, A_MOMENT)
+        uow.visits.add_queries([held])
+        uow.commit()
+    engine.dispose()
+    return package.reference, "DEMO-OVER"
+
+
+def test_finance_authorise_an_over_run_and_set_a_persons_weekly_contribution(
+    visitor: Visitor, over_run: tuple[str, str]
+) -> None:
+    reference, visit_id = over_run
+    visitor.sign_in(visitor.site.account(Role.FINANCE))
+    visitor.goto("/payments/queries")
+    assert visitor.heading() == "Visit queries to resolve"
+    form = visitor.page.locator("form").filter(
+        has_text=f"Authorise an over-run of visit {visit_id}"
+    )
+    form.get_by_label("Minutes beyond planned that may be paid").fill("ten")
+    visitor.click(form.get_by_role("button"), status=400)
+    summary = visitor.page.locator(".govuk-error-summary").inner_text()
+    assert "The minutes beyond planned must be a whole number from 0 to 1440" in summary
+    form = visitor.page.locator("form").filter(
+        has_text=f"Authorise an over-run of visit {visit_id}"
+    )
+    form.get_by_label("Minutes beyond planned that may be paid").fill("20")
+    form.get_by_label("Note (optional)").fill("Carer stayed until the district nurse came")
+    visitor.click(form.get_by_role("button"))
+    banner = visitor.page.locator(".govuk-notification-banner").inner_text()
+    assert "Up to 20 minutes beyond planned authorised" in banner
+
+    visitor.goto(f"/packages/{reference}")
+    contribution = visitor.page.get_by_label("Set the weekly assessed contribution")
+    contribution.fill("12.505")
+    visitor.click(visitor.page.get_by_role("button", name="Set the contribution"), status=400)
+    summary = visitor.page.locator(".govuk-error-summary").inner_text()
+    assert "The weekly contribution must be in pounds and pence" in summary
+    visitor.page.get_by_label("Set the weekly assessed contribution").fill("12.50")
+    visitor.click(visitor.page.get_by_role("button", name="Set the contribution"))
+    banner = visitor.page.locator(".govuk-notification-banner").inner_text()
+    assert f"The person's contribution to {reference} is now £12.50 a week" in banner
+    # taken away again, so the demo's other runs are as they were
+    visitor.page.get_by_label("Set the weekly assessed contribution").fill("0")
+    visitor.click(visitor.page.get_by_role("button", name="Set the contribution"))
+    assert "taken away" in visitor.page.locator(".govuk-notification-banner").inner_text()

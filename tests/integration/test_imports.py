@@ -108,6 +108,33 @@ def test_a_reference_already_recorded_is_refused(herefordshire: SqlUnitOfWork) -
     )
 
 
+def test_a_weekly_contribution_imported_is_kept_and_a_bad_one_refuses_the_file(
+    herefordshire: SqlUnitOfWork,
+) -> None:
+    header = PACKAGE_HEADER + ",weekly_contribution"
+    bad = csv_file(
+        header,
+        package_row(reference="PKG-7") + ",12.50",
+        package_row(reference="PKG-8", person_reference="P-8") + ",12.5p",
+    )
+
+    error = rejected(lambda: import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=bad))
+
+    assert lines_and_columns(error) == [(3, "weekly_contribution")]
+    source = csv_file(
+        header,
+        package_row(reference="PKG-7", funding="HFD 100") + ",12.50",
+        package_row(reference="PKG-8", person_reference="P-8") + ",",
+    )
+    import_packages(herefordshire, by=AN_ADMIN, now=A_MOMENT, source=source)
+    with herefordshire as uow:
+        assert uow.packages.get("PKG-7").funding == (
+            FundingShare("PERSON", Decimal(0), Decimal("12.50")),
+            FundingShare("HFD", Decimal(100)),
+        )
+        assert uow.packages.get("PKG-8").funding == (FundingShare("HFD", Decimal(100)),)
+
+
 def package_row(**cells: str) -> str:
     """A good package row of the PACKAGE_HEADER columns, with some cells changed."""
     values = {

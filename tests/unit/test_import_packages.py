@@ -154,3 +154,56 @@ def test_need_columns_are_checked() -> None:
         ("carer_breakdown", "'perhaps' is not yes or no"),
         ("risk", "'severe' is not one of: low, medium, high"),
     ]
+
+
+def test_a_weekly_contribution_is_kept_beside_the_percentage_shares() -> None:
+    problems = Problems()
+    header = HEADER + ",weekly_contribution"
+    rows = (
+        GOOD + ",£20.50",
+        GOOD.replace("PKG-1", "PKG-2") + ",0",
+        GOOD.replace("PKG-1", "PKG-3") + ",",
+    )
+    table = read_table(io.StringIO("\n".join((header, *rows)) + "\n"), package_columns())
+
+    first, zero, empty = parse_packages(table, problems)
+
+    assert len(problems) == 0
+    assert first.funding == (
+        FundingShare("PERSON", Decimal(0), Decimal("20.50")),
+        FundingShare("HFD", Decimal(80)),
+        FundingShare("PERSON", Decimal(20)),
+    )
+    assert (
+        zero.funding
+        == empty.funding
+        == (
+            FundingShare("HFD", Decimal(80)),
+            FundingShare("PERSON", Decimal(20)),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("twenty", "not an amount in pounds and pence"),
+        ("20.505", "not an amount in pounds and pence"),
+        ("-5.00", "an amount cannot be negative"),
+        ("1e30", "not an amount in pounds and pence"),
+    ],
+)
+def test_a_bad_weekly_contribution_is_the_rows_problem_with_its_line_and_column(
+    value: str, reason: str
+) -> None:
+    problems = Problems()
+    header = HEADER + ",weekly_contribution"
+    rows = (GOOD.replace("PKG-1", "PKG-0") + ",5.00", GOOD + "," + value)
+    table = read_table(io.StringIO("\n".join((header, *rows)) + "\n"), package_columns())
+
+    parsed = parse_packages(table, problems)
+
+    assert [p.reference for p in parsed] == ["PKG-0"]
+    (problem,) = problems.found
+    assert (problem.line, problem.column) == (3, "weekly_contribution")
+    assert reason in problem.reason

@@ -112,7 +112,9 @@ def test_money_is_read_from_what_people_type(typed: str | int | Decimal, amount:
     assert str(value) == amount
 
 
-@pytest.mark.parametrize("typed", ["15.805", "0.001", "NaN", "Infinity", "abc", "", "£", "1.2.3"])
+@pytest.mark.parametrize(
+    "typed", ["15.805", "0.001", "NaN", "Infinity", "abc", "", "£", "1.2.3", "1e30"]
+)
 def test_what_is_not_pounds_and_pence_is_refused_as_a_value_error(typed: str) -> None:
     with pytest.raises(ValueError, match="is not an amount in pounds and pence"):
         parse_money(typed)

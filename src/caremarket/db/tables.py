@@ -795,6 +795,7 @@ payment_lines = Table(
     Column("adjusts_id", ForeignKey("payment_lines.id")),  # a correction of an approved line
     Index("ix_payment_lines_run_provider", "run_id", "provider_id"),
     Index("ix_payment_lines_provider_visit", "provider_id", "visit_id"),
+    Index("ix_payment_lines_adjusts_id", "adjusts_id"),  # deleting a draft's lines checks it
 )
 
 invoices = Table(

@@ -26,7 +26,11 @@ def parse_money(text: str | int | Decimal) -> Decimal:
         value = Decimal(raw)
     except InvalidOperation:
         value = Decimal("NaN")  # not a number at all: refused below like any other
-    if not value.is_finite() or value != value.quantize(PENNY):
+    try:
+        in_pennies = value.is_finite() and value == value.quantize(PENNY)
+    except InvalidOperation:  # too large to hold to the penny
+        in_pennies = False
+    if not in_pennies:
         raise ValueError(f"{text!r} is not an amount in pounds and pence")
     return value.quantize(PENNY)
 

@@ -51,6 +51,15 @@ def weekly_contribution(funding: Iterable[FundingShare]) -> Decimal:
     return sum((f.weekly for f in funding if f.weekly is not None), Decimal(0))
 
 
+def with_weekly_contribution(
+    funding: Iterable[FundingShare], weekly: Decimal | None
+) -> tuple[FundingShare, ...]:
+    """The funding with the person's weekly assessed contribution `weekly` in place of any
+    before (None or 0: none), its percentage shares kept."""
+    added = (FundingShare(PERSONAL_CONTRIBUTION, Decimal(0), weekly),) if weekly else ()
+    return (*added, *percentage_shares(funding))
+
+
 def percentage_shares(funding: Iterable[FundingShare]) -> tuple[FundingShare, ...]:
     """The funding shared by percentages: all but a weekly contribution."""
     return tuple(f for f in funding if f.weekly is None)

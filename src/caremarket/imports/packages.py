@@ -2,9 +2,10 @@
 
 Columns: reference, person_reference, nhs_number (optional), postcode, commissioner, zone
 (optional), service, pattern, weekly_hours (optional cross-check), start_on, end_on, status,
-provider (optional), funding (optional, e.g. 'HFD 80; PERSON 20'), lot (optional,
-'VEHICLE/LOT'); and for the waiting list's need: risk (low, medium, high), carer_breakdown
-(yes/no), fit_for_discharge_on (a hospital discharge), all optional.
+provider (optional), funding (optional, e.g. 'HFD 80; PERSON 20'), weekly_contribution
+(optional: the person's assessed contribution, pounds a week), lot (optional, 'VEHICLE/LOT');
+and for the waiting list's need: risk (low, medium, high), carer_breakdown (yes/no),
+fit_for_discharge_on (a hospital discharge), all optional.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from caremarket.domain.nhs_numbers import parse_nhs_number
-from caremarket.domain.packages import FundingShare, PackageStatus
+from caremarket.domain.packages import FundingShare, PackageStatus, with_weekly_contribution
 from caremarket.domain.patterns import VisitLine, parse_pattern, weekly_hours
 from caremarket.domain.postcodes import Postcode, parse_postcode
 from caremarket.domain.priority import Risk
@@ -22,6 +23,7 @@ from caremarket.domain.shares import check_shares_total, parse_share
 from caremarket.imports.commissioners import NAMED_IN_EACH_ROW, FileCommissioner
 from caremarket.imports.csvfile import Columns, Row, Table
 from caremarket.imports.fields import (
+    parse_amount,
     parse_choice,
     parse_date,
     parse_decimal,
@@ -47,7 +49,7 @@ class PackageRow:
     end_on: date | None
     status: PackageStatus
     provider: str | None
-    funding: tuple[FundingShare, ...]  # empty: the commissioner pays it all
+    funding: tuple[FundingShare, ...]  # empty: the commissioner pays it all (and no weekly)
     lot: tuple[str, str] | None = None  # (vehicle, lot)
     risk: Risk = Risk.LOW
     carer_breakdown: bool = False
@@ -75,6 +77,7 @@ def package_columns(commissioner: FileCommissioner = NAMED_IN_EACH_ROW) -> Colum
             "end_on",
             "provider",
             "funding",
+            "weekly_contribution",
             "lot",
             "risk",
             "carer_breakdown",
@@ -131,7 +134,10 @@ def _package(
         "service": problems.cell(row, "service", str),
         "status": problems.cell(row, "status", lambda t: parse_choice(t, PackageStatus)),
         "provider": row.get("provider") or None,
-        "funding": problems.cell(row, "funding", parse_funding, required=False) or (),
+        "funding": with_weekly_contribution(
+            problems.cell(row, "funding", parse_funding, required=False) or (),
+            problems.cell(row, "weekly_contribution", parse_amount, required=False),
+        ),
         "lot": problems.cell(row, "lot", parse_lot_reference, required=False),
         "risk": problems.cell(row, "risk", lambda t: parse_choice(t, Risk), required=False)
         or Risk.LOW,

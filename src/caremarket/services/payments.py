@@ -24,10 +24,10 @@ from caremarket.domain.contracts import DEFAULT_PAYMENT_RULES, Contract
 from caremarket.domain.errors import Conflict, NotFound
 from caremarket.domain.market import Commissioner
 from caremarket.domain.packages import (
-    PERSONAL_CONTRIBUTION,
     CarePackage,
     FundingShare,
     weekly_contribution,
+    with_weekly_contribution,
 )
 from caremarket.domain.payment_runs import (
     CurrentRecord,
@@ -81,9 +81,7 @@ def set_assessed_contribution(
     with uow:
         found = uow.packages.get(package)
         before = weekly_contribution(found.funding)
-        others = tuple(f for f in found.funding if f.weekly is None)
-        added = (FundingShare(PERSONAL_CONTRIBUTION, Decimal(0), weekly),) if weekly else ()
-        found.funding = (*added, *others)
+        found.funding = with_weekly_contribution(found.funding, weekly)
         uow.audit.record(
             entry(
                 by,
@@ -95,6 +93,12 @@ def set_assessed_contribution(
         )
         uow.commit()
     return found
+
+
+def assessed_contribution(uow: UnitOfWork, package: str) -> Decimal:
+    """The person's weekly assessed contribution to a package (0: none set)."""
+    with uow:
+        return weekly_contribution(uow.packages.get(package).funding)
 
 
 def create_run(

@@ -8,10 +8,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from caremarket.domain.access import BROKERS, PACKAGE_HISTORY_READERS, PACKAGE_READERS, Role
+from caremarket.domain.access import (
+    BROKERS,
+    PACKAGE_HISTORY_READERS,
+    PACKAGE_READERS,
+    PAYERS,
+    Role,
+)
 from caremarket.domain.package_suspensions import SuspensionReason
 from caremarket.domain.packages import PackageStatus
-from caremarket.services import audit, care_views, market, schedules, sourcing_views, structure
+from caremarket.services import (
+    audit,
+    care_views,
+    market,
+    payments,
+    schedules,
+    sourcing_views,
+    structure,
+)
 from caremarket.services.accounts import Principal
 from caremarket.services.ports import AuditFilter, PackageFilter, UnitOfWork
 from caremarket.web.access import PrincipalDep, allow
@@ -32,6 +46,7 @@ SUSPENSION_REASONS = {
 }
 ACTIONS = "actions"  # the page's section a refused action links to
 SUSPENSIONS = "suspensions"  # the suspensions' section, where their refusals link to
+FUNDING = "funding"  # the funding section (finance: the person's weekly contribution)
 
 
 @router.get("", response_class=HTMLResponse, dependencies=READ)
@@ -129,6 +144,11 @@ def render_package(
         "errors": errors or {},
         "actions_id": ACTIONS,
     }
+    if by.actor.role in PAYERS:
+        context |= {
+            "funding_id": FUNDING,
+            "contribution": payments.assessed_contribution(uow, reference),
+        }
     if context["show_history"]:
         history, total = audit.list_audit(
             uow, AuditFilter(object_type=PACKAGE_OBJECT, object_ref=reference), limit=HISTORY

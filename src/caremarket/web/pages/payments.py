@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import (
+    EXTENSION_AUTHORISERS,
     LEDGER_READERS,
     PAYERS,
     PAYMENT_READERS,
@@ -38,6 +39,8 @@ router = APIRouter(prefix="/payments", include_in_schema=False)
 READ = [allow(*PAYMENT_READERS)]
 LEDGER = [allow(*LEDGER_READERS)]
 WRITE = [allow(*PAYERS), csrf_protected()]
+AUTHORISE = [allow(*EXTENSION_AUTHORISERS), csrf_protected()]
+MOST_EXTRA_MINUTES = 24 * 60  # an over-run authorised: minutes beyond planned, at most a day
 INVOICE_SENDERS = [allow(*(PAYERS | PROVIDERS))]  # a provider: its own, for its own runs
 RESOLUTIONS = {
     Resolution.PAY.value: "Pay it",
@@ -272,6 +275,47 @@ def resolve_query(
     )
 
 
+@router.post("/queries/{query_id}/extension", response_class=HTMLResponse, dependencies=AUTHORISE)
+def authorise_extension(
+    request: Request, uow: UowDep, by: PrincipalDep, query_id: int, values: FormDep
+) -> Response:
+    """Authorise the over-run of the visit a query was raised on: up to so many minutes
+    beyond planned may be paid (0 withdraws an authorisation), with a note; audited."""
+    errors: dict[str, str] = {}
+    field = f"minutes-{query_id}"
+    minutes = forms.whole_number_field(
+        values,
+        field,
+        errors,
+        what="the minutes beyond planned",
+        low=0,
+        high=MOST_EXTRA_MINUTES,
+    )
+    note = forms.note_field(values, f"extension-note-{query_id}", errors, what="the note")
+    if errors or minutes is None:
+        return _queries_page(request, uow, by, values, errors, status=400)
+    done, status = forms.attempt(
+        errors,
+        field,
+        lambda: payments.authorise_extension(
+            uow, minutes, query_id=query_id, note=note or None, by=by.actor, now=_now()
+        ),
+    )
+    if done is None:
+        return _queries_page(request, uow, by, values, errors, status=status)
+    heading = (
+        f"Up to {minutes} minutes beyond planned authorised"
+        if minutes
+        else "The authorised over-run is withdrawn"
+    )
+    return redirect_with(
+        request,
+        "/payments/queries",
+        heading,
+        "Make the payment run again (or make the next one) to pay it accordingly.",
+    )
+
+
 def _runs_page(
     request: Request,
     uow: UowDep,
@@ -331,6 +375,8 @@ def _queries_page(
         "queries": ecm.open_queries(uow, held_only=True),
         "resolutions": RESOLUTIONS,
         "may_write": by.actor.role in PAYERS,
+        "may_authorise": by.actor.role in EXTENSION_AUTHORISERS,
+        "most_extra_minutes": MOST_EXTRA_MINUTES,
         "values": values,
         "errors": errors,
     }
