@@ -170,6 +170,7 @@ class _Run:
         self.hand_backs = 0
         self._offered_on: dict[tuple[int, str], date] = {}  # a waiting package, to whom, when
         self._accepting: dict[tuple[str, str, str, int], float] = {}  # cleared when rates change
+        self._in_zone: dict[str, list[tuple[str, ProviderSpec]]] = {}  # cleared with providers
         self._start_delay = timedelta(days=self.behaviour.start_days)
         self._handlers = {
             "arrive": self._on_arrive,
@@ -297,15 +298,16 @@ class _Run:
     def _acted(self, key: object, actions: list[engine.Action], now: datetime) -> None:
         package = self.packages[key]  # type: ignore[index]
         for action in actions:
-            if isinstance(action, engine.OfferMade):
-                delay = self.rng.behaviour.exponential(self.behaviour.response_hours or 1e-9)
-                answer_at = now + timedelta(
-                    hours=float(delay) if self.behaviour.response_hours else 0
-                )
-                self._schedule(answer_at, "answer", (package, action.provider))
-            elif isinstance(action, engine.Awarded):
-                self._award(package, action.provider, now)
-            elif isinstance(action, engine.JoinedWaitingList):
+            kind = type(action)
+            if kind is engine.OfferMade:
+                # Drawn even when answers are instant, so the stream is the same either way.
+                hours = self.behaviour.response_hours
+                delay = self.rng.behaviour.exponential(hours or 1e-9)
+                answer_at = now + timedelta(hours=float(delay)) if hours else now
+                self._schedule(answer_at, "answer", (package, action.provider))  # type: ignore[union-attr]
+            elif kind is engine.Awarded:
+                self._award(package, action.provider, now)  # type: ignore[union-attr]
+            elif kind is engine.JoinedWaitingList:
                 self.waiting[package.zone].add(package.id)
 
     def _on_answer(self, at: datetime, payload: tuple[_Package, str]) -> None:
@@ -484,11 +486,7 @@ class _Run:
         if not ids:
             return
         used = self.used
-        rooms = {
-            n: minutes - used[n].get(zone, 0)
-            for n, s in self.providers.items()
-            if (minutes := s.capacity.get(zone)) is not None
-        }
+        rooms = {n: s.capacity[zone] - used[n].get(zone, 0) for n, s in self._working_in(zone)}
         most = max(rooms.values(), default=0)
         # Rooms only shrink as the sweep goes on: a package bigger than the most room now
         # cannot be offered in it, so only those that fit are put in order of need.
@@ -516,6 +514,15 @@ class _Run:
                 break
             if max(rooms.values(), default=0) < smallest:
                 return
+
+    def _working_in(self, zone: str) -> list[tuple[str, ProviderSpec]]:
+        """The providers with capacity in the zone (a list kept until providers change)."""
+        found = self._in_zone.get(zone)
+        if found is None:
+            found = self._in_zone[zone] = [
+                (n, s) for n, s in self.providers.items() if zone in s.capacity
+            ]
+        return found
 
     # -- the weeks, and changes to the market ------------------------------------------
     def _on_week(self, at: datetime, _: object) -> None:
@@ -562,6 +569,7 @@ class _Run:
             self.used[change.name] = {}
             self.placed[change.name] = []
             self.backlog[change.name] = []
+            self._in_zone.clear()
             joining = Provider(change.name)
             for lot in self.lots:
                 if lot.code in change.lots:  # (a what-if may take a lot past its maximum)
@@ -583,6 +591,7 @@ class _Run:
             for package in self.backlog.pop(change.name, []):
                 self._begin(package, at, excluding=change.name)
             self.providers.pop(change.name, None)
+            self._in_zone.clear()
         elif isinstance(change, Retier):
             mapping = dict(change.mapping)
             for lot in self.lots:
