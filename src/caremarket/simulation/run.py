@@ -495,6 +495,7 @@ class _Run:
             return
         smallest = min(p.template.minutes for p in waiting)
         on = self._day(at)
+        ends_at = None  # when an offer made now closes, worked out once for the sweep
         for package in in_order_of_need(((p, p.need) for p in waiting), on):
             state = self.broker.rounds[package.id]
             if state.phase is not engine.Phase.WAITING:
@@ -508,8 +509,9 @@ class _Run:
                     continue
                 rooms[name] -= package.template.minutes
                 self.waiting[zone].discard(package.id)
-                window = self.option.policy.stages[0].window
-                ends_at = window.ends_at(at, self.week) if window else at + WAITING_OFFER
+                if ends_at is None:
+                    window = self.option.policy.stages[0].window
+                    ends_at = window.ends_at(at, self.week) if window else at + WAITING_OFFER
                 self.broker.offer_capacity(package.id, name, now=at, ends_at=ends_at)
                 break
             if max(rooms.values(), default=0) < smallest:
