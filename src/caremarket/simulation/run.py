@@ -305,16 +305,15 @@ class _Run:
     def _acted(self, key: object, actions: list[engine.Action], now: datetime) -> None:
         package = self.packages[key]  # type: ignore[index]
         for action in actions:
-            kind = type(action)
-            if kind is engine.OfferMade:
+            if type(action) is engine.OfferMade:
                 # Drawn even when answers are instant, so the stream is the same either way.
                 hours = self.behaviour.response_hours
                 delay = self.rng.behaviour.exponential(hours or 1e-9)
                 answer_at = now + timedelta(hours=float(delay)) if hours else now
-                self._schedule(answer_at, "answer", (package, action.provider))  # type: ignore[union-attr]
-            elif kind is engine.Awarded:
-                self._award(package, action.provider, now)  # type: ignore[union-attr]
-            elif kind is engine.JoinedWaitingList:
+                self._schedule(answer_at, "answer", (package, action.provider))
+            elif type(action) is engine.Awarded:
+                self._award(package, action.provider, now)
+            elif type(action) is engine.JoinedWaitingList:
                 self.waiting[package.zone].add(package.id)
 
     def _on_answer(self, at: datetime, payload: tuple[_Package, str]) -> None:
