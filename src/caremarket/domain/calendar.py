@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from caremarket.domain.errors import DomainError
@@ -108,8 +109,12 @@ class Window:
         if self.hours <= 0:
             raise InvalidWindow(f"a window of {self.hours} hours is not a window")
 
+    @cached_property
+    def length(self) -> timedelta:
+        return timedelta(seconds=int(self.hours * 3600))
+
     def ends_at(self, opened_at: datetime, week: WorkingWeek) -> datetime:
-        length = timedelta(seconds=int(self.hours * 3600))
+        length = self.length
         if self.business_hours:
             return week.add(opened_at, length)
         _aware(opened_at)

@@ -81,16 +81,19 @@ class Audience:
     def choose(self, candidates: Iterable[Candidate]) -> list[Candidate]:
         """Those asked, in the order given (the caller ranks them), each provider once."""
         chosen: list[Candidate] = []
+        seen: set[str] = set()
         for candidate in candidates:
-            if any(c.provider == candidate.provider for c in chosen):
+            if candidate.provider in seen:
                 continue
             if self.provider is not None:
                 if candidate.provider == self.provider:
                     chosen.append(candidate)
+                    seen.add(candidate.provider)
             elif candidate.tier in self.tiers or (
                 not self.tiers and candidate.tier is not Tier.SUBCONTRACTOR
             ):
                 chosen.append(candidate)
+                seen.add(candidate.provider)
         return chosen
 
     def describe(self) -> str:

@@ -15,9 +15,10 @@ window closes without an award, the next stage begins, or the package joins the 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from caremarket.domain.calendar import LONDON, WorkingWeek
 from caremarket.domain.errors import Conflict, DomainError
@@ -30,6 +31,8 @@ from caremarket.domain.policies import (
     SourcingPolicy,
     Stage,
 )
+
+_Frozen = TypeVar("_Frozen", "Sourcing", "Offer")
 
 
 class OfferNotOpen(Conflict):
@@ -116,7 +119,10 @@ class Sourcing:
         return tuple(b for b in self.bids if b.stage == self.stage and b.provider in asked)
 
     def open_offer(self, provider: str) -> Offer | None:
-        return next((o for o in self.offers if o.provider == provider and o.open), None)
+        for offer in self.offers:
+            if offer.provider == provider and offer.outcome is None:
+                return offer
+        return None
 
     @property
     def current(self) -> Stage | None:
@@ -127,10 +133,13 @@ class Sourcing:
         """When `tick` next has something to do: an offer's or the stage's window ends."""
         if self.phase is not Phase.OFFERING:
             return None
-        moments = [o.ends_at for o in self.offers if o.open]
-        if self.stage_ends_at is not None:
-            moments.append(self.stage_ends_at)
-        return min(moments, default=None)
+        soonest = None  # the first of the soonest moments, offers' before the stage's
+        for offer in self.offers:
+            if offer.outcome is None and (soonest is None or offer.ends_at < soonest):
+                soonest = offer.ends_at
+        if self.stage_ends_at is not None and (soonest is None or self.stage_ends_at < soonest):
+            soonest = self.stage_ends_at
+        return soonest
 
     @property
     def first_offer_at(self) -> datetime | None:
@@ -225,7 +234,7 @@ def bid(
         )
     state = _close(state, offer, Outcome.BID, now, note=note)
     made = Bid(provider, hourly_rate, earliest_start, now, note, state.stage)
-    return replace(state, bids=(*state.bids, made)), []
+    return _evolved(state, bids=(*state.bids, made)), []
 
 
 def tick(state: Sourcing, *, now: datetime, week: WorkingWeek) -> tuple[Sourcing, list[Action]]:
@@ -233,10 +242,7 @@ def tick(state: Sourcing, *, now: datetime, week: WorkingWeek) -> tuple[Sourcing
     if state.phase is not Phase.OFFERING:
         return state, []
     actions: list[Action] = []
-    for offer in state.offers:
-        if offer.open and offer.ends_at <= now:
-            state = _close(state, offer, Outcome.EXPIRED, offer.ends_at)
-            actions.append(OfferClosed(offer.provider, Outcome.EXPIRED))
+    state = _close_open(state, Outcome.EXPIRED, now, actions, expired_only=True)
     if state.stage_ends_at is not None and state.stage_ends_at <= now:
         return _end_stage(state, now=now, week=week, actions=actions)
     return _after_response(state, now=now, week=week, actions=actions)
@@ -248,11 +254,8 @@ def close(state: Sourcing, *, now: datetime) -> tuple[Sourcing, list[Action]]:
     if state.phase is Phase.AWARDED:
         raise OfferNotOpen(f"the package has already been awarded to {state.awarded_to}")
     actions: list[Action] = []
-    for offer in state.offers:
-        if offer.open:
-            state = _close(state, offer, Outcome.WITHDRAWN, now)
-            actions.append(OfferClosed(offer.provider, Outcome.WITHDRAWN))
-    return replace(state, phase=Phase.CLOSED, stage=None, stage_ends_at=None, queue=()), actions
+    state = _close_open(state, Outcome.WITHDRAWN, now, actions)
+    return _evolved(state, phase=Phase.CLOSED, stage=None, stage_ends_at=None, queue=()), actions
 
 
 def offer_capacity(
@@ -268,7 +271,7 @@ def offer_capacity(
     ):
         raise NotWaiting(f"{provider} is not a provider of this package's lot")
     actions: list[Action] = []
-    state = replace(state, phase=Phase.OFFERING, stage=None, stage_ends_at=None, queue=())
+    state = _evolved(state, phase=Phase.OFFERING, stage=None, stage_ends_at=None, queue=())
     return _offer(state, provider, now=now, ends_at=ends_at, actions=actions), actions
 
 
@@ -282,7 +285,7 @@ def drop_candidate(
     if state.phase not in (Phase.OFFERING, Phase.WAITING):
         return state, []
     actions: list[Action] = []
-    state = replace(
+    state = _evolved(
         state,
         candidates=tuple(c for c in state.candidates if c.provider != provider),
         queue=tuple(p for p in state.queue if p != provider),
@@ -301,23 +304,28 @@ def _start_stage(
 ) -> tuple[Sourcing, list[Action]]:
     if index >= len(state.policy.stages):
         actions.append(JoinedWaitingList("no provider took the package at any stage"))
-        return replace(
+        return _evolved(
             state, phase=Phase.WAITING, stage=None, stage_ends_at=None, queue=()
         ), actions
     stage = state.policy.stages[index]
     asked = [c.provider for c in stage.asks.choose(state.candidates)]
-    state = replace(state, stage=index, queue=())
     if not asked:
-        return _end_stage(state, now=now, week=week, actions=actions)
+        return _end_stage(
+            _evolved(state, stage=index, queue=()), now=now, week=week, actions=actions
+        )
     if stage.method is Method.DIRECT_AWARD:
-        return _award(state, asked[0], None, actions, now)
+        return _award(_evolved(state, stage=index, queue=()), asked[0], None, actions, now)
     ends_at = stage.window.ends_at(now, week) if stage.window else now
+    # The stage and its offers in one new state (the state is rebuilt once, not per offer).
     if stage.method is Method.CAB_RANK:
-        state = replace(state, stage_ends_at=None, queue=tuple(asked[1:]))
-        return _offer(state, asked[0], now=now, ends_at=ends_at, actions=actions), actions
-    state = replace(state, stage_ends_at=ends_at)
-    for provider in asked:
-        state = _offer(state, provider, now=now, ends_at=ends_at, actions=actions)
+        asked, queue, stage_ends_at = asked[:1], tuple(asked[1:]), None
+    else:
+        queue, stage_ends_at = (), ends_at
+    made = tuple(Offer(provider, index, now, ends_at) for provider in asked)
+    actions.extend(OfferMade(provider, index, ends_at) for provider in asked)
+    state = _evolved(
+        state, stage=index, queue=queue, stage_ends_at=stage_ends_at, offers=state.offers + made
+    )
     return state, actions
 
 
@@ -325,7 +333,7 @@ def _offer(
     state: Sourcing, provider: str, *, now: datetime, ends_at: datetime, actions: list[Action]
 ) -> Sourcing:
     actions.append(OfferMade(provider, state.stage, ends_at))
-    return replace(state, offers=(*state.offers, Offer(provider, state.stage, now, ends_at)))
+    return _evolved(state, offers=(*state.offers, Offer(provider, state.stage, now, ends_at)))
 
 
 def _after_response(
@@ -334,15 +342,15 @@ def _after_response(
     """Once nobody's offer is open: the cab rank asks the next provider, and a stage offered
     all at once ends early. A mini-competition waits for its deadline."""
     stage = state.current
-    if any(o.open for o in state.offers):
+    if any(o.outcome is None for o in state.offers):
         return state, actions
     if stage is None:  # a waiting-list offer declined or expired: back to the waiting list
         actions.append(JoinedWaitingList("the provider with spare capacity did not take it"))
-        return replace(state, phase=Phase.WAITING), actions
+        return _evolved(state, phase=Phase.WAITING), actions
     if stage.method is Method.CAB_RANK and state.queue:
         assert stage.window is not None
         following, *rest = state.queue
-        state = replace(state, queue=tuple(rest))
+        state = _evolved(state, queue=tuple(rest))
         ends_at = stage.window.ends_at(now, week)
         return _offer(state, following, now=now, ends_at=ends_at, actions=actions), actions
     if stage.method in (Method.CAB_RANK, Method.ALL_AT_ONCE):
@@ -355,29 +363,23 @@ def _end_stage(
 ) -> tuple[Sourcing, list[Action]]:
     stage = state.current
     assert stage is not None and state.stage is not None
-    for offer in state.offers:
-        if offer.open:
-            state = _close(state, offer, Outcome.EXPIRED, now)
-            actions.append(OfferClosed(offer.provider, Outcome.EXPIRED))
+    state = _close_open(state, Outcome.EXPIRED, now, actions)
     if stage.method is Method.MINI_COMPETITION and state.stage_bids:
         winner = best_bid(state)
         return _award(state, winner.provider, winner.earliest_start, actions, now)
     if stage.otherwise is Otherwise.WAITING_LIST:
         actions.append(JoinedWaitingList(f"stage {state.stage + 1} ended without an award"))
-        return replace(state, phase=Phase.WAITING, stage=None, stage_ends_at=None), actions
+        return _evolved(state, phase=Phase.WAITING, stage=None, stage_ends_at=None), actions
     return _start_stage(state, state.stage + 1, now=now, week=week, actions=actions)
 
 
 def _award(
     state: Sourcing, provider: str, start_on: date | None, actions: list[Action], now: datetime
 ) -> tuple[Sourcing, list[Action]]:
-    for offer in state.offers:
-        if offer.open:
-            state = _close(state, offer, Outcome.WITHDRAWN, now)
-            actions.append(OfferClosed(offer.provider, Outcome.WITHDRAWN))
+    state = _close_open(state, Outcome.WITHDRAWN, now, actions)
     actions.append(Awarded(provider, start_on, state.stage))
     return (
-        replace(
+        _evolved(
             state,
             phase=Phase.AWARDED,
             awarded_to=provider,
@@ -417,9 +419,47 @@ def _close(
     reason: DeclineReason | None = None,
     note: str = "",
 ) -> Sourcing:
-    closed = replace(offer, outcome=outcome, responded_at=at, reason=reason, note=note)
-    offers = tuple(closed if o is offer else o for o in state.offers)
-    return replace(state, offers=offers)
+    closed = _evolved(offer, outcome=outcome, responded_at=at, reason=reason, note=note)
+    offers = list(state.offers)
+    for position, made in enumerate(offers):
+        if made is offer:
+            offers[position] = closed
+    return _evolved(state, offers=tuple(offers))
+
+
+def _close_open(
+    state: Sourcing,
+    outcome: Outcome,
+    now: datetime,
+    actions: list[Action],
+    *,
+    expired_only: bool = False,
+) -> Sourcing:
+    """Every open offer closed (with `expired_only`, those whose window has ended by `now`,
+    each at its own end), in the order they were made, in one new state."""
+    offers = list(state.offers)
+    closing = False
+    for position, offer in enumerate(offers):
+        if offer.outcome is None and (not expired_only or offer.ends_at <= now):
+            at = offer.ends_at if expired_only else now
+            offers[position] = _evolved(
+                offer, outcome=outcome, responded_at=at, reason=None, note=""
+            )
+            actions.append(OfferClosed(offer.provider, outcome))
+            closing = True
+    return _evolved(state, offers=tuple(offers)) if closing else state
+
+
+def _evolved(value: _Frozen, **changes: Any) -> _Frozen:
+    """A copy of a frozen dataclass with some fields changed: what `dataclasses.replace` does,
+    without its checks and its trip through `__init__` (these classes have no
+    `__post_init__`), which made it a quarter of a simulated year's time. Frozen only forbids
+    setting attributes; the new instance's own `__dict__` is filled before anyone sees it."""
+    made = object.__new__(type(value))
+    fields = made.__dict__
+    fields.update(value.__dict__)
+    fields.update(changes)
+    return made
 
 
 RATING_POINTS = {
