@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -91,74 +92,39 @@ SaveOption = Annotated[
 ]
 
 
-@zones_app.command("design")
-def design(
-    preset: PresetOption = None,
-    demand: DemandOption = None,
-    area: AreaOption = None,
-    k: KOption = "3..8",
-    viability: ViabilityOption = 700,
-    tolerance: ToleranceOption = "0.75",
-    time_limit: TimeOption = 20.0,
-    fixed: FixedOption = None,
-    council: CouncilOption = None,
-    routing_url: RoutingOption = None,
-    fmt: FormatOption = ReportFormat.TABLE,
-    out: OutOption = None,
-    save: SaveOption = None,
-) -> None:
-    """Propose a zone map for each k, with each zone's metrics."""
-    _run(
-        preset,
-        demand,
-        area,
-        k,
-        viability,
-        tolerance,
-        time_limit,
-        fixed,
-        council,
-        routing_url,
-        fmt,
-        out,
-        save,
-        baseline=False,
-    )
+def _proposals(baseline: bool, doc: str) -> Callable[..., None]:
+    """`zones design` and `zones compare`: the same options, with or without the baseline."""
+
+    def command(
+        preset: PresetOption = None,
+        demand: DemandOption = None,
+        area: AreaOption = None,
+        k: KOption = "3..8",
+        viability: ViabilityOption = 700,
+        tolerance: ToleranceOption = "0.75",
+        time_limit: TimeOption = 20.0,
+        fixed: FixedOption = None,
+        council: CouncilOption = None,
+        routing_url: RoutingOption = None,
+        fmt: FormatOption = ReportFormat.TABLE,
+        out: OutOption = None,
+        save: SaveOption = None,
+    ) -> None:
+        _run(
+            preset, demand, area, k, viability, tolerance, time_limit, fixed, council,
+            routing_url, fmt, out, save, baseline=baseline,
+        )  # fmt: skip
+
+    command.__doc__ = doc
+    return command
 
 
-@zones_app.command("compare")
-def compare(
-    preset: PresetOption = None,
-    demand: DemandOption = None,
-    area: AreaOption = None,
-    k: KOption = "3..8",
-    viability: ViabilityOption = 700,
-    tolerance: ToleranceOption = "0.75",
-    time_limit: TimeOption = 20.0,
-    fixed: FixedOption = None,
-    council: CouncilOption = None,
-    routing_url: RoutingOption = None,
-    fmt: FormatOption = ReportFormat.TABLE,
-    out: OutOption = None,
-    save: SaveOption = None,
-) -> None:
-    """The designer's maps and the k-means baseline's, side by side for each k."""
-    _run(
-        preset,
-        demand,
-        area,
-        k,
-        viability,
-        tolerance,
-        time_limit,
-        fixed,
-        council,
-        routing_url,
-        fmt,
-        out,
-        save,
-        baseline=True,
-    )
+design = zones_app.command("design")(
+    _proposals(False, "Propose a zone map for each k, with each zone's metrics.")
+)
+compare = zones_app.command("compare")(
+    _proposals(True, "The designer's maps and the k-means baseline's, side by side for each k.")
+)
 
 
 def parse_ks(text: str) -> list[int]:
