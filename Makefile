@@ -11,7 +11,7 @@ demo: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile  # each file on one worker: its fixtures made once
 
 install: $(INSTALLED)
 

@@ -115,7 +115,8 @@ def test_a_policy_file_that_is_wrong_is_named(liverpool: str, tmp_path: Path) ->
     wrong.write_text('code = "x"\n[[stages]]\nmethod = "all-at-once"\n')
     result = run("policy", "set", "LIV", str(wrong), "--db", liverpool)
     assert result.exit_code == 1
-    assert "wrong.toml: a all-at-once stage needs a window" in " ".join(result.output.split())
+    # the message may wrap anywhere in a long temporary path: compare without the spaces
+    assert "wrong.toml:aall-at-oncestageneedsawindow" in "".join(result.output.split())
 
 
 def test_sourcing_then_ticking_moves_the_package_on_to_the_waiting_list(liverpool: str) -> None:
