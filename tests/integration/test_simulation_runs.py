@@ -1,6 +1,7 @@
 """Simulation in the server: scenarios saved and audited, runs queued, run for real in
 `run_next` with their progress written, their results kept and reproducible from the
-scenario and seed, a failure kept with its reason, and a run stopped put back in the queue."""
+scenario and seed, a failure kept with its reason, a run stopped put back in the queue, and a
+run cancelled while it waits or runs."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.simulation_runs import (
     InvalidRun,
     InvalidSavedScenario,
+    RunFinished,
     RunStatus,
     SavedScenario,
 )
@@ -164,6 +166,69 @@ def test_a_run_is_taken_by_one_process_and_again_only_when_its_process_fell_sile
         assert council.simulations.claim_run(soon, soon - timedelta(minutes=10)) is None
         later = A_MOMENT + timedelta(minutes=11)
         assert council.simulations.claim_run(later, later - timedelta(minutes=10)).id == run.id
+
+
+def test_a_run_cancelled_while_it_waits_is_never_started(council) -> None:
+    saved = simulation_runs.save_scenario(
+        council, commissioner="HFD", name="Tiny", text=TINY, by=AN_ADMIN, now=A_MOMENT
+    )
+    run = simulation_runs.start_run(council, saved.id, by=AN_ADMIN, now=A_MOMENT)
+
+    cancelled = simulation_runs.cancel_run(council, run.id, by=AN_ADMIN, now=clock())
+
+    assert (cancelled.status, cancelled.finished_at) == (RunStatus.CANCELLED, clock())
+    assert simulation_runs.run_next(council, clock=clock) is None
+    kept, _ = simulation_runs.get_run(council, run.id)
+    assert (kept.status, kept.done, kept.started_at) == (RunStatus.CANCELLED, 0, None)
+    assert _audited(council, "simulation run", str(run.id)) == [
+        "simulation run started",
+        "simulation run cancelled",
+    ]
+    with pytest.raises(RunFinished, match="is cancelled: there is nothing to cancel"):
+        simulation_runs.cancel_run(council, run.id, by=AN_ADMIN, now=clock())
+
+
+def test_a_run_cancelled_while_it_runs_stops_at_its_next_replication_keeping_nothing_more(
+    council,
+) -> None:
+    """The process running it finds the cancellation when it writes its progress: it stops
+    there, and neither its progress nor results nor a "done" overwrite the cancellation."""
+    saved = simulation_runs.save_scenario(
+        council, commissioner="HFD", name="Tiny", text=TINY, by=AN_ADMIN, now=A_MOMENT
+    )
+    run = simulation_runs.start_run(council, saved.id, by=AN_ADMIN, now=A_MOMENT)
+    calls = []
+
+    def cancelling_clock():  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 3:  # the run claimed, its first replication written: someone cancels
+            simulation_runs.cancel_run(council, run.id, by=AN_ADMIN, now=clock())
+        return clock()
+
+    stopped = simulation_runs.run_next(council, clock=cancelling_clock)
+
+    assert stopped.status is RunStatus.CANCELLED
+    kept, _ = simulation_runs.get_run(council, run.id)
+    assert (kept.status, kept.done, kept.results) == (RunStatus.CANCELLED, 1, None)
+    assert kept.total > 2
+    assert _audited(council, "simulation run", str(run.id)) == [
+        "simulation run started",
+        "simulation run cancelled",
+    ]
+    with pytest.raises(RunFinished):
+        simulation_runs.cancel_run(council, run.id, by=AN_ADMIN, now=clock())
+
+
+def test_a_run_done_cannot_be_cancelled(council) -> None:
+    saved = simulation_runs.save_scenario(
+        council, commissioner="HFD", name="Tiny", text=TINY, by=AN_ADMIN, now=A_MOMENT
+    )
+    run = simulation_runs.start_run(council, saved.id, by=AN_ADMIN, now=A_MOMENT)
+    simulation_runs.run_next(council, clock=clock)
+
+    with pytest.raises(RunFinished, match=f"simulation run {run.id} is done"):
+        simulation_runs.cancel_run(council, run.id, by=AN_ADMIN, now=clock())
+    assert simulation_runs.get_run(council, run.id)[0].status is RunStatus.DONE
 
 
 def _audited(uow: SqlUnitOfWork, kind: str, ref: str) -> list[str]:

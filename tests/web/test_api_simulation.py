@@ -1,5 +1,6 @@
 """The simulation API: commissioners save scenarios and start runs, the server runs them,
-auditors read them; a refused scenario names every problem; providers get nothing."""
+auditors read them; a run is cancelled while it runs; a refused scenario names every problem;
+providers get nothing."""
 
 from __future__ import annotations
 
@@ -124,3 +125,48 @@ def test_a_run_under_way_when_the_server_stops_is_put_back_in_the_queue(tmp_path
         again = later.get(f"/api/simulation/runs/{run['id']}", headers=mine).json()
     idle.state.engine.dispose()
     assert (again["status"], again["done"], again["total"]) == ("queued", 0, 100)
+
+
+def test_a_run_cancelled_while_the_server_runs_it_stops_and_keeps_its_cancellation(
+    tmp_path,
+) -> None:
+    """A year of Herefordshire's five options, cancelled once the server has it under way: the
+    run stops at its next replication and stays cancelled, its progress where it stopped; a
+    second cancel, or an auditor's, is refused."""
+    settings, tokens = make_market(f"sqlite:///{tmp_path / 'cancelling.db'}")
+    mine = bearer(tokens[Role.COMMISSIONER])
+    text = (EXAMPLES / "herefordshire.toml").read_text(encoding="utf-8")
+    app = create_app(settings.model_copy(update={"simulation_seconds": 0.1}))
+    with TestClient(app) as client:
+        saved = client.post(
+            "/api/simulation/scenarios",
+            json={"commissioner": "HFD", "name": "Herefordshire", "text": text},
+            headers=mine,
+        ).json()
+        run = client.post(
+            f"/api/simulation/scenarios/{saved['id']}/runs", json={}, headers=mine
+        ).json()
+        path = f"/api/simulation/runs/{run['id']}"
+        deadline = time.monotonic() + WAIT_SECONDS
+        while run["status"] == "queued" and time.monotonic() < deadline:
+            time.sleep(0.1)
+            run = client.get(path, headers=mine).json()
+        assert run["status"] == "running"
+        refused = client.post(f"{path}/cancel", headers=bearer(tokens[Role.AUDITOR]))
+        assert refused.status_code == 403
+
+        cancelled = client.post(f"{path}/cancel", headers=mine)
+
+        assert cancelled.status_code == 200, cancelled.text
+        assert cancelled.json()["status"] == "cancelled"
+        time.sleep(3)  # a replication or two: the server's run has found the cancellation
+        first = client.get(path, headers=mine).json()
+        time.sleep(1)
+        later = client.get(path, headers=mine).json()
+        assert first["status"] == later["status"] == "cancelled"
+        assert first["done"] == later["done"] < later["total"] == 100
+        assert later["results"] is None and later["finished_at"] is not None
+        again = client.post(f"{path}/cancel", headers=mine)
+        assert again.status_code == 409
+        assert "is cancelled: there is nothing to cancel" in again.text
+    app.state.engine.dispose()

@@ -1,14 +1,19 @@
 """Simulation pages: a commissioner saves a scenario (pasted or uploaded; every problem in the
 error summary, the input kept), runs it in the server and reads the comparison, with charts,
-their figures and the CSV; an auditor reads but neither saves nor runs."""
+their figures and the CSV, or cancels it; an auditor reads but neither saves, runs nor
+cancels."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
+import pytest
 from fastapi.testclient import TestClient
 
+from caremarket.config import Settings
 from caremarket.domain.access import Role
+from caremarket.web.app import create_app
 from tests.simulation_scenarios import TINY
 from tests.web.conftest import form_token, sign_in
 
@@ -126,3 +131,57 @@ def test_a_provider_has_no_simulation_area(client) -> None:
     sign_in(client, Role.PROVIDER)
     assert 'href="/simulation"' not in client.get("/").text
     assert client.get("/simulation").status_code == 403
+
+
+@pytest.fixture
+def idle(market_settings: Settings) -> Iterator[TestClient]:
+    """The pages without the server's simulation job: a run started stays in the queue."""
+    app = create_app(market_settings.model_copy(update={"simulation_seconds": 0}))
+    with TestClient(app) as client:
+        yield client
+    app.state.engine.dispose()
+
+
+def test_a_commissioner_cancels_a_waiting_run_and_a_second_cancel_is_refused(idle) -> None:
+    sign_in(idle, Role.COMMISSIONER)
+    scenario_path = save(idle, name="To cancel", text=TINY).headers["location"]
+    started = idle.post(
+        f"{scenario_path}/runs",
+        data={"csrf_token": form_token(idle), "replications": "2", "seed": "1"},
+        follow_redirects=False,
+    )
+    run_path = started.headers["location"]
+    assert "Cancel the run" in idle.get(run_path).text
+
+    cancelled = idle.post(
+        f"{run_path}/cancel", data={"csrf_token": form_token(idle)}, follow_redirects=False
+    )
+
+    assert cancelled.status_code == 303, cancelled.text
+    page = idle.get(cancelled.headers["location"]).text
+    assert "The run is cancelled" in page and "It stopped after 0 of" in page
+    assert "Cancelled " in page and "Cancel the run" not in page
+    assert "window.location.reload" not in page  # nothing more to wait for
+    listed = idle.get(scenario_path).text
+    assert "Cancelled" in listed
+    again = idle.post(f"{run_path}/cancel", data={"csrf_token": form_token(idle)})
+    assert again.status_code == 409
+    assert "is cancelled: there is nothing to cancel" in again.text
+    assert 'href="#run"' in again.text  # the error summary, linked to the run's heading
+
+
+def test_an_auditor_cannot_cancel_a_run(idle) -> None:
+    sign_in(idle, Role.COMMISSIONER)
+    scenario_path = save(idle, name="Kept running", text=TINY).headers["location"]
+    started = idle.post(
+        f"{scenario_path}/runs",
+        data={"csrf_token": form_token(idle), "replications": "2", "seed": "1"},
+        follow_redirects=False,
+    )
+    run_path = started.headers["location"]
+    idle.post("/sign-out", data={"csrf_token": form_token(idle)})
+    sign_in(idle, Role.AUDITOR)
+
+    assert "Cancel the run" not in idle.get(run_path).text
+    refused = idle.post(f"{run_path}/cancel", data={"csrf_token": form_token(idle)})
+    assert refused.status_code == 403

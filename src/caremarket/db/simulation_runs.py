@@ -102,10 +102,22 @@ class SqlSimulations:
             return None
         return self.get_run(run_id)
 
-    def save_run(self, run: SimulationRun) -> None:
-        """The run's status, progress and results as they stand."""
+    def save_run(self, run: SimulationRun, *, while_running: bool = False) -> bool:
+        """The run's status, progress and results as they stand; with `while_running`, only
+        if the stored run is still running (not cancelled meanwhile). Whether it was saved."""
         values = _run_values(run)
-        self.session.execute(update(t.simulation_runs).where(R.id == run.id).values(**values))
+        query = update(t.simulation_runs).where(R.id == run.id)
+        if while_running:
+            query = query.where(R.status == RunStatus.RUNNING.value)
+        return self.session.execute(query.values(**values)).rowcount == 1
+
+    def cancel_run(self, run: SimulationRun) -> bool:
+        """Keep a cancellation, only if the stored run is still waiting or running (not ended
+        meanwhile). Whether it was kept."""
+        ongoing = R.status.in_([RunStatus.QUEUED.value, RunStatus.RUNNING.value])
+        query = update(t.simulation_runs).where(R.id == run.id, ongoing)
+        values = {"status": run.status.value, "finished_at": run.finished_at}
+        return self.session.execute(query.values(**values)).rowcount == 1
 
 
 def _scenarios() -> Any:

@@ -2,7 +2,8 @@
 
 A scenario is saved as the TOML text it was written in (docs/simulation.md), so a run can be
 repeated from it and its seed. A run is queued, taken by one server process, moves on
-replication by replication, and ends done (with its results) or failed (with the reason).
+replication by replication, and ends done (with its results) or failed (with the reason),
+unless someone cancels it first (waiting or running: it stops at its next replication).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from caremarket.domain.errors import DomainError
+from caremarket.domain.errors import Conflict, DomainError
 
 LEAST_REPLICATIONS = 2  # a confidence interval needs two
 MOST_REPLICATIONS = 200  # more belongs on the command line, in parallel processes
@@ -21,6 +22,10 @@ MOST_SEED = 999_999_999
 
 class InvalidRun(DomainError):
     """Replications or a seed out of bounds."""
+
+
+class RunFinished(Conflict):
+    """A run that has ended (done, failed or cancelled) cannot be cancelled."""
 
 
 class InvalidSavedScenario(DomainError):
@@ -37,6 +42,7 @@ class RunStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
     @property
     def label(self) -> str:
@@ -45,6 +51,7 @@ class RunStatus(enum.StrEnum):
             RunStatus.RUNNING: "Running",
             RunStatus.DONE: "Done",
             RunStatus.FAILED: "Failed",
+            RunStatus.CANCELLED: "Cancelled",
         }[self]
 
 
@@ -79,7 +86,18 @@ class SimulationRun:
 
     @property
     def finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED)
+
+    def cancel(self, *, at: datetime) -> None:
+        """Cancel a run waiting or under way; RunFinished if it has ended."""
+        if self.finished:
+            raise self.nothing_to_cancel()
+        self.status, self.finished_at = RunStatus.CANCELLED, at
+
+    def nothing_to_cancel(self) -> RunFinished:
+        return RunFinished(
+            f"simulation run {self.id} is {self.status.label.lower()}: there is nothing to cancel"
+        )
 
 
 def checked_run(replications: int, seed: int) -> tuple[int, int]:

@@ -4,8 +4,10 @@ progress as they go and their results at the end; a failure is kept with its rea
 
 A run is taken by one process (a conditional update: see db/simulation_runs.py). A process
 that stops mid-run puts the run back in the queue; one that dies without a word leaves it
-running with no progress, and after `STALE` another process takes it up again. Replaying a
-run from its scenario and seed gives the same figures (`compare` is reproducible).
+running with no progress, and after `STALE` another process takes it up again. A run
+cancelled (`cancel_run`) while it waits is never started; while it runs, the process running it
+stops at its next replication and keeps nothing more of it. Replaying a run from its scenario
+and seed gives the same figures (`compare` is reproducible).
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ TEXT_LENGTH = 200_000  # the presets are 3 to 6 kB
 
 class RunInterrupted(Exception):
     """The server is stopping: the run goes back in the queue."""
+
+
+class RunCancelled(Exception):
+    """Someone cancelled the run while it ran: it stops, keeping nothing more."""
 
 
 @dataclass(frozen=True)
@@ -226,7 +232,8 @@ def run_next(
             raise RunInterrupted
         run.done, run.progress_at = done, clock()
         with uow:
-            uow.simulations.save_run(run)
+            if not uow.simulations.save_run(run, while_running=True):
+                raise RunCancelled
             uow.commit()
 
     try:
@@ -234,6 +241,9 @@ def run_next(
         comparison = compare(
             scenario, replications=run.replications, seed=run.seed, progress=progress, week=week
         )
+    except RunCancelled:
+        run.status = RunStatus.CANCELLED
+        return run
     except RunInterrupted:
         run.status, run.done, run.started_at, run.progress_at = RunStatus.QUEUED, 0, None, None
         _finish(uow, run, "simulation run put back in the queue", clock(), {})
@@ -259,9 +269,34 @@ def results_of(run: SimulationRun) -> Comparison:
 def _finish(
     uow: UnitOfWork, run: SimulationRun, action: str, now: datetime, changes: dict[str, Any]
 ) -> None:
+    """Keep how the run ended, unless it was cancelled meanwhile (then it stays cancelled)."""
     if run.status is not RunStatus.QUEUED:
         run.finished_at = now
     with uow:
-        uow.simulations.save_run(run)
+        if not uow.simulations.save_run(run, while_running=True):
+            run.status, run.results = RunStatus.CANCELLED, None
+            return
         uow.audit.record(entry(SIMULATOR, now, action, ("simulation run", str(run.id)), changes))
         uow.commit()
+
+
+def cancel_run(uow: UnitOfWork, run_id: int, *, by: Actor, now: datetime) -> SimulationRun:
+    """Cancel a run waiting or under way (it stops at its next replication, keeping nothing
+    more); RunFinished if it has ended, even a moment before."""
+    with uow:
+        run = uow.simulations.get_run(run_id)
+        was = run.status
+        run.cancel(at=now)
+        if not uow.simulations.cancel_run(run):  # it ended between reading and cancelling
+            raise uow.simulations.get_run(run_id).nothing_to_cancel()
+        uow.audit.record(
+            entry(
+                by,
+                now,
+                "simulation run cancelled",
+                ("simulation run", str(run.id)),
+                {"was": was.value, "done": f"{run.done} of {run.total}"},
+            )
+        )
+        uow.commit()
+    return run

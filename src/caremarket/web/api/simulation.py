@@ -58,7 +58,7 @@ class RunBody(BaseModel):
 class RunData(BaseModel):
     id: int
     scenario_id: int
-    status: str  # queued, running, done, failed
+    status: str  # queued, running, done, failed, cancelled
     done: int  # runs done of `total` (replications × options)
     total: int
     replications: int
@@ -128,6 +128,14 @@ def run(uow: UowDep, by: Reader, run_id: int) -> RunData:
     """A run's status and progress, and its results once done (its error if it failed)."""
     found, _ = simulation_runs.get_run(uow, run_id)
     return _run(found)
+
+
+@router.post("/simulation/runs/{run_id}/cancel")
+def cancel_run(uow: UowDep, by: Commissioner, run_id: int) -> RunData:
+    """Cancel a run waiting or under way: it stops at its next replication and keeps nothing
+    more; 409 if it has ended (done, failed or cancelled)."""
+    cancelled = simulation_runs.cancel_run(uow, run_id, by=by.actor, now=datetime.now(UTC))
+    return _run(cancelled)
 
 
 def _scenario(saved: SavedScenario) -> ScenarioData:

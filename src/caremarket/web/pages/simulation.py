@@ -174,18 +174,48 @@ def start(
 
 
 @router.get(f"{PATH}/runs/{{run_id}}", response_class=HTMLResponse, dependencies=READ)
-def run(request: Request, uow: UowDep, run_id: int) -> HTMLResponse:
+def run(request: Request, uow: UowDep, by: PrincipalDep, run_id: int) -> HTMLResponse:
     """A run: its progress until it is done (the page refreshes itself), then its report."""
+    return render(request, "simulation/run.html", _run_context(uow, by, run_id))
+
+
+@router.post(
+    f"{PATH}/runs/{{run_id}}/cancel",
+    response_class=HTMLResponse,
+    dependencies=[*EDIT, csrf_protected()],
+)
+def cancel(request: Request, uow: UowDep, by: PrincipalDep, run_id: int) -> Response:
+    """Cancel a run waiting or under way; one that has ended says so in the error summary."""
+    errors: dict[str, str] = {}
+    cancelled, status = forms.attempt(
+        errors,
+        "run",
+        lambda: simulation_runs.cancel_run(uow, run_id, by=by.actor, now=datetime.now(UTC)),
+    )
+    if cancelled is not None:
+        return redirect_with(
+            request,
+            f"{PATH}/runs/{run_id}",
+            "The run is cancelled",
+            f"It stopped after {cancelled.done} of {cancelled.total} runs; nothing more of it"
+            " is kept.",
+        )
+    context = _run_context(uow, by, run_id) | {"errors": errors}
+    return render(request, "simulation/run.html", context, status_code=status)
+
+
+def _run_context(uow: UowDep, by: Any, run_id: int) -> dict[str, Any]:
     found, saved = simulation_runs.get_run(uow, run_id)
     context: dict[str, Any] = {
         "title": f"{saved.name}: run {found.id}",
         "run": found,
         "saved": saved,
+        "may_edit": by.actor.role in POLICY_SETTERS,
         "path": PATH,
     }
     if found.results is not None:
         context |= _report(simulation_runs.results_of(found))
-    return render(request, "simulation/run.html", context)
+    return context
 
 
 @router.get(f"{PATH}/runs/{{run_id}}/download", dependencies=READ)
