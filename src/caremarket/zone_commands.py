@@ -1,4 +1,4 @@
-"""Commands for zone design: `caremarket zones design|compare|map|apply`. Kept
+"""Commands for zone design: `caremarket zones design|compare|map|apply|apply-due|lot`. Kept
 beside cli.py, which imports this module last so the commands join its app."""
 
 from __future__ import annotations
@@ -303,7 +303,8 @@ def apply(
         typer.echo(
             f"Applied {applied.design.name!r} from {applied.design.effective_from:%d %B %Y}:"
             f" {len(applied.zones_changed)} zones redrawn, {applied.packages_moved} packages"
-            " re-zoned. Lots keep their zones until they are re-let."
+            " re-zoned. Lots keep their zones until they are re-let or re-pointed"
+            " (caremarket zones lot)."
         )
     _echo_decisions(applied.lots_to_decide)
 
@@ -344,3 +345,37 @@ def apply_due(
             f" redrawn, {applied.packages_moved} packages re-zoned."
         )
         _echo_decisions(applied.lots_to_decide)
+
+
+@zones_app.command("lot")
+def lot(
+    vehicle: Annotated[str, typer.Argument(help="The vehicle's code, e.g. HFD-DPS.")],
+    lot_code: Annotated[str, typer.Argument(metavar="LOT", help="The lot's code, e.g. O-A.")],
+    zones: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="The zones it covers from now on: codes, or COMMISSIONER:CODE where two of"
+            " the vehicle's commissioners have that code. None: show those it covers."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Show or re-point the zones a lot covers (after a zone redesign, say): packages of those
+    zones are offered in the lot from now on; offers made and packages placed are kept."""
+    from caremarket.services import lot_zones
+
+    settings = settings_for(db)
+    with users_errors():
+        if not zones:
+            shown = lot_zones.lot_zones(unit_of_work(settings), vehicle, lot_code)
+        else:
+            shown = lot_zones.set_lot_zones(
+                unit_of_work(settings),
+                vehicle,
+                lot_code,
+                zones,
+                by=command_line_actor(),
+                now=datetime.now(settings.zone),
+            )
+    covered = ", ".join(shown.chosen) or "no zone"
+    typer.echo(f"Lot {shown.lot} of {shown.vehicle} ({shown.lot_name}) covers {covered}.")

@@ -107,3 +107,23 @@ def test_a_commissioner_sees_a_suspensions_effect_then_confirms_it(visitor: Visi
     visitor.click(page.get_by_role("button", name="Show the effect"))
     visitor.click(page.get_by_role("button", name="Confirm: reinstate Monnow Reach Care"))
     assert "Monnow Reach Care is reinstated" in banner(visitor)
+
+
+def test_a_commissioner_opens_a_lots_zones_and_saves_them(visitor: Visitor) -> None:
+    """The form with nothing ticked is refused in the error summary, then saved as it was (lot
+    O-E keeps zone E: other tests source packages by the demo's lots)."""
+    page = visitor.page
+    visitor.sign_in(visitor.site.account(Role.COMMISSIONER))
+    visitor.goto(f"/market/vehicles/{VEHICLE}")
+    visitor.click(page.get_by_role("link", name="Change the zones of lot O-E"))
+    assert visitor.heading().startswith("Zones of lot O-E")
+    zone_e = page.get_by_label("(E), Herefordshire Council")
+    assert zone_e.is_checked()
+
+    zone_e.uncheck()
+    visitor.click(page.get_by_role("button", name="Save the zones"), status=400)
+
+    assert "Select at least one zone" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("(E), Herefordshire Council").check()
+    visitor.click(page.get_by_role("button", name="Save the zones"))
+    assert "Lot O-E covers zone E" in banner(visitor)

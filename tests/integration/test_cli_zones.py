@@ -99,3 +99,24 @@ def test_a_saved_map_is_drawn_and_applied_to_the_commissioners_zones(tmp_path: P
     due = runner.invoke(app, ["zones", "apply-due", "--on", "2027-04-01", "--db", url])
     assert due.exit_code == 0, due.output
     assert "Applied HFD '5 zones by HiGHS' from 01 April 2027: 5 zones redrawn" in due.output
+
+
+def test_a_lot_is_shown_and_re_pointed_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'caremarket.db'}"
+    loaded = runner.invoke(app, ["demo", "--preset", "herefordshire", "--db", url, "--no-serve"])
+    assert loaded.exit_code == 0, loaded.output
+    lot = ["zones", "lot", "HFD-HOMECARE-2017", "O-A"]
+
+    shown = runner.invoke(app, [*lot, "--db", url])
+    moved = runner.invoke(app, [*lot, "A", "B", "--db", url])
+    refused = runner.invoke(app, [*lot, "Q", "--db", url])
+
+    assert shown.exit_code == 0, shown.output
+    assert "Lot O-A of HFD-HOMECARE-2017 (O pathway zone A) covers A." in shown.output
+    assert moved.exit_code == 0, moved.output
+    assert "covers A, B." in moved.output
+    assert refused.exit_code == 1
+    assert "Q: not a zone of vehicle HFD-HOMECARE-2017's commissioners" in " ".join(
+        refused.output.split()
+    )
+    assert "covers A, B." in runner.invoke(app, [*lot, "--db", url]).output

@@ -1,5 +1,6 @@
-"""Procurement: a vehicle's admission rules, providers' applications and the decisions on
-them, and suspending or removing a provider (its effect shown before it is confirmed)."""
+"""Procurement: a vehicle's admission rules, the zones each of its lots covers, providers'
+applications and the decisions on them, and suspending or removing a provider (its effect shown
+before it is confirmed)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from caremarket.domain.access import BROKERS, EVERYONE, POLICY_SETTERS, Role
+from caremarket.domain.access import BROKERS, EVERYONE, MARKET_READERS, POLICY_SETTERS, Role
 from caremarket.domain.market import CqcRating, Tier
 from caremarket.domain.procurement import (
     Admission,
@@ -20,7 +21,7 @@ from caremarket.domain.procurement import (
     ApplicationStatus,
 )
 from caremarket.domain.suspensions import ProviderAction
-from caremarket.services import admission_views, applications
+from caremarket.services import admission_views, applications, lot_zones
 from caremarket.services.accounts import Principal
 from caremarket.services.applications import (
     ApplicationForm,
@@ -72,6 +73,18 @@ class DecisionBody(BaseModel):
     )
 
 
+class LotZonesBody(BaseModel):
+    zones: list[str] = Field(
+        description="The zones the lot covers from now on: each by its code, or by"
+        " 'COMMISSIONER:CODE' where two of the vehicle's commissioners have a zone of that code."
+    )
+
+
+class LotZonesData(LotZonesBody):
+    vehicle: str
+    lot: str
+
+
 class StatusChangeBody(BaseModel):
     action: Literal["suspend", "remove", "reinstate"]
     on: date
@@ -89,6 +102,23 @@ def set_admission(uow: UowDep, by: Commissioner, code: str, body: AdmissionBody)
     )
     applications.set_admission(uow, code, rules, by=by.actor, now=datetime.now(UTC))
     return body
+
+
+@router.get("/vehicles/{code}/lots/{lot}/zones", dependencies=[allow(*MARKET_READERS)])
+def covered_zones(uow: UowDep, code: str, lot: str) -> LotZonesData:
+    """The zones the lot covers."""
+    found = lot_zones.lot_zones(uow, code, lot)
+    return LotZonesData(vehicle=found.vehicle, lot=found.lot, zones=list(found.chosen))
+
+
+@router.put("/vehicles/{code}/lots/{lot}/zones")
+def set_covered_zones(
+    uow: UowDep, by: Commissioner, code: str, lot: str, body: LotZonesBody
+) -> LotZonesData:
+    """Re-point the lot: the zones it covers from now on (at least one; 422 naming any that is
+    not a zone of the vehicle's commissioners). Offers made and packages awarded are kept."""
+    found = lot_zones.set_lot_zones(uow, code, lot, body.zones, by=by.actor, now=datetime.now(UTC))
+    return LotZonesData(vehicle=found.vehicle, lot=found.lot, zones=list(found.chosen))
 
 
 @router.post("/vehicles/{code}/applications", status_code=201)

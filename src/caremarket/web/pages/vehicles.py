@@ -1,5 +1,6 @@
 """A vehicle's page: its kind, commissioners, admission rules (open today or when next), each
-lot with its members, and the applications waiting on it; the form that sets its admission.
+lot with its members, and the applications waiting on it; the forms that set its admission and
+the zones each lot covers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from caremarket.domain.procurement import (
     AdmissionWindow,
     InvalidAdmission,
 )
-from caremarket.services import admission_views, applications, contracts, structure
+from caremarket.services import admission_views, applications, contracts, lot_zones, structure
 from caremarket.services.ports import UnitOfWork
 from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.csrf import csrf_protected
@@ -109,6 +110,66 @@ def set_admission(
                 f"Today it is {shown.description}.",
             )
     return _form(request, uow, code, values, errors, status=400)
+
+
+@router.get(
+    "/{code}/lots/{lot}/zones", response_class=HTMLResponse, dependencies=[allow(*POLICY_SETTERS)]
+)
+def zones_form(request: Request, uow: UowDep, code: str, lot: str) -> HTMLResponse:
+    shown = lot_zones.lot_zones(uow, code, lot)
+    values = {f"zone-{key}": "yes" for key in shown.chosen}
+    return _zones_form(request, shown, values, {})
+
+
+@router.post(
+    "/{code}/lots/{lot}/zones",
+    response_class=HTMLResponse,
+    dependencies=[allow(*POLICY_SETTERS), csrf_protected()],
+)
+def set_zones(
+    request: Request, uow: UowDep, by: PrincipalDep, code: str, lot: str, values: FormDep
+) -> Response:
+    """Re-point the lot: the zones ticked, at least one."""
+    errors: dict[str, str] = {}
+    chosen = [name[len("zone-") :] for name, value in values.items() if name.startswith("zone-")]
+    if not chosen:
+        errors["zones"] = "Select at least one zone for the lot to cover"
+    else:
+        done, _ = forms.attempt(
+            errors,
+            "zones",
+            lambda: lot_zones.set_lot_zones(
+                uow, code, lot, chosen, by=by.actor, now=datetime.now(UTC)
+            ),
+        )
+        if done is not None:
+            return redirect_with(
+                request,
+                f"/market/vehicles/{code}",
+                f"Lot {done.lot} covers zone{'s' if len(done.chosen) > 1 else ''}"
+                f" {', '.join(done.chosen)}",
+                "Packages in these zones are offered in the lot from now on; offers already"
+                " made and packages already placed are kept.",
+            )
+    shown = lot_zones.lot_zones(uow, code, lot)
+    return _zones_form(request, shown, values, errors, status=400)
+
+
+def _zones_form(
+    request: Request,
+    shown: lot_zones.LotZones,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {
+        "title": f"Zones of lot {shown.lot}",
+        "shown": shown,
+        "values": values,
+        "errors": errors,
+    }
+    return render(request, "market/lot_zones.html", context, status_code=status)
 
 
 def _form(
