@@ -82,20 +82,20 @@ def decide_change(
     errors = {_decision_field(field, change_id): message for field, message in errors.items()}
     if decision is None or errors:
         return _decision_refused(request, uow, by, change_id, values, errors, status=400)
-    try:
-        change = changes.decide(
+    change, status = forms.attempt(
+        errors,
+        CHANGES,  # not the decision's own fields: its form has gone
+        lambda: changes.decide(
             uow,
             int(change_id),
             approve=decision == "approve",
             note=note,
             by=by.actor,
             now=datetime.now(UTC),
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[CHANGES] = f"The change was not decided: {error}"  # (its form has gone)
-        status = forms.refusal_status(error)
+        ),
+        refused="The change was not decided",
+    )
+    if change is None:
         return _decision_refused(request, uow, by, change_id, values, errors, status=status)
     url = f"/packages/{change.reference}" if _from_package(values) else "/brokerage"
     approved = change.status == ChangeStatus.APPROVED.value

@@ -189,15 +189,15 @@ def place_with_subcontractor(
         if not options:
             errors = {DELIVERY: f"You have no subcontractor in care package {reference}'s lot"}
         return _page(request, uow, by, reference, "subcontractor", values, errors, status=status)
-    try:
-        brokerage.place_with_subcontractor(
+    _, status = forms.attempt(
+        errors,
+        DELIVERY,
+        lambda: brokerage.place_with_subcontractor(
             uow, reference, subcontractor=chosen, by=by.actor, now=datetime.now(UTC)
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[DELIVERY] = f"Care package {reference} was not placed: {error}"
-        status = forms.refusal_status(error)
+        ),
+        refused=f"Care package {reference} was not placed",
+    )
+    if errors:
         return _page(request, uow, by, reference, "subcontractor", values, errors, status=status)
     return redirect_with(
         request,

@@ -193,14 +193,17 @@ def refusal_status(error: DomainError) -> int:
     return 409 if isinstance(error, Conflict) else 400
 
 
-def attempt(errors: dict[str, str], field: str, action: Callable[[], T]) -> tuple[T | None, int]:
+def attempt(
+    errors: dict[str, str], field: str, action: Callable[[], T], *, refused: str = ""
+) -> tuple[T | None, int]:
     """Run a form's use case: its result and 200; or, refused, None and the status to answer
-    with (`refusal_status`), the reason in `errors` under `field`. A missing object is not a
-    refusal of the form: NotFound goes on to become a 404."""
+    with (`refusal_status`), the reason in `errors` under `field`, after `refused` ("Nothing
+    was changed") where given. A missing object is not a refusal of the form: NotFound goes
+    on to become a 404."""
     try:
         return action(), 200
     except NotFound:
         raise
     except DomainError as error:
-        errors[field] = sentence(str(error))
+        errors[field] = f"{refused}: {error}" if refused else sentence(str(error))
         return None, refusal_status(error)

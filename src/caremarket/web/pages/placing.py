@@ -81,8 +81,10 @@ def place_bridging(
     )
     if service is None or starts_on is None or days is None or errors:
         return _bridging(request, uow, by, reference, values, errors, status=400)
-    try:
-        ends_on = discharges.place_bridging(
+    ends_on, status = forms.attempt(
+        errors,
+        PLACING,
+        lambda: discharges.place_bridging(
             uow,
             reference,
             service=service,
@@ -91,14 +93,11 @@ def place_bridging(
             by=by.actor,
             now=datetime.now(UTC),
             week=week,
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[PLACING] = f"Bridging care was not placed: {error}"
-        return _bridging(
-            request, uow, by, reference, values, errors, status=forms.refusal_status(error)
-        )
+        ),
+        refused="Bridging care was not placed",
+    )
+    if ends_on is None:
+        return _bridging(request, uow, by, reference, values, errors, status=status)
     return redirect_with(
         request,
         f"/packages/{reference}",
@@ -116,15 +115,14 @@ def end_bridging(
     on = forms.date_field(values, "ended_on", errors, what="the day bridging care ends")
     if on is None:
         return render_package(request, uow, by, reference, values, errors, status=400)
-    try:
-        discharges.end_bridging(uow, reference, on=on, by=by.actor, now=datetime.now(UTC))
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[ACTIONS] = f"Bridging care was not ended: {error}"
-        return render_package(
-            request, uow, by, reference, values, errors, status=forms.refusal_status(error)
-        )
+    _, status = forms.attempt(
+        errors,
+        ACTIONS,
+        lambda: discharges.end_bridging(uow, reference, on=on, by=by.actor, now=datetime.now(UTC)),
+        refused="Bridging care was not ended",
+    )
+    if errors:
+        return render_package(request, uow, by, reference, values, errors, status=status)
     heading = f"Bridging care for {reference} ends on {formats.day(on)}"
     return redirect_with(request, f"/packages/{reference}", heading)
 
@@ -146,17 +144,16 @@ def direct_payment(
     )
     if errors:
         return _direct_payment(request, uow, by, reference, values, errors, status=400)
-    try:
-        brokerage.choose_direct_payment(
+    _, status = forms.attempt(
+        errors,
+        PLACING,
+        lambda: brokerage.choose_direct_payment(
             uow, reference, by=by.actor, now=datetime.now(UTC), reason=reason
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[PLACING] = f"Nothing was changed: {error}"
-        return _direct_payment(
-            request, uow, by, reference, values, errors, status=forms.refusal_status(error)
-        )
+        ),
+        refused="Nothing was changed",
+    )
+    if errors:
+        return _direct_payment(request, uow, by, reference, values, errors, status=status)
     return redirect_with(
         request,
         f"/packages/{reference}",
