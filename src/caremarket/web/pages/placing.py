@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import BROKERS
 from caremarket.domain.discharge import BRIDGE_DAYS
-from caremarket.domain.errors import DomainError, NotFound
 from caremarket.services import brokerage, discharges, market
 from caremarket.services.accounts import Principal
 from caremarket.services.ports import UnitOfWork
@@ -23,7 +22,7 @@ from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.csrf import csrf_protected
 from caremarket.web.deps import UowDep, WeekDep
 from caremarket.web.pages import formats, forms
-from caremarket.web.pages.brokerage import no_policy, told
+from caremarket.web.pages.brokerage import begin_sourcing, told
 from caremarket.web.pages.flash import redirect_with
 from caremarket.web.pages.forms import FormDep
 from caremarket.web.pages.packages import ACTIONS, render_package
@@ -40,20 +39,10 @@ DAYS = {str(n): f"{n} working day{'s' if n > 1 else ''}" for n in BRIDGE_DAYS}
 def start_sourcing(
     request: Request, uow: UowDep, week: WeekDep, by: PrincipalDep, reference: str
 ) -> Response:
-    try:
-        sourcing = brokerage.start_sourcing(
-            uow, reference, by=by.actor, now=datetime.now(UTC), week=week
-        )
-    except NotFound:
-        raise
-    except brokerage.NoPolicy:
-        errors = {ACTIONS: no_policy(reference)}
-        return render_package(request, uow, by, reference, errors=errors, status=400)
-    except DomainError as error:
-        errors = {ACTIONS: f"{reference} was not sourced: {error}"}
-        return render_package(
-            request, uow, by, reference, errors=errors, status=forms.refusal_status(error)
-        )
+    sourcing, refusal, status = begin_sourcing(uow, week, by, reference)
+    if sourcing is None:
+        errors = {ACTIONS: refusal}
+        return render_package(request, uow, by, reference, errors=errors, status=status)
     return redirect_with(
         request, f"/packages/{reference}", f"Sourcing started for {reference}", told(sourcing)
     )
