@@ -208,70 +208,50 @@ def run_import(kind: str, file: Path, db: str | None, **options: str | None) -> 
     typer.echo(str(result))
 
 
-@import_app.command("commissioners")
-def import_commissioners(file: FileArgument, db: DbOption = None) -> None:
-    """Councils and ICBs with their pathway rules: import these first."""
-    run_import("commissioners", file, db)
+def _import_command(kind: str, doc: str, *, by_commissioner: bool = False) -> None:
+    """`import KIND FILE`: each kind the same command; a file of a kind held per commissioner
+    may leave that column out and name its commissioner with --commissioner."""
+
+    def plain(file: FileArgument, db: DbOption = None) -> None:
+        run_import(kind, file, db)
+
+    def per_commissioner(
+        file: FileArgument, commissioner: CommissionerOption = None, db: DbOption = None
+    ) -> None:
+        run_import(kind, file, db, commissioner=commissioner)
+
+    command = per_commissioner if by_commissioner else plain
+    command.__doc__ = doc
+    import_app.command(kind)(command)
 
 
-@import_app.command("services")
-def import_services(file: FileArgument, db: DbOption = None) -> None:
-    """Service types (personal care, 24-hour, sleep-in ...): before packages name them."""
-    run_import("services", file, db)
-
-
-@import_app.command("zones")
-def import_zones(
-    file: FileArgument, commissioner: CommissionerOption = None, db: DbOption = None
-) -> None:
-    """Zones and the postcode districts or sectors they cover."""
-    run_import("zones", file, db, commissioner=commissioner)
-
-
-@import_app.command("providers")
-def import_providers(file: FileArgument, db: DbOption = None) -> None:
-    """Providers with their CQC location IDs, rating and status."""
-    run_import("providers", file, db)
-
-
-@import_app.command("rates")
-def import_rates(
-    file: FileArgument, commissioner: CommissionerOption = None, db: DbOption = None
-) -> None:
-    """Rate card lines: a card is created by its first line, and later files add lines to it."""
-    run_import("rates", file, db, commissioner=commissioner)
-
-
-@import_app.command("vehicles")
-def import_vehicles(file: FileArgument, db: DbOption = None) -> None:
-    """Procurement vehicles (frameworks, dynamic markets ...) and the commissioners they serve."""
-    run_import("vehicles", file, db)
-
-
-@import_app.command("lots")
-def import_lots(file: FileArgument, db: DbOption = None) -> None:
-    """Lots of vehicles already imported: zones, services, pathway, numbers of providers."""
-    run_import("lots", file, db)
-
-
-@import_app.command("memberships")
-def import_memberships(file: FileArgument, db: DbOption = None) -> None:
-    """Providers' places in lots, at their tiers; a subcontractor after its lead."""
-    run_import("memberships", file, db)
-
-
-@import_app.command("packages")
-def import_packages(
-    file: FileArgument, commissioner: CommissionerOption = None, db: DbOption = None
-) -> None:
-    """People and their care packages."""
-    run_import("packages", file, db, commissioner=commissioner)
-
-
-@import_app.command("postcodes")
-def import_postcodes(file: FileArgument, db: DbOption = None) -> None:
-    """Postcodes with coordinates (OS Code-Point Open layout) for the gazetteer."""
-    run_import("postcodes", file, db)
+_import_command("commissioners", "Councils and ICBs with their pathway rules: import these first.")
+_import_command(
+    "services", "Service types (personal care, 24-hour, sleep-in ...): before packages name them."
+)
+_import_command(
+    "zones", "Zones and the postcode districts or sectors they cover.", by_commissioner=True
+)
+_import_command("providers", "Providers with their CQC location IDs, rating and status.")
+_import_command(
+    "rates",
+    "Rate card lines: a card is created by its first line, and later files add lines to it.",
+    by_commissioner=True,
+)
+_import_command(
+    "vehicles",
+    "Procurement vehicles (frameworks, dynamic markets ...) and the commissioners they serve.",
+)
+_import_command(
+    "lots", "Lots of vehicles already imported: zones, services, pathway, numbers of providers."
+)
+_import_command(
+    "memberships", "Providers' places in lots, at their tiers; a subcontractor after its lead."
+)
+_import_command("packages", "People and their care packages.", by_commissioner=True)
+_import_command(
+    "postcodes", "Postcodes with coordinates (OS Code-Point Open layout) for the gazetteer."
+)
 
 
 # ECM files and pricing them ------------------------------------------------------------------

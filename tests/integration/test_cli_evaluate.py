@@ -26,6 +26,12 @@ def expected(lot: str) -> list[tuple[str, str, str, str, str, str, str, str]]:
     ]
 
 
+def csv_rows(output: str) -> list[tuple[str, ...]]:
+    """The report's CSV rows, with the columns `expected` gives."""
+    columns = ("lot", "bidder", "quality", "price", "social-value", "total", "rank", "outcome")
+    return [tuple(r[c] for c in columns) for r in csv.DictReader(io.StringIO(output))]
+
+
 def test_evaluate_prints_each_lots_totals_ranks_and_outcomes() -> None:
     result = runner.invoke(app, ["evaluate", EXAMPLE])
     assert result.exit_code == 0, result.output
@@ -48,21 +54,8 @@ def test_evaluate_prints_each_lots_totals_ranks_and_outcomes() -> None:
 def test_evaluate_as_csv_has_one_row_per_bid_with_the_lot() -> None:
     result = runner.invoke(app, ["evaluate", EXAMPLE, "--format", "csv"])
     assert result.exit_code == 0, result.output
+    assert csv_rows(result.output) == [*expected("N"), *expected("S"), *expected("R")]
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    got = [
-        (
-            r["lot"],
-            r["bidder"],
-            r["quality"],
-            r["price"],
-            r["social-value"],
-            r["total"],
-            r["rank"],
-            r["outcome"],
-        )
-        for r in rows
-    ]
-    assert got == [*expected("N"), *expected("S"), *expected("R")]
     assert rows[0]["hourly rate (£)"] == "30.00"
     assert rows[0]["explanation"] == (
         "rank 1 of 5 with 83.00; awarded (the lot takes up to 3 providers)"

@@ -15,16 +15,9 @@ from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.ecm import VisitRecord, VisitStatus
-from caremarket.domain.patterns import parse_pattern
 from caremarket.services.ports import KeptVisit
-from tests.builders import (
-    A_MOMENT,
-    a_care_package,
-    a_commissioner,
-    a_provider,
-    a_rate_card,
-    a_service,
-)
+from tests.builders import A_MOMENT
+from tests.integration.test_payment_runs import add_a_daily_package
 
 runner = CliRunner()
 MONDAY = date(2018, 3, 26)
@@ -34,21 +27,8 @@ def a_week_delivered(db: str) -> None:
     """Herefordshire's £15.80 an hour, one 30-minute call a day, delivered for a week."""
     engine = make_engine(db)
     uow = SqlUnitOfWork(make_session_factory(engine))
-    commissioner, service, provider = a_commissioner(), a_service(), a_provider()
-    package = a_care_package(
-        commissioner=commissioner,
-        service=service,
-        provider=provider,
-        pattern=parse_pattern("1x30 daily"),
-        start_on=date(2018, 3, 1),
-    )
+    ids = add_a_daily_package(uow)
     with uow:
-        uow.commissioners.add(commissioner)
-        uow.services.add(service)
-        uow.providers.add(provider)
-        uow.rate_cards.add(a_rate_card(commissioner, service))
-        uow.packages.add(package)
-        uow.flush()
         kept = []
         for n in range(7):
             start = datetime.combine(MONDAY + timedelta(days=n), time(7, 30), tzinfo=LONDON)
@@ -57,11 +37,11 @@ def a_week_delivered(db: str) -> None:
                 planned_start_at=start,
                 planned_minutes=30,
                 status=VisitStatus.COMPLETED,
-                package_reference=package.reference,
+                package_reference="PKG-0001",
                 actual_start_at=start,
                 actual_end_at=start + timedelta(minutes=30),
             )
-            kept.append(KeptVisit(provider.id, record, 1, A_MOMENT, package.id))
+            kept.append(KeptVisit(ids["provider"], record, 1, A_MOMENT, ids["package"]))
         uow.visits.add(kept)
         uow.commit()
     engine.dispose()

@@ -3,8 +3,6 @@ run them: the worked tender imported into a vehicle and its report as a table, C
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import openpyxl
@@ -16,7 +14,7 @@ from caremarket.db import migrate
 from caremarket.db.engine import make_engine, make_session_factory
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from tests.integration.tender_market import EXAMPLE, VEHICLE, build_tender_market
-from tests.integration.test_cli_evaluate import expected
+from tests.integration.test_cli_evaluate import csv_rows, expected
 
 runner = CliRunner()
 
@@ -66,21 +64,7 @@ def test_the_report_as_a_table_shows_each_lot_and_why(tender_db: str) -> None:
 def test_the_report_as_csv_reproduces_the_hand_computed_table(tender_db: str) -> None:
     result = runner.invoke(app, ["tender", "report", "HC-2027", "-f", "csv", "--db", tender_db])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.output)))
-    got = [
-        (
-            r["lot"],
-            r["bidder"],
-            r["quality"],
-            r["price"],
-            r["social-value"],
-            r["total"],
-            r["rank"],
-            r["outcome"],
-        )
-        for r in rows
-    ]
-    assert got == [row for lot in ("N", "S", "R") for row in expected(lot)]
+    assert csv_rows(result.output) == [row for lot in ("N", "S", "R") for row in expected(lot)]
 
 
 def test_the_report_as_excel_needs_a_file(tender_db: str, tmp_path: Path) -> None:

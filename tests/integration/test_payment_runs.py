@@ -42,9 +42,13 @@ NEXT_WEEK = (date(2018, 4, 2), date(2018, 4, 8))
 
 @pytest.fixture
 def kept(uow: SqlUnitOfWork) -> dict[str, int]:
-    commissioner = a_commissioner()
-    service = a_service()
-    provider = a_provider()
+    return add_a_daily_package(uow)
+
+
+def add_a_daily_package(uow: SqlUnitOfWork) -> dict[str, int]:
+    """PKG-0001, one 30-minute call a day from 1 March 2018 at Herefordshire's rate: the ids
+    of its provider and of the package."""
+    commissioner, service, provider = a_commissioner(), a_service(), a_provider()
     package = a_care_package(
         commissioner=commissioner,
         service=service,

@@ -336,10 +336,28 @@ def tokens(market: tuple[Settings, dict[Role, str]]) -> dict[Role, str]:
 
 @pytest.fixture
 def client(market_settings: Settings) -> Iterator[TestClient]:
-    app = create_app(market_settings)
+    yield from serve(market_settings)
+
+
+def serve(settings: Settings) -> Iterator[TestClient]:
+    """A client of the app on `settings` (a fixture's body); the app's engine is disposed
+    when the test is done."""
+    app = create_app(settings)
     with TestClient(app) as client:
         yield client
     app.state.engine.dispose()
+
+
+def post(client: TestClient, url: str, **fields: str):
+    """Send a page's form as the browser would, with its token; the redirect not followed."""
+    return client.post(
+        url, data={"csrf_token": form_token(client)} | fields, follow_redirects=False
+    )
+
+
+def a_date(name: str, day: int, month: int, year: int) -> dict[str, str]:
+    """A GOV.UK date input's three boxes."""
+    return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -16,8 +16,7 @@ from fastapi.testclient import TestClient
 from caremarket.config import Settings
 from caremarket.domain.access import POLICY_SETTERS, PROVIDERS, REPORT_READERS, Role
 from caremarket.domain.cost_of_care import COMPONENTS
-from caremarket.web.app import create_app
-from tests.web.conftest import bearer, form_token, make_market, sign_in
+from tests.web.conftest import bearer, form_token, make_market, serve, sign_in
 
 ON = {"commissioner": "HFD", "on": "2017-08-01"}
 WORKED = {  # the hand-worked example of tests/unit/test_cost_of_care.py: £31.50 an hour
@@ -51,10 +50,7 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[Rol
 
 @pytest.fixture
 def web(market: tuple[Settings, dict[Role, str]]) -> Iterator[TestClient]:
-    app = create_app(market[0])
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
+    yield from serve(market[0])
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from fastapi.testclient import TestClient
 
 from caremarket.config import Settings
 from caremarket.domain.access import Role
-from caremarket.web.app import create_app
-from tests.web.conftest import form_token, make_market, sign_in
+from tests.web.conftest import a_date, make_market, post, serve, sign_in
 
 MINE, THEIRS = "HFD-DPS-O-A-1", "HFD-DPS-O-A-2"
 
@@ -28,18 +27,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture
 def web(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings)
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
-
-
-def post(web: TestClient, url: str, **fields: str):
-    return web.post(url, data={"csrf_token": form_token(web)} | fields, follow_redirects=False)
-
-
-def a_date(name: str, day: int, month: int, year: int) -> dict[str, str]:
-    return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
+    yield from serve(settings)
 
 
 def test_the_register_shows_every_contract_with_its_dates_and_links(web) -> None:

@@ -29,7 +29,7 @@ from tests.web.brokerage_helpers import (
     unit_of_work,
     waiting,
 )
-from tests.web.conftest import form_token, make_brokerage_market, sign_in
+from tests.web.conftest import make_brokerage_market, post, sign_in
 
 REFERENCES = [f"BD-{n:02d}" for n in range(1, 30)]
 SUBCONTRACTOR = "Golden Valley Carers"
@@ -50,11 +50,6 @@ def web(settings: Settings) -> Iterator[TestClient]:
         sign_in(client, Role.PROVIDER)
         yield client
     app.state.engine.dispose()
-
-
-def post(web: TestClient, path: str, **fields: str):
-    data = {"csrf_token": form_token(web)} | fields
-    return web.post(path, data=data, follow_redirects=False)
 
 
 def a_change(visits: str, **overrides: str) -> dict[str, str]:

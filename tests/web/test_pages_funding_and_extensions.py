@@ -25,8 +25,7 @@ from caremarket.domain.ecm import VisitRecord, VisitStatus
 from caremarket.domain.visit_queries import VisitQuery
 from caremarket.services import audit
 from caremarket.services.ports import AuditFilter, KeptVisit
-from caremarket.web.app import create_app
-from tests.web.conftest import PAYMENT_RUN, form_token, make_market, sign_in
+from tests.web.conftest import PAYMENT_RUN, make_market, post, serve, sign_in
 
 RUN = f"/payments/runs/{PAYMENT_RUN}"
 
@@ -59,14 +58,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture
 def web(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings)
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
-
-
-def post(web: TestClient, url: str, **fields: str):
-    return web.post(url, data={"csrf_token": form_token(web)} | fields, follow_redirects=False)
+    yield from serve(settings)
 
 
 def trail(settings: Settings, object_ref: str) -> list[audit.AuditRecord]:

@@ -16,8 +16,7 @@ from fastapi.testclient import TestClient
 
 from caremarket.config import Settings
 from caremarket.domain.access import Role
-from caremarket.web.app import create_app
-from tests.web.conftest import PAYMENT_RUN, form_token, make_market, sign_in
+from tests.web.conftest import PAYMENT_RUN, a_date, form_token, make_market, post, serve, sign_in
 
 RUN = f"/payments/runs/{PAYMENT_RUN}"
 
@@ -29,18 +28,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture
 def web(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings)
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
-
-
-def post(web: TestClient, url: str, **fields: str):
-    return web.post(url, data={"csrf_token": form_token(web)} | fields, follow_redirects=False)
-
-
-def a_date(name: str, day: int, month: int, year: int) -> dict[str, str]:
-    return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
+    yield from serve(settings)
 
 
 def test_a_run_shows_its_lines_the_held_visit_apart_and_totals_by_funder(web) -> None:

@@ -18,7 +18,6 @@ from fastapi.testclient import TestClient
 from caremarket.config import Settings
 from caremarket.domain.access import Role
 from caremarket.services import market
-from caremarket.web.app import create_app
 from tests.web.brokerage_helpers import (
     BROKER,
     awarded,
@@ -29,7 +28,7 @@ from tests.web.brokerage_helpers import (
     unit_of_work,
     waiting,
 )
-from tests.web.conftest import form_token, make_brokerage_market, sign_in
+from tests.web.conftest import make_brokerage_market, post, serve, sign_in
 
 REFERENCES = [f"BP-{n:02d}" for n in range(1, 30)]
 WYESIDE = "Wyeside Home Care"
@@ -43,15 +42,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture
 def web(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings)
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
-
-
-def post(web: TestClient, path: str, **fields: str):
-    data = {"csrf_token": form_token(web)} | fields
-    return web.post(path, data=data, follow_redirects=False)
+    yield from serve(settings)
 
 
 def status_of(settings: Settings, reference: str) -> str:

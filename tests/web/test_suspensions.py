@@ -15,8 +15,7 @@ from fastapi.testclient import TestClient
 
 from caremarket.config import Settings
 from caremarket.domain.access import Role
-from caremarket.web.app import create_app
-from tests.web.conftest import bearer, form_token, make_market, sign_in
+from tests.web.conftest import bearer, form_token, make_market, serve, sign_in
 
 URL = "/api/packages/{}/suspensions"
 
@@ -28,10 +27,7 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[Rol
 
 @pytest.fixture
 def client(market: tuple[Settings, dict[Role, str]]) -> Iterator[TestClient]:
-    app = create_app(market[0])
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
+    yield from serve(market[0])
 
 
 @pytest.fixture

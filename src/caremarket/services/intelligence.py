@@ -9,6 +9,7 @@ waiting, so that any breakdown can be drawn again later.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
@@ -125,28 +126,12 @@ def concentration_scopes(
 
 def waiting_list(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> Table:
     """People and hours waiting, median and longest days waiting, per snapshot."""
-    with uow:
-        owner = uow.commissioners.get(commissioner)
-        return waiting.waiting_trend(
-            uow.records.waiting_entries(owner.id, since, on),
-            snapshots=uow.records.snapshot_days(owner.id, since, on),
-            commissioner=owner.name,
-            since=since,
-            on=on,
-        )
+    return _from_snapshots(waiting.waiting_trend, uow, commissioner, since, on)
 
 
 def waiting_list_by_zone(uow: UnitOfWork, *, commissioner: str, since: date, on: date) -> Table:
     """The period's last snapshot by zone and service."""
-    with uow:
-        owner = uow.commissioners.get(commissioner)
-        return waiting.waiting_by_zone(
-            uow.records.waiting_entries(owner.id, since, on),
-            snapshots=uow.records.snapshot_days(owner.id, since, on),
-            commissioner=owner.name,
-            since=since,
-            on=on,
-        )
+    return _from_snapshots(waiting.waiting_by_zone, uow, commissioner, since, on)
 
 
 def time_to_source(
@@ -264,6 +249,21 @@ def delivered_hours(
         owner = uow.commissioners.get(commissioner)
         return delivered.delivered_hours(
             uow.records.recorded_visits(owner.id, since, on, zone),
+            commissioner=owner.name,
+            since=since,
+            on=on,
+        )
+
+
+def _from_snapshots(
+    show: Callable[..., Table], uow: UnitOfWork, commissioner: str, since: date, on: date
+) -> Table:
+    """A waiting-list report drawn from the period's snapshots of the commissioner's list."""
+    with uow:
+        owner = uow.commissioners.get(commissioner)
+        return show(
+            uow.records.waiting_entries(owner.id, since, on),
+            snapshots=uow.records.snapshot_days(owner.id, since, on),
             commissioner=owner.name,
             since=since,
             on=on,

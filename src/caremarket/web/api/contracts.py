@@ -34,6 +34,9 @@ class TermBody(BaseModel):
         default_factory=list, description="Each optional extension: [12, 12] for 3 + 1 + 1."
     )
 
+    def as_term(self) -> Term:
+        return Term(self.starts_on, self.initial_months, tuple(self.extension_months))
+
 
 class ExtensionBody(BaseModel):
     option: int = Field(ge=1, description="The first extension is option 1.")
@@ -46,6 +49,9 @@ class ObligationsBody(BaseModel):
     accept_within_hours: Decimal = Field(gt=0, max_digits=6, decimal_places=2)
     ecm_compliance_percent: Decimal = Field(ge=0, le=100, max_digits=5, decimal_places=2)
     open_book: bool = False
+
+    def as_obligations(self) -> Obligations:
+        return Obligations(**self.model_dump())
 
 
 class AwardBody(BaseModel):
@@ -153,11 +159,11 @@ def award_contract(uow: UowDep, by: Commissioner, body: AwardBody) -> ContractSu
         lot=body.lot,
         provider=body.provider,
         commissioner=body.commissioner,
-        term=Term(body.term.starts_on, body.term.initial_months, tuple(body.term.extension_months)),
+        term=body.term.as_term(),
         rate_card=body.rate_card,
         awarded_on=body.awarded_on,
         payment_rules=body.payment_rules,
-        obligations=Obligations(**body.obligations.model_dump()) if body.obligations else None,
+        obligations=body.obligations.as_obligations() if body.obligations else None,
         tier=body.tier,
         tender_id=body.tender_id,
         reference=body.reference,

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from caremarket.domain.access import POLICY_SETTERS, TENDER_READERS
-from caremarket.domain.contracts import DEFAULT_PAYMENT_RULES, Obligations, Term
+from caremarket.domain.contracts import DEFAULT_PAYMENT_RULES
 from caremarket.domain.evaluation import LotEvaluation, model_from_data, shown
 from caremarket.domain.market import Tier
 from caremarket.domain.tenders import LotAward, TenderNotImported
@@ -260,16 +260,10 @@ def award_lot(uow: UowDep, by: Commissioner, tender: str, lot: str, body: AwardB
         tie_winners=body.tie_winners,
         reason=body.reason,
         terms=AwardTerms(
-            term=Term(
-                body.contract_term.starts_on,
-                body.contract_term.initial_months,
-                tuple(body.contract_term.extension_months),
-            )
-            if body.contract_term
-            else None,
+            term=body.contract_term.as_term() if body.contract_term else None,
             rate_card=body.rate_card,
             payment_rules=body.payment_rules,
-            obligations=Obligations(**body.obligations.model_dump()) if body.obligations else None,
+            obligations=body.obligations.as_obligations() if body.obligations else None,
         ),
         by=by.actor,
         now=datetime.now(UTC),

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import BROKERAGE_READERS, BROKERS
+from caremarket.domain.calendar import WorkingWeek
 from caremarket.domain.changes import ChangeStatus
 from caremarket.domain.errors import DomainError, NotFound
 from caremarket.domain.packages import PackageStatus
@@ -48,17 +49,9 @@ def start_sourcing(
     request: Request, uow: UowDep, week: WeekDep, by: PrincipalDep, reference: str
 ) -> Response:
     """Start sourcing a requested package; a refusal is shown above the queue."""
-    try:
-        sourcing = brokerage.start_sourcing(
-            uow, reference, by=by.actor, now=datetime.now(UTC), week=week
-        )
-    except NotFound:
-        raise
-    except brokerage.NoPolicy:
-        return _refused(request, uow, by, no_policy(reference), status=400)
-    except DomainError as error:
-        status = forms.refusal_status(error)
-        return _refused(request, uow, by, f"{reference} was not sourced: {error}", status=status)
+    sourcing, refusal, status = begin_sourcing(uow, week, by, reference)
+    if sourcing is None:
+        return _refused(request, uow, by, refusal, status=status)
     return redirect_with(request, "/brokerage", f"Sourcing started for {reference}", told(sourcing))
 
 
@@ -82,20 +75,20 @@ def decide_change(
     errors = {_decision_field(field, change_id): message for field, message in errors.items()}
     if decision is None or errors:
         return _decision_refused(request, uow, by, change_id, values, errors, status=400)
-    try:
-        change = changes.decide(
+    change, status = forms.attempt(
+        errors,
+        CHANGES,  # not the decision's own fields: its form has gone
+        lambda: changes.decide(
             uow,
             int(change_id),
             approve=decision == "approve",
             note=note,
             by=by.actor,
             now=datetime.now(UTC),
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[CHANGES] = f"The change was not decided: {error}"  # (its form has gone)
-        status = forms.refusal_status(error)
+        ),
+        refused="The change was not decided",
+    )
+    if change is None:
         return _decision_refused(request, uow, by, change_id, values, errors, status=status)
     url = f"/packages/{change.reference}" if _from_package(values) else "/brokerage"
     approved = change.status == ChangeStatus.APPROVED.value
@@ -172,6 +165,24 @@ def _queue(request: Request, uow: UnitOfWork, by: Principal) -> dict[str, Any]:
         "providers": [p.name for p in market.list_providers(uow)],
         "queue_id": QUEUE,
     }
+
+
+def begin_sourcing(
+    uow: UnitOfWork, week: WorkingWeek, by: Principal, reference: str
+) -> tuple[SourcingRound | None, str, int]:
+    """Start sourcing a package, from the queue or its own page: the round, "" and 200; or,
+    refused, None, why (for the summary above the form) and the status to answer with."""
+    try:
+        sourcing = brokerage.start_sourcing(
+            uow, reference, by=by.actor, now=datetime.now(UTC), week=week
+        )
+    except NotFound:
+        raise
+    except brokerage.NoPolicy:
+        return None, no_policy(reference), 400
+    except DomainError as error:
+        return None, f"{reference} was not sourced: {error}", forms.refusal_status(error)
+    return sourcing, "", 200
 
 
 def no_policy(reference: str) -> str:

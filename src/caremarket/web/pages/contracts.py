@@ -5,9 +5,10 @@ commissioners and administrators write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -124,31 +125,24 @@ def record_uplift(
 def decide_contract_extension(
     request: Request, uow: UowDep, by: PrincipalDep, contract: str, values: FormDep
 ) -> Response:
-    errors: dict[str, str] = {}
-    decision, option, decided, reason = _decision_fields(values, errors)
-    if errors or decision is None or option is None or decided is None or reason is None:
-        return _contract_page(request, uow, by, contract, values, errors, status=400)
-    done, status = forms.attempt(
-        errors,
-        "decision",
-        lambda: contracts.decide_contract_extension(
+    return _decide_extension(
+        request,
+        values,
+        lambda errors, status: _contract_page(
+            request, uow, by, contract, values, errors, status=status
+        ),
+        lambda option, taken, decided, reason: contracts.decide_contract_extension(
             uow,
             contract,
             option=option,
-            taken=decision == TAKEN,
+            taken=taken,
             agreed_on=decided,
             reason=reason,
             by=by.actor,
             now=datetime.now(UTC),
         ),
-    )
-    if done is None:
-        return _contract_page(request, uow, by, contract, values, errors, status=status)
-    return redirect_with(
-        request,
         _contract_url(contract),
-        f"Extension option {option} {decision}: the contract ends on"
-        f" {done.ends_on.day} {done.ends_on:%B %Y}",
+        "the contract",
     )
 
 
@@ -216,31 +210,22 @@ def set_vehicle_term(
 def decide_vehicle_extension(
     request: Request, uow: UowDep, by: PrincipalDep, code: str, values: FormDep
 ) -> Response:
-    errors: dict[str, str] = {}
-    decision, option, decided, reason = _decision_fields(values, errors)
-    if errors or decision is None or option is None or decided is None or reason is None:
-        return _term_page(request, uow, by, code, values, errors, status=400)
-    term, status = forms.attempt(
-        errors,
-        "decision",
-        lambda: contracts.decide_vehicle_extension(
+    return _decide_extension(
+        request,
+        values,
+        lambda errors, status: _term_page(request, uow, by, code, values, errors, status=status),
+        lambda option, taken, decided, reason: contracts.decide_vehicle_extension(
             uow,
             code,
             option=option,
-            taken=decision == TAKEN,
+            taken=taken,
             decided_on=decided,
             reason=reason,
             by=by.actor,
             now=datetime.now(UTC),
         ),
-    )
-    if term is None:
-        return _term_page(request, uow, by, code, values, errors, status=status)
-    return redirect_with(
-        request,
         _term_url(code),
-        f"Extension option {option} {decision}: {code} ends on"
-        f" {term.ends_on.day} {term.ends_on:%B %Y}",
+        code,
     )
 
 
@@ -319,9 +304,22 @@ def _terms(uow: UnitOfWork) -> list[tuple[str, str, Any]]:
     return [(v.code, v.name, contracts.term_of(uow, v.code)) for v in structure.list_vehicles(uow)]
 
 
-def _decision_fields(
-    values: dict[str, str], errors: dict[str, str]
-) -> tuple[str | None, int | None, date | None, str | None]:
+class _Ends(Protocol):
+    @property
+    def ends_on(self) -> date: ...
+
+
+def _decide_extension(
+    request: Request,
+    values: dict[str, str],
+    again: Callable[[dict[str, str], int], Response],
+    decide: Callable[[int, bool, date, str], _Ends],
+    url: str,
+    whose: str,
+) -> Response:
+    """Take or decline the next extension option of a contract's or a vehicle's term; a
+    refusal shows the page `again` with the values sent and why."""
+    errors: dict[str, str] = {}
     decision = forms.choice_field(
         values, "decision", DECISIONS, errors, message="Select whether to take the extension"
     )
@@ -330,7 +328,19 @@ def _decision_fields(
     reason = forms.text_field(
         values, "decision-reason", errors, what="the reason", length=forms.LONG_NOTE_LENGTH
     )
-    return decision, option, decided, reason
+    if errors or decision is None or option is None or decided is None or reason is None:
+        return again(errors, 400)
+    done, status = forms.attempt(
+        errors, "decision", lambda: decide(option, decision == TAKEN, decided, reason)
+    )
+    if done is None:
+        return again(errors, status)
+    return redirect_with(
+        request,
+        url,
+        f"Extension option {option} {decision}: {whose} ends on"
+        f" {done.ends_on.day} {done.ends_on:%B %Y}",
+    )
 
 
 def _percent_field(values: dict[str, str], name: str, errors: dict[str, str]) -> Decimal | None:

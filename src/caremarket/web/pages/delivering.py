@@ -90,11 +90,8 @@ def hand_back(
         )
     except NotFound:
         raise
-    except brokerage.NoPolicy:
-        errors[DELIVERY] = f"Care package {reference} was not handed back: {NO_POLICY}"
-        return _page(request, uow, by, reference, "hand_back", values, errors, status=400)
     except DomainError as error:
-        errors[DELIVERY] = f"Care package {reference} was not handed back: {error}"
+        errors[DELIVERY] = f"Care package {reference} was not handed back: {_why(error)}"
         status = forms.refusal_status(error)
         return _page(request, uow, by, reference, "hand_back", values, errors, status=status)
     given = care_views.package_care(uow, reference, viewer=by.actor).hand_backs[0]
@@ -145,11 +142,8 @@ def propose_change(
     except (InvalidVisitPattern, ChangeRefused) as error:
         errors["visits"] = forms.sentence(str(error))
         return _page(request, uow, by, reference, "change", values, errors, status=400)
-    except brokerage.NoPolicy:
-        errors[DELIVERY] = f"The change was not proposed: {NO_POLICY}"
-        return _page(request, uow, by, reference, "change", values, errors, status=400)
     except DomainError as error:
-        errors[DELIVERY] = f"The change was not proposed: {error}"
+        errors[DELIVERY] = f"The change was not proposed: {_why(error)}"
         status = forms.refusal_status(error)
         return _page(request, uow, by, reference, "change", values, errors, status=status)
     percent = f"{'+' if change.change_percent > 0 else ''}{change.change_percent}%"
@@ -189,15 +183,15 @@ def place_with_subcontractor(
         if not options:
             errors = {DELIVERY: f"You have no subcontractor in care package {reference}'s lot"}
         return _page(request, uow, by, reference, "subcontractor", values, errors, status=status)
-    try:
-        brokerage.place_with_subcontractor(
+    _, status = forms.attempt(
+        errors,
+        DELIVERY,
+        lambda: brokerage.place_with_subcontractor(
             uow, reference, subcontractor=chosen, by=by.actor, now=datetime.now(UTC)
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[DELIVERY] = f"Care package {reference} was not placed: {error}"
-        status = forms.refusal_status(error)
+        ),
+        refused=f"Care package {reference} was not placed",
+    )
+    if errors:
         return _page(request, uow, by, reference, "subcontractor", values, errors, status=status)
     return redirect_with(
         request,
@@ -239,6 +233,12 @@ def _page(
         "today": datetime.now(request.app.state.settings.zone).date(),
     }
     return render(request, f"packages/{name}.html", context, status_code=status)
+
+
+def _why(refusal: DomainError) -> str:
+    """Why a holder's form was refused; a package that would be sourced again under no
+    policy says who puts that right."""
+    return NO_POLICY if isinstance(refusal, brokerage.NoPolicy) else str(refusal)
 
 
 def _holding(uow: UnitOfWork, by: Principal, reference: str) -> PackageCare:

@@ -63,21 +63,15 @@ def money_field(
 ) -> Decimal | None:
     """An amount in pounds and pence, with or without the £."""
     text = values.get(name, "").strip().removeprefix("£").replace(",", "")
-    if not text:
-        errors[name] = f"Enter {what}"
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        errors[name] = f"{sentence(what)} must be an amount in pounds, like 18.50"
-        return None
-    if not amount.is_finite() or amount <= 0:
-        errors[name] = f"{sentence(what)} must be more than £0"
-        return None
-    if not _in_hundredths(amount):
-        errors[name] = f"{sentence(what)} must be in pounds and pence, like 18.50"
-        return None
-    return amount
+    return _hundredths(
+        text,
+        name,
+        errors,
+        what=what,
+        not_a_number="must be an amount in pounds, like 18.50",
+        not_above_nothing="must be more than £0",
+        out_of_range="must be in pounds and pence, like 18.50",
+    )
 
 
 def choice_field(
@@ -100,22 +94,16 @@ def hours_field(
     values: dict[str, str], name: str, errors: dict[str, str], *, what: str
 ) -> Decimal | None:
     """A number of hours above nothing, to two decimal places at most."""
-    text = values.get(name, "").strip()
-    if not text:
-        errors[name] = f"Enter {what}"
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        errors[name] = f"{sentence(what)} must be a number, like 20 or 7.5"
-        return None
-    if not amount.is_finite() or amount <= 0:
-        errors[name] = f"{sentence(what)} must be more than 0"
-        return None
-    if amount >= MOST_HOURS or not _in_hundredths(amount):
-        errors[name] = f"{sentence(what)} must be a number of hours, like 20 or 7.5"
-        return None
-    return amount
+    return _hundredths(
+        values.get(name, "").strip(),
+        name,
+        errors,
+        what=what,
+        not_a_number="must be a number, like 20 or 7.5",
+        not_above_nothing="must be more than 0",
+        out_of_range="must be a number of hours, like 20 or 7.5",
+        below=MOST_HOURS,
+    )
 
 
 def whole_number_field(
@@ -175,6 +163,36 @@ def note_field(
     return note
 
 
+def _hundredths(
+    text: str,
+    name: str,
+    errors: dict[str, str],
+    *,
+    what: str,
+    not_a_number: str,
+    not_above_nothing: str,
+    out_of_range: str,
+    below: Decimal | None = None,
+) -> Decimal | None:
+    """A number above nothing (and `below`, where given) to two decimal places at most; each
+    way of being wrong has its own message, after the field's `what`."""
+    if not text:
+        errors[name] = f"Enter {what}"
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        errors[name] = f"{sentence(what)} {not_a_number}"
+        return None
+    if not amount.is_finite() or amount <= 0:
+        errors[name] = f"{sentence(what)} {not_above_nothing}"
+        return None
+    if (below is not None and amount >= below) or not _in_hundredths(amount):
+        errors[name] = f"{sentence(what)} {out_of_range}"
+        return None
+    return amount
+
+
 def _in_hundredths(amount: Decimal) -> bool:
     """Two decimal places at most (an amount too large to round to them is not)."""
     try:
@@ -193,14 +211,17 @@ def refusal_status(error: DomainError) -> int:
     return 409 if isinstance(error, Conflict) else 400
 
 
-def attempt(errors: dict[str, str], field: str, action: Callable[[], T]) -> tuple[T | None, int]:
+def attempt(
+    errors: dict[str, str], field: str, action: Callable[[], T], *, refused: str = ""
+) -> tuple[T | None, int]:
     """Run a form's use case: its result and 200; or, refused, None and the status to answer
-    with (`refusal_status`), the reason in `errors` under `field`. A missing object is not a
-    refusal of the form: NotFound goes on to become a 404."""
+    with (`refusal_status`), the reason in `errors` under `field`, after `refused` ("Nothing
+    was changed") where given. A missing object is not a refusal of the form: NotFound goes
+    on to become a 404."""
     try:
         return action(), 200
     except NotFound:
         raise
     except DomainError as error:
-        errors[field] = sentence(str(error))
+        errors[field] = f"{refused}: {error}" if refused else sentence(str(error))
         return None, refusal_status(error)

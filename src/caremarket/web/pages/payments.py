@@ -7,6 +7,7 @@ remittances only."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -78,27 +79,26 @@ def run_detail(request: Request, uow: UowDep, by: PrincipalDep, run: str) -> HTM
 
 @router.post("/runs/{run}/refresh", response_class=HTMLResponse, dependencies=WRITE)
 def refresh_run(request: Request, uow: UowDep, by: PrincipalDep, run: str) -> Response:
-    try:
-        payments.refresh_run(uow, run, by=by.actor, now=_now())
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors = {"decide": forms.sentence(str(error))}
-        return _run_page(request, uow, by, run, errors, status=forms.refusal_status(error))
-    return redirect_with(request, _run_url(run), "Payment run made again from what is known now")
+    return _decide_run(
+        request,
+        uow,
+        by,
+        run,
+        lambda: payments.refresh_run(uow, run, by=by.actor, now=_now()),
+        "Payment run made again from what is known now",
+    )
 
 
 @router.post("/runs/{run}/approve", response_class=HTMLResponse, dependencies=WRITE)
 def approve_run(request: Request, uow: UowDep, by: PrincipalDep, run: str) -> Response:
-    try:
-        payments.approve_run(uow, run, by=by.actor, now=_now())
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors = {"decide": forms.sentence(str(error))}
-        return _run_page(request, uow, by, run, errors, status=forms.refusal_status(error))
-    return redirect_with(
-        request, _run_url(run), f"Payment run {run} approved", "It cannot change now."
+    return _decide_run(
+        request,
+        uow,
+        by,
+        run,
+        lambda: payments.approve_run(uow, run, by=by.actor, now=_now()),
+        f"Payment run {run} approved",
+        "It cannot change now.",
     )
 
 
@@ -258,15 +258,15 @@ def resolve_query(
     note = forms.note_field(values, f"note-{query_id}", errors, what="the note")
     if errors or chosen is None:
         return _queries_page(request, uow, by, values, errors, status=400)
-    try:
-        payments.resolve_query(
+    _, status = forms.attempt(
+        errors,
+        field,
+        lambda: payments.resolve_query(
             uow, query_id, Resolution(chosen), note=note or None, by=by.actor, now=_now()
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[field] = forms.sentence(str(error))
-        return _queries_page(request, uow, by, values, errors, status=forms.refusal_status(error))
+        ),
+    )
+    if errors:
+        return _queries_page(request, uow, by, values, errors, status=status)
     return redirect_with(
         request,
         "/payments/queries",
@@ -336,6 +336,23 @@ def _runs_page(
         "errors": errors,
     }
     return render(request, "payments/runs.html", context, status_code=status)
+
+
+def _decide_run(
+    request: Request,
+    uow: UowDep,
+    by: PrincipalDep,
+    run: str,
+    decide: Callable[[], object],
+    heading: str,
+    text: str = "",
+) -> Response:
+    """Make a run again or approve it: a refusal is shown on the run's page."""
+    errors: dict[str, str] = {}
+    _, status = forms.attempt(errors, "decide", decide)
+    if errors:
+        return _run_page(request, uow, by, run, errors, status=status)
+    return redirect_with(request, _run_url(run), heading, text)
 
 
 def _run_page(

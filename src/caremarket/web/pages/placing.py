@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from caremarket.domain.access import BROKERS
 from caremarket.domain.discharge import BRIDGE_DAYS
-from caremarket.domain.errors import DomainError, NotFound
 from caremarket.services import brokerage, discharges, market
 from caremarket.services.accounts import Principal
 from caremarket.services.ports import UnitOfWork
@@ -23,7 +22,7 @@ from caremarket.web.access import PrincipalDep, allow
 from caremarket.web.csrf import csrf_protected
 from caremarket.web.deps import UowDep, WeekDep
 from caremarket.web.pages import formats, forms
-from caremarket.web.pages.brokerage import no_policy, told
+from caremarket.web.pages.brokerage import begin_sourcing, told
 from caremarket.web.pages.flash import redirect_with
 from caremarket.web.pages.forms import FormDep
 from caremarket.web.pages.packages import ACTIONS, render_package
@@ -40,20 +39,10 @@ DAYS = {str(n): f"{n} working day{'s' if n > 1 else ''}" for n in BRIDGE_DAYS}
 def start_sourcing(
     request: Request, uow: UowDep, week: WeekDep, by: PrincipalDep, reference: str
 ) -> Response:
-    try:
-        sourcing = brokerage.start_sourcing(
-            uow, reference, by=by.actor, now=datetime.now(UTC), week=week
-        )
-    except NotFound:
-        raise
-    except brokerage.NoPolicy:
-        errors = {ACTIONS: no_policy(reference)}
-        return render_package(request, uow, by, reference, errors=errors, status=400)
-    except DomainError as error:
-        errors = {ACTIONS: f"{reference} was not sourced: {error}"}
-        return render_package(
-            request, uow, by, reference, errors=errors, status=forms.refusal_status(error)
-        )
+    sourcing, refusal, status = begin_sourcing(uow, week, by, reference)
+    if sourcing is None:
+        errors = {ACTIONS: refusal}
+        return render_package(request, uow, by, reference, errors=errors, status=status)
     return redirect_with(
         request, f"/packages/{reference}", f"Sourcing started for {reference}", told(sourcing)
     )
@@ -81,8 +70,10 @@ def place_bridging(
     )
     if service is None or starts_on is None or days is None or errors:
         return _bridging(request, uow, by, reference, values, errors, status=400)
-    try:
-        ends_on = discharges.place_bridging(
+    ends_on, status = forms.attempt(
+        errors,
+        PLACING,
+        lambda: discharges.place_bridging(
             uow,
             reference,
             service=service,
@@ -91,14 +82,11 @@ def place_bridging(
             by=by.actor,
             now=datetime.now(UTC),
             week=week,
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[PLACING] = f"Bridging care was not placed: {error}"
-        return _bridging(
-            request, uow, by, reference, values, errors, status=forms.refusal_status(error)
-        )
+        ),
+        refused="Bridging care was not placed",
+    )
+    if ends_on is None:
+        return _bridging(request, uow, by, reference, values, errors, status=status)
     return redirect_with(
         request,
         f"/packages/{reference}",
@@ -116,15 +104,14 @@ def end_bridging(
     on = forms.date_field(values, "ended_on", errors, what="the day bridging care ends")
     if on is None:
         return render_package(request, uow, by, reference, values, errors, status=400)
-    try:
-        discharges.end_bridging(uow, reference, on=on, by=by.actor, now=datetime.now(UTC))
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[ACTIONS] = f"Bridging care was not ended: {error}"
-        return render_package(
-            request, uow, by, reference, values, errors, status=forms.refusal_status(error)
-        )
+    _, status = forms.attempt(
+        errors,
+        ACTIONS,
+        lambda: discharges.end_bridging(uow, reference, on=on, by=by.actor, now=datetime.now(UTC)),
+        refused="Bridging care was not ended",
+    )
+    if errors:
+        return render_package(request, uow, by, reference, values, errors, status=status)
     heading = f"Bridging care for {reference} ends on {formats.day(on)}"
     return redirect_with(request, f"/packages/{reference}", heading)
 
@@ -146,17 +133,16 @@ def direct_payment(
     )
     if errors:
         return _direct_payment(request, uow, by, reference, values, errors, status=400)
-    try:
-        brokerage.choose_direct_payment(
+    _, status = forms.attempt(
+        errors,
+        PLACING,
+        lambda: brokerage.choose_direct_payment(
             uow, reference, by=by.actor, now=datetime.now(UTC), reason=reason
-        )
-    except NotFound:
-        raise
-    except DomainError as error:
-        errors[PLACING] = f"Nothing was changed: {error}"
-        return _direct_payment(
-            request, uow, by, reference, values, errors, status=forms.refusal_status(error)
-        )
+        ),
+        refused="Nothing was changed",
+    )
+    if errors:
+        return _direct_payment(request, uow, by, reference, values, errors, status=status)
     return redirect_with(
         request,
         f"/packages/{reference}",

@@ -83,8 +83,10 @@ def confirm(
     if asked is None:
         return _page(request, uow, provider, values=values, errors=errors, status=400)
     action, on, reason = asked
-    try:
-        done = applications.confirm_status_change(
+    done, status = forms.attempt(  # refused, e.g., for a package to source under no policy
+        errors,
+        CHANGE_FORM,
+        lambda: applications.confirm_status_change(
             uow,
             provider,
             action,
@@ -93,12 +95,10 @@ def confirm(
             by=by.actor,
             now=datetime.now(UTC),
             week=week,
-        )
-    except NotFound:
-        raise
-    except DomainError as error:  # e.g. a package to source again under no policy
-        errors[CHANGE_FORM] = f"Nothing was changed: {error}"
-        status = forms.refusal_status(error)
+        ),
+        refused="Nothing was changed",
+    )
+    if done is None:
         return _page(request, uow, provider, values=values, errors=errors, status=status)
     told = done.description[:1].upper() + done.description[1:] + "."
     if done.sourced_again:

@@ -24,6 +24,7 @@ from caremarket.services.ports import UnitOfWork
 from caremarket.web import report_files
 from caremarket.web.access import allow
 from caremarket.web.deps import UowDep
+from caremarket.web.pages.periods import date_values, query_day
 from caremarket.web.pages.templates import render
 from caremarket.web.report_files import REPORTS, VEHICLE_USE, default_since
 
@@ -98,9 +99,7 @@ def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
     values = {
         "commissioner": query.get("commissioner")
         or (commissioners[0].code if commissioners else ""),
-        "day": query.get("day", str(today.day)).strip(),
-        "month": query.get("month", str(today.month)).strip(),
-        "year": query.get("year", str(today.year)).strip(),
+        **date_values(query, "", today),
         "by": query.get("by", "tier"),
     }
     if "drafts" in chosen.options:
@@ -112,8 +111,7 @@ def _choose(request: Request, uow: UnitOfWork, name: str) -> dict[str, Any]:
     since = None
     if chosen.over is not None:  # over a period: from a day to `on`
         first = default_since(on or today)
-        for part in ("day", "month", "year"):
-            values[f"from_{part}"] = query.get(f"from_{part}", str(getattr(first, part))).strip()
+        values |= date_values(query, "from_", first)
         since = _day(values, errors, prefix="from_", field="from")
         if since and on and since > on:
             errors["from"] = "The period's first day must be on or before its last"
@@ -256,9 +254,7 @@ def _choose_vehicle(request: Request, uow: UnitOfWork) -> dict[str, Any]:
     shared = [v for v in vehicles if len(v.commissioners) > 1] or vehicles
     values = {
         "vehicle": query.get("vehicle") or (shared[0].code if shared else ""),
-        "day": query.get("day", str(today.day)).strip(),
-        "month": query.get("month", str(today.month)).strip(),
-        "year": query.get("year", str(today.year)).strip(),
+        **date_values(query, "", today),
     }
     errors: dict[str, str] = {}
     if values["vehicle"] not in {v.code for v in vehicles}:
@@ -287,15 +283,13 @@ def _choose_vehicle(request: Request, uow: UnitOfWork) -> dict[str, Any]:
 def _day(
     values: dict[str, str], errors: dict[str, str], *, prefix: str = "", field: str = "day"
 ) -> date | None:
-    parts = (values[f"{prefix}year"], values[f"{prefix}month"], values[f"{prefix}day"])
-    if not all(parts):
-        errors[field] = "Enter the date the report is for, with a day, month and year"
-        return None
-    try:
-        return date(*(int(p) for p in parts))
-    except ValueError:
-        errors[field] = "The date must be a real date, like 1 4 2025"
-        return None
+    return query_day(
+        values,
+        errors,
+        prefix=prefix,
+        field=field,
+        missing="Enter the date the report is for, with a day, month and year",
+    )
 
 
 def _head(table: Table) -> list[dict[str, str]]:

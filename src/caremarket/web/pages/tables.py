@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -28,6 +28,11 @@ def table(
             [_cell(v, "numeric" if i in right else None) for i, v in enumerate(row)] for row in rows
         ],
     }
+
+
+def radios(options: Mapping[Any, str], chosen: Any) -> list[dict[str, Any]]:
+    """govukRadios' items from {value: text}, the chosen one checked."""
+    return [{"value": v, "text": t, "checked": chosen == v} for v, t in options.items()]
 
 
 def link(href: str, text: Any) -> Markup:

@@ -15,7 +15,7 @@ from caremarket.web.access import find_principal
 from caremarket.web.csrf import csrf_token
 from caremarket.web.pages import flash, formats
 from caremarket.web.pages.navigation import navigation
-from caremarket.web.pages.tables import choices, link, table
+from caremarket.web.pages.tables import choices, link, radios, table
 
 
 @cache
@@ -31,7 +31,12 @@ def templates() -> Jinja2Templates:
     )
     environment.filters.update(formats.FILTERS)
     environment.globals.update(
-        table=table, link=link, choices=choices, error_list=error_list, field_error=field_error
+        table=table,
+        link=link,
+        choices=choices,
+        radios=radios,
+        error_list=error_list,
+        field_error=field_error,
     )
     return Jinja2Templates(env=environment)
 

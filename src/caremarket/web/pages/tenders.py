@@ -4,6 +4,8 @@ with its downloads; and the award, with any tie at the cut-off decided."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -118,7 +120,8 @@ def record_mark(
     bidder: str,
 ) -> Response:
     errors: dict[str, str] = {}
-    context = _bid_context(uow, by, tender, lot, bidder)
+    form = _BidForm(request, uow, by, tender, lot, bidder, values)
+    context = form.context()
     criterion = forms.choice_field(
         values, "mark-criterion", context["marked"], errors, message="Select the criterion marked"
     )
@@ -126,30 +129,25 @@ def record_mark(
         values, "evaluator", errors, what="the evaluator's name", length=200
     )
     mark = forms.whole_number_field(values, "mark", errors, what="the mark", low=0, high=10)
-    if not errors:
-        assert criterion is not None and evaluator is not None and mark is not None
-        done = _try(
-            errors,
-            "mark",
-            lambda: tenders.record_mark(
-                uow,
-                tender,
-                lot,
-                bidder,
-                criterion=criterion,
-                evaluator=evaluator,
-                mark=mark,
-                by=by.actor,
-                now=datetime.now(UTC),
-            ),
-        )
-        if done:
-            return redirect_with(
-                request,
-                _bid_url(tender, lot, bidder),
-                f"{evaluator}'s mark for {context['marked'][criterion]} is recorded",
-            )
-    return _refused(request, uow, by, tender, lot, bidder, values, errors)
+    if errors:
+        return form.refused(errors)
+    assert criterion is not None and evaluator is not None and mark is not None
+    return form.record(
+        errors,
+        "mark",
+        lambda: tenders.record_mark(
+            uow,
+            tender,
+            lot,
+            bidder,
+            criterion=criterion,
+            evaluator=evaluator,
+            mark=mark,
+            by=by.actor,
+            now=datetime.now(UTC),
+        ),
+        f"{evaluator}'s mark for {context['marked'][criterion]} is recorded",
+    )
 
 
 @router.post(BID + "/moderation", response_class=HTMLResponse, dependencies=ENTER)
@@ -163,7 +161,8 @@ def agree_mark(
     bidder: str,
 ) -> Response:
     errors: dict[str, str] = {}
-    context = _bid_context(uow, by, tender, lot, bidder)
+    form = _BidForm(request, uow, by, tender, lot, bidder, values)
+    context = form.context()
     criterion = forms.choice_field(
         values,
         "moderated-criterion",
@@ -177,30 +176,25 @@ def agree_mark(
     note = forms.text_field(
         values, "note", errors, what="how the mark was agreed", length=forms.LONG_NOTE_LENGTH
     )
-    if not errors:
-        assert criterion is not None and mark is not None and note is not None
-        done = _try(
-            errors,
-            "moderated-mark",
-            lambda: tenders.agree_mark(
-                uow,
-                tender,
-                lot,
-                bidder,
-                criterion=criterion,
-                mark=mark,
-                note=note,
-                by=by.actor,
-                now=datetime.now(UTC),
-            ),
-        )
-        if done:
-            return redirect_with(
-                request,
-                _bid_url(tender, lot, bidder),
-                f"The moderated mark for {context['marked'][criterion]} is agreed",
-            )
-    return _refused(request, uow, by, tender, lot, bidder, values, errors)
+    if errors:
+        return form.refused(errors)
+    assert criterion is not None and mark is not None and note is not None
+    return form.record(
+        errors,
+        "moderated-mark",
+        lambda: tenders.agree_mark(
+            uow,
+            tender,
+            lot,
+            bidder,
+            criterion=criterion,
+            mark=mark,
+            note=note,
+            by=by.actor,
+            now=datetime.now(UTC),
+        ),
+        f"The moderated mark for {context['marked'][criterion]} is agreed",
+    )
 
 
 @router.post(BID + "/gates", response_class=HTMLResponse, dependencies=ENTER)
@@ -214,7 +208,8 @@ def record_gate(
     bidder: str,
 ) -> Response:
     errors: dict[str, str] = {}
-    context = _bid_context(uow, by, tender, lot, bidder)
+    form = _BidForm(request, uow, by, tender, lot, bidder, values)
+    context = form.context()
     gate = forms.choice_field(
         values, "gate", context["gates"], errors, message="Select the gate judged"
     )
@@ -226,30 +221,25 @@ def record_gate(
     )
     if result == "fail" and not reason:
         errors["gate-reason"] = "Enter why the bid failed the gate"
-    if not errors:
-        assert gate is not None
-        done = _try(
-            errors,
-            "gate",
-            lambda: tenders.record_gate(
-                uow,
-                tender,
-                lot,
-                bidder,
-                criterion=gate,
-                passed=result == "pass",
-                reason=reason,
-                by=by.actor,
-                now=datetime.now(UTC),
-            ),
-        )
-        if done:
-            return redirect_with(
-                request,
-                _bid_url(tender, lot, bidder),
-                f"{bidder} {'passed' if result == 'pass' else 'failed'} {context['gates'][gate]}",
-            )
-    return _refused(request, uow, by, tender, lot, bidder, values, errors)
+    if errors:
+        return form.refused(errors)
+    assert gate is not None
+    return form.record(
+        errors,
+        "gate",
+        lambda: tenders.record_gate(
+            uow,
+            tender,
+            lot,
+            bidder,
+            criterion=gate,
+            passed=result == "pass",
+            reason=reason,
+            by=by.actor,
+            now=datetime.now(UTC),
+        ),
+        f"{bidder} {'passed' if result == 'pass' else 'failed'} {context['gates'][gate]}",
+    )
 
 
 @router.post(BID + "/low-price", response_class=HTMLResponse, dependencies=ENTER)
@@ -263,6 +253,7 @@ def accept_low_price(
     bidder: str,
 ) -> Response:
     errors: dict[str, str] = {}
+    form = _BidForm(request, uow, by, tender, lot, bidder, values)
     reason = forms.text_field(
         values,
         "low-price-reason",
@@ -270,19 +261,16 @@ def accept_low_price(
         what="why the low price was accepted",
         length=forms.LONG_NOTE_LENGTH,
     )
-    if reason is not None:
-        done = _try(
-            errors,
-            "low-price-reason",
-            lambda: tenders.accept_low_price(
-                uow, tender, lot, bidder, reason=reason, by=by.actor, now=datetime.now(UTC)
-            ),
-        )
-        if done:
-            return redirect_with(
-                request, _bid_url(tender, lot, bidder), f"{bidder}'s low price is accepted"
-            )
-    return _refused(request, uow, by, tender, lot, bidder, values, errors)
+    if reason is None:
+        return form.refused(errors)
+    return form.record(
+        errors,
+        "low-price-reason",
+        lambda: tenders.accept_low_price(
+            uow, tender, lot, bidder, reason=reason, by=by.actor, now=datetime.now(UTC)
+        ),
+        f"{bidder}'s low price is accepted",
+    )
 
 
 @router.get(LOT + "/report", response_class=HTMLResponse, dependencies=READ)
@@ -464,27 +452,34 @@ def _award_context(request: Request, uow: UnitOfWork, tender: str, lot: str) -> 
     }
 
 
-def _try(errors: dict[str, str], field: str, action: Any) -> bool:
-    """Run the service; a refusal (not a missing tender, lot or bid) goes in the summary."""
-    _, status = forms.attempt(errors, field, action)
-    if status != 200:
-        errors["_status"] = str(status)
-    return status == 200
+@dataclass(frozen=True)
+class _BidForm:
+    """A form on a bid's page: recorded, back to the page with a message; refused, the page
+    again with the values sent and why."""
 
+    request: Request
+    uow: UnitOfWork
+    by: Principal
+    tender: str
+    lot: str
+    bidder: str
+    values: dict[str, str]
 
-def _refused(
-    request: Request,
-    uow: UnitOfWork,
-    by: Principal,
-    tender: str,
-    lot: str,
-    bidder: str,
-    values: dict[str, str],
-    errors: dict[str, str],
-) -> Response:
-    status = int(errors.pop("_status", "400"))
-    context = _bid_context(uow, by, tender, lot, bidder) | {"errors": errors, "values": values}
-    return render(request, "tenders/bid.html", context, status_code=status)
+    def context(self) -> dict[str, Any]:
+        return _bid_context(self.uow, self.by, self.tender, self.lot, self.bidder)
+
+    def record(
+        self, errors: dict[str, str], field: str, action: Callable[[], object], heading: str
+    ) -> Response:
+        """Run the service; a refusal (not a missing tender, lot or bid) goes in the summary."""
+        _, status = forms.attempt(errors, field, action)
+        if errors:
+            return self.refused(errors, status)
+        return redirect_with(self.request, _bid_url(self.tender, self.lot, self.bidder), heading)
+
+    def refused(self, errors: dict[str, str], status: int = 400) -> Response:
+        context = self.context() | {"errors": errors, "values": self.values}
+        return render(self.request, "tenders/bid.html", context, status_code=status)
 
 
 def _lot_url(tender: str, lot: str) -> str:
