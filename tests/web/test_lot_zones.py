@@ -14,8 +14,7 @@ from fastapi.testclient import TestClient
 
 from caremarket.config import Settings
 from caremarket.domain.access import Role
-from caremarket.web.app import create_app
-from tests.web.conftest import bearer, form_token, make_market, sign_in
+from tests.web.conftest import bearer, form_token, make_market, serve, sign_in
 
 FORM = "/market/vehicles/HFD-DPS/lots/O-A/zones"
 API = "/api/vehicles/HFD-DPS/lots/O-A/zones"
@@ -28,10 +27,7 @@ def lot_market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict
 
 @pytest.fixture
 def web(lot_market: tuple[Settings, dict[Role, str]]) -> Iterator[TestClient]:
-    app = create_app(lot_market[0])
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
+    yield from serve(lot_market[0])
 
 
 def test_a_commissioner_ticks_the_zones_a_lot_covers(web: TestClient) -> None:

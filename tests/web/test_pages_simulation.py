@@ -13,9 +13,8 @@ from fastapi.testclient import TestClient
 
 from caremarket.config import Settings
 from caremarket.domain.access import Role
-from caremarket.web.app import create_app
 from tests.simulation_scenarios import TINY
-from tests.web.conftest import form_token, sign_in
+from tests.web.conftest import form_token, serve, sign_in
 
 WAIT_SECONDS = 60
 
@@ -136,10 +135,7 @@ def test_a_provider_has_no_simulation_area(client) -> None:
 @pytest.fixture
 def idle(market_settings: Settings) -> Iterator[TestClient]:
     """The pages without the server's simulation job: a run started stays in the queue."""
-    app = create_app(market_settings.model_copy(update={"simulation_seconds": 0}))
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
+    yield from serve(market_settings.model_copy(update={"simulation_seconds": 0}))
 
 
 def test_a_commissioner_cancels_a_waiting_run_and_a_second_cancel_is_refused(idle) -> None:
