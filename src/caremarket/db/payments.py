@@ -3,7 +3,8 @@ Core-level, like db/contracts.py: a run's lines are frozen values, written and r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -123,18 +124,84 @@ class SqlPaymentRuns:
         )
         return self._runs(query)
 
-    def replace_lines(self, run: PaymentRun, lines: Sequence[RunLine]) -> None:
-        """A draft's lines, all new (a draft re-made starts again)."""
+    def replace_lines(self, run: PaymentRun, lines: Iterable[RunLine]) -> None:
+        """A draft's lines, all new (a draft re-made starts again).
+
+        `lines` may be worked out as they are written (an iterator): on PostgreSQL they go
+        one by one into one COPY, which the server takes in on its own while the next are
+        worked out, so nothing else may use the session until the last is given."""
         self.session.flush()
         self.session.execute(delete(t.payment_lines).where(L.run_id == run.id))
-        if not lines:
-            return
         providers = {r.name: r.id for r in self.session.execute(select(PR.name, PR.id))}
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
+            lines = list(lines)
+            if lines:
+                packages = self._package_ids(lines)
+                rows = [_row(run.id, line, providers, packages) for line in lines]
+                insert_rows(self.session, t.payment_lines, rows)
+            return
+        # the commissioner's packages, which a run's lines name; any other afterwards
+        mine = select(P.reference, P.id).where(
+            P.commissioner_id == self._commissioner_id(run.commissioner)
+        )
+        packages = {r.reference: r.id for r in self.session.execute(mine)}
+        others: list[RunLine] = []
+        funders: dict[tuple[tuple[str, Decimal], ...], str] = {}  # JSON, once for each split
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY payment_lines ({', '.join(_COPIED)}) FROM STDIN") as copy:
+            for line in lines:
+                if line.provider not in providers:
+                    raise NotFound(f"there is no provider {line.provider}")
+                reference = line.package_reference
+                if reference and reference not in packages:
+                    others.append(line)
+                shares = funders.get(line.funders)
+                if shares is None:
+                    shares = funders[line.funders] = json.dumps(
+                        {funder: str(amount) for funder, amount in line.funders}
+                    )
+                copy.write_row(
+                    (
+                        run.id,
+                        providers[line.provider],
+                        packages.get(reference or ""),
+                        line.record_id,
+                        line.visit_id,
+                        line.day,
+                        line.decided,
+                        line.planned_minutes,
+                        line.actual_seconds,
+                        line.payable_minutes,
+                        line.carers_paid,
+                        line.rate,
+                        line.basis.value,
+                        line.enhancement,
+                        line.percent,
+                        line.amount,
+                        shares,
+                        line.held,
+                        _with_queries(line),
+                        line.adjusts_id,
+                    )
+                )
+        for line in others:
+            package_id = self._package_ids([line]).get(line.package_reference or "")
+            if package_id is not None:
+                self.session.execute(
+                    update(t.payment_lines)
+                    .where(
+                        L.run_id == run.id,
+                        L.provider_id == providers[line.provider],
+                        L.visit_id == line.visit_id,
+                    )
+                    .values(package_id=package_id)
+                )
+
+    def _package_ids(self, lines: Sequence[RunLine]) -> dict[str, int]:
         references = {line.package_reference for line in lines if line.package_reference}
         found = select(P.reference, P.id).where(P.reference.in_(sorted(references)))
-        packages = {r.reference: r.id for r in self.session.execute(found)}
-        rows = [_row(run.id, line, providers, packages) for line in lines]
-        insert_rows(self.session, t.payment_lines, rows)
+        return {r.reference: r.id for r in self.session.execute(found)}
 
     def lines(self, run: PaymentRun, *, provider_id: int | None = None) -> list[RunLine]:
         query = self._line_query().where(L.run_id == run.id)
@@ -384,6 +451,30 @@ def _row(
         "adjusts_id": line.adjusts_id,
     }
 
+
+# the columns the COPY of a run's lines writes, in order (`id` from its sequence)
+_COPIED = (
+    "run_id",
+    "provider_id",
+    "package_id",
+    "record_id",
+    "visit_id",
+    "day",
+    "decided",
+    "planned_minutes",
+    "actual_seconds",
+    "payable_minutes",
+    "carers_paid",
+    "rate",
+    "basis",
+    "enhancement",
+    "percent",
+    "amount",
+    "funders",
+    "held",
+    "working",
+    "adjusts_id",
+)
 
 _HELD_BECAUSE = "\nheld: "
 

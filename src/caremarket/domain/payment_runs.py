@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -204,12 +204,47 @@ def run_payments(
     late: the caller gives only those), and adjustments of what `paid` holds (the approved
     lines of earlier runs). `planned` covers the days of every record given; `terms` are by
     package reference; `pools` are the partnerships' pooled budgets by partnership code."""
+    batches = run_lines(period, terms, planned, records, paid=paid, pools=pools)
+    return RunResult(period, tuple(line for batch in batches for line in batch))
+
+
+def run_lines(
+    period: DateRange,
+    terms: Mapping[str, PackageTerms],
+    planned: Iterable[PlannedVisit],
+    records: Iterable[CurrentRecord],
+    *,
+    paid: Iterable[RunLine] = (),
+    pools: Mapping[str, Sequence[FundingShare]] = {},  # noqa: B006 - read only
+) -> Iterator[list[RunLine]]:
+    """`run_payments`' lines, in its order, a few providers' at a time, each batch as soon
+    as it is final: a caller can write one while the next is worked out. Every record is
+    matched and checked first (a carer's overlaps are looked for across providers); a
+    provider's lines are final once every package they name has all its lines worked out
+    (a weekly contribution is taken from a package's week as a whole)."""
     current = sorted(records, key=lambda c: (c.provider, c.record.visit_id))
     before = _paid_by_visit(paid)
     matched = check(match([c.record for c in current], planned))
-    memo = _Memo()
-    lines = []
+    # the last provider (by position in `current`'s order) each package has a line of
+    providers: list[str] = []
+    last: dict[str | None, int] = {}
     for item, checked in zip(current, matched, strict=True):
+        if not providers or providers[-1] != item.provider:
+            providers.append(item.provider)
+        found = checked.match
+        last[
+            found.planned.package_reference if found.planned else found.record.package_reference
+        ] = len(providers) - 1
+    memo = _Memo()
+    lines: list[RunLine] = []
+    waits_for = -1  # the last provider the lines so far wait for
+    position = -1
+    for item, checked in zip(current, matched, strict=True):
+        if position < 0 or providers[position] != item.provider:
+            if lines and waits_for < position + 1:
+                yield _final(lines, period, terms, memo)
+                lines = []
+            position += 1
         key = (item.provider, item.record.visit_id)
         if item.record.day > period.last and key not in before:
             continue  # a later run's
@@ -217,6 +252,7 @@ def run_payments(
         if package is None:
             continue  # not this commissioner's to pay
         line = _line(item, checked.match.planned, checked.flags, package, pools, memo)
+        waits_for = max(waits_for, last[line.package_reference])
         if key in before:
             weekly = weekly_contribution(package.funding)
             shared = memo.funding[package.package_reference] if weekly else None
@@ -225,8 +261,14 @@ def run_payments(
                 lines.append(adjustment)
         else:
             lines.append(line)
-    lines = _with_contributions(lines, period, terms, memo)
-    return RunResult(period, tuple(sorted(lines, key=_order)))
+    if lines:
+        yield _final(lines, period, terms, memo)
+
+
+def _final(
+    lines: list[RunLine], period: DateRange, terms: Mapping[str, PackageTerms], memo: _Memo
+) -> list[RunLine]:
+    return sorted(_with_contributions(lines, period, terms, memo), key=_order)
 
 
 def provider_totals(lines: Iterable[RunLine]) -> list[ProviderTotals]:

@@ -11,7 +11,7 @@ Where a contract's payment rules name no stored rule set, the defaults apply
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,7 +36,7 @@ from caremarket.domain.payment_runs import (
     RunLine,
     RunsOverlap,
     period_of,
-    run_payments,
+    run_lines,
     run_reference,
 )
 from caremarket.domain.payments import PaymentRules, rules_from_mapping
@@ -117,8 +117,8 @@ def create_run(
             )
         run = PaymentRun(run_reference(owner.code, period), owner.code, period, now, by.name)
         uow.payment_runs.add(run)
-        lines = _lines(uow, owner, period)
-        uow.payment_runs.replace_lines(run, lines)
+        lines: list[RunLine] = []
+        uow.payment_runs.replace_lines(run, _kept(_lines(uow, owner, period), lines))
         summary = {**_summary(run, lines), "frequency": frequency.value}
         uow.audit.record(entry(by, now, "payment run made", (RUN, run.reference), summary))
         uow.commit()
@@ -131,10 +131,11 @@ def refresh_run(uow: UnitOfWork, reference: str, *, by: Actor, now: datetime) ->
         run = uow.payment_runs.get(reference)
         run.check_draft()
         owner = uow.commissioners.get(run.commissioner)
-        lines = _lines(uow, owner, run.period)
+        batches = _lines(uow, owner, run.period)
         run.created_at, run.created_by = now, by.name
         uow.payment_runs.save(run)
-        uow.payment_runs.replace_lines(run, lines)
+        lines: list[RunLine] = []
+        uow.payment_runs.replace_lines(run, _kept(batches, lines))
         uow.audit.record(
             entry(by, now, "payment run made again", (RUN, run.reference), _summary(run, lines))
         )
@@ -269,7 +270,10 @@ def reconcile_invoice(
 # Reading a run's inputs -----------------------------------------------------------------------
 
 
-def _lines(uow: UnitOfWork, owner: Commissioner, period: DateRange) -> list[RunLine]:
+def _lines(uow: UnitOfWork, owner: Commissioner, period: DateRange) -> Iterator[list[RunLine]]:
+    """The run's lines, a few providers' at a time (`domain.payment_runs.run_lines`): read
+    first, then worked out as they are written, the server taking in one batch while the
+    next is worked out."""
     paid = uow.payment_runs.approved_lines_to_review(owner.code)
     kept = uow.visits.current(period, commissioner_id=owner.id)
     late = uow.payment_runs.sent_late(owner.code, period.first)
@@ -301,8 +305,14 @@ def _lines(uow: UnitOfWork, owner: Commissioner, period: DateRange) -> list[RunL
         p.code: tuple(FundingShare(s.commissioner.code, s.share) for s in p.shares)
         for p in uow.partnerships.list()
     }
-    result = run_payments(period, terms, planned, records, paid=paid, pools=pools)
-    return list(result.lines)
+    return run_lines(period, terms, planned, records, paid=paid, pools=pools)
+
+
+def _kept(batches: Iterable[list[RunLine]], lines: list[RunLine]) -> Iterator[RunLine]:
+    """Each line of the batches, kept in `lines` too as it goes by (for the run's summary)."""
+    for batch in batches:
+        lines.extend(batch)
+        yield from batch
 
 
 def _earlier_visits(
