@@ -312,12 +312,13 @@ def _pooled(
 
 @dataclass
 class _Memo:
-    """What a run works out once and uses for many lines: a package's rate on a day (the same
-    all day), its funding with pools expanded, each distinct pricing (`pay_visit`'s memo) and
-    each split of an amount by a funding. Pure functions' results, so a line is the same
-    whether worked out or remembered."""
+    """What a run works out once and uses for many lines: the rate of a rate card, service,
+    zone and contract on a day (the same all day; the terms' own objects, by identity, which
+    live as long as the run), a package's funding with pools expanded, each distinct pricing
+    (`pay_visit`'s memo) and each split of an amount by a funding. Pure functions' results,
+    so a line is the same whether worked out or remembered."""
 
-    rates: dict[tuple[str, date], Rate] = field(default_factory=dict)
+    rates: dict[tuple[int, int, int, int, date], Rate] = field(default_factory=dict)
     funding: dict[str, tuple[FundingShare, ...]] = field(default_factory=dict)
     priced: dict = field(default_factory=dict)
     splits: dict[tuple[tuple[FundingShare, ...], Decimal], tuple[tuple[str, Decimal], ...]] = field(
@@ -343,10 +344,12 @@ def _line(
     record = item.record
     day = planned.day if planned else record.day
     service = terms.service
-    rate = memo.rates.get((terms.package_reference, day))
+    # what a rate depends on, by identity: many packages share a card, service and contract
+    rate_key = (id(terms.card), id(service), id(terms.zone), id(terms.contract), day)
+    rate = memo.rates.get(rate_key)
     if rate is None:
         rate = visit_rate(terms.card, service, terms.zone, day, contract=terms.contract)
-        memo.rates[terms.package_reference, day] = rate
+        memo.rates[rate_key] = rate
     funding = memo.funding.get(terms.package_reference)
     if funding is None:
         shares = percentage_shares(terms.funding)
