@@ -11,7 +11,9 @@ Where a contract's payment rules name no stored rule set, the defaults apply
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -107,7 +109,7 @@ def create_run(
     """A draft run for the commissioner's week or four weeks; refused where another run
     covers any of its days."""
     period, frequency = period_of(first, last)
-    with uow:
+    with uow, _without_cycle_collection():
         owner = uow.commissioners.get(commissioner)
         clash = uow.payment_runs.overlapping(owner.code, period)
         if clash:
@@ -127,7 +129,7 @@ def create_run(
 
 def refresh_run(uow: UnitOfWork, reference: str, *, by: Actor, now: datetime) -> PaymentRun:
     """A draft made again from what is known now (new versions, queries resolved)."""
-    with uow:
+    with uow, _without_cycle_collection():
         run = uow.payment_runs.get(reference)
         run.check_draft()
         owner = uow.commissioners.get(run.commissioner)
@@ -265,6 +267,21 @@ def reconcile_invoice(
         )
         uow.commit()
     return result
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a run is made: a county's run holds about a
+    million objects (records, planned visits, lines), in no cycles that matter, and the
+    collector went over all of them each time the heap grew by a quarter (13 full passes,
+    about a fifth of the run's time). Whatever cycles arise are collected afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # Reading a run's inputs -----------------------------------------------------------------------
