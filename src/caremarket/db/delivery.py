@@ -463,8 +463,14 @@ def _kept_lean(session: Session, query: Any) -> list[KeptVisit]:
     )
     connection = session.connection().connection.driver_connection
     with connection.cursor(binary=True) as cursor:  # type: ignore[union-attr]
+        # moments given in UTC for this query alone (psycopg gives them in the session's
+        # zone, which each would be converted from): the zone as it was is set back after
+        zone = connection.info.parameter_status("TimeZone")  # type: ignore[union-attr]
+        cursor.execute("SELECT set_config('TimeZone', 'UTC', true)")
         cursor.execute(str(compiled), compiled.params)
         rows = cursor.fetchall()
+        if zone is not None:
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
     carers: dict[str | None, tuple[str, ...]] = {}
     statuses, verifications = _STATUSES, _VERIFICATIONS
     kept = []
