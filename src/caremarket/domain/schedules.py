@@ -29,6 +29,7 @@ from functools import cache
 
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.errors import DomainError
+from caremarket.domain.lazy import worked_out
 from caremarket.domain.packages import CarePackage
 from caremarket.domain.patterns import VisitLine
 
@@ -88,7 +89,7 @@ class PlannedVisit:
     line: int  # the pattern line it comes from (0 is the first)
     call: int  # its number among the day's calls of that line (0 is the first)
 
-    @property
+    @worked_out
     def starts_at(self) -> datetime:
         return datetime.combine(self.day, self.starts, tzinfo=LONDON)
 
