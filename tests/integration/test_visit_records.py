@@ -136,6 +136,36 @@ def test_queries_are_raised_listed_and_resolved_once(
             resolve(kept, Resolution.DO_NOT_PAY, by="x", at=A_MOMENT)
 
 
+def test_the_queries_of_a_periods_current_visits_are_those_of_their_versions(
+    uow: SqlUnitOfWork, provider_with_package: tuple[int, int]
+) -> None:
+    provider_id, package_id = provider_with_package
+    after = datetime(2026, 11, 9, 7, 30, tzinfo=UTC)
+    with uow:
+        old, current, later = uow.visits.add(
+            [
+                KeptVisit(provider_id, a_record("V-1"), 1, A_MOMENT, package_id),
+                KeptVisit(provider_id, a_record("V-1", notes="again"), 2, A_MOMENT, package_id),
+                KeptVisit(provider_id, a_record("V-2", planned_start_at=after), 1, A_MOMENT),
+            ]
+        )
+        uow.visits.add_queries(
+            [
+                VisitQuery(r, code, code, True, A_MOMENT)
+                for r, code in ((old, "old"), (current, "first"), (current, "second"), (later, "x"))
+            ]
+        )
+        commissioner_id = uow.commissioners.get("HFD").id
+        uow.commit()
+    week = DateRange(date(2026, 11, 2), date(2026, 11, 8))
+    with uow:
+        found = uow.visits.queries_in(week, commissioner_id=commissioner_id)
+        assert {k: [q.code for q in v] for k, v in found.items()} == {current: ["first", "second"]}
+        kept = uow.visits.current(week, commissioner_id=commissioner_id)
+        assert found == uow.visits.queries_of(k.id for k in kept if k.id is not None)
+        assert uow.visits.queries_in(week, commissioner_id=commissioner_id + 1) == {}
+
+
 def test_files_are_found_by_reference_and_listed_newest_first(
     uow: SqlUnitOfWork, provider_with_package: tuple[int, int]
 ) -> None:

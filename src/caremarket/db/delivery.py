@@ -208,6 +208,28 @@ class SqlVisits:
                 found.setdefault(row.record_id, []).append(_query(row))
         return found
 
+    def queries_in(self, period: DateRange, *, commissioner_id: int) -> dict[int, list[VisitQuery]]:
+        """`queries_of` the versions `current(period, commissioner_id=...)` gives, found by
+        the same conditions (a run's period holds hundreds of thousands)."""
+        self.session.flush()
+        starts, ends = london_bounds(period)
+        query = (
+            select(t.visit_queries)
+            .join(t.visit_records, V.id == Q.record_id)
+            .join(t.care_packages, P.id == V.package_id)
+            .where(
+                V.current.is_(True),
+                V.planned_start_at >= starts,
+                V.planned_start_at < ends,
+                P.commissioner_id == commissioner_id,
+            )
+            .order_by(Q.id)
+        )
+        found: dict[int, list[VisitQuery]] = {}
+        for row in self.session.execute(query):
+            found.setdefault(row.record_id, []).append(_query(row))
+        return found
+
     def open_queries(
         self,
         *,

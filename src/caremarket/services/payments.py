@@ -294,9 +294,12 @@ def _lines(uow: UnitOfWork, owner: Commissioner, period: DateRange) -> Iterator[
     paid = uow.payment_runs.approved_lines_to_review(owner.code)
     kept = uow.visits.current(period, commissioner_id=owner.id)
     late = uow.payment_runs.sent_late(owner.code, period.first)
-    kept += _earlier_visits(uow, paid, late, {(k.provider_id, k.record.visit_id) for k in kept})
+    earlier = _earlier_visits(uow, paid, late, {(k.provider_id, k.record.visit_id) for k in kept})
     providers = {p.id: p.name for p in uow.providers.list()}
-    queries = uow.visits.queries_of(k.id for k in kept if k.id is not None)
+    # the period's by the same filter rather than by 178,000 ids, the earlier by id
+    queries = uow.visits.queries_in(period, commissioner_id=owner.id)
+    queries |= uow.visits.queries_of(k.id for k in earlier if k.id is not None)
+    kept += earlier
     owned = list(uow.packages.list(commissioner=owner))
     by_id = {p.id: p for p in owned}
     by_reference = {p.reference: p for p in owned}

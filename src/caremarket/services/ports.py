@@ -330,6 +330,9 @@ class VisitBook(Protocol):
 
     def add_queries(self, queries: Sequence[VisitQuery]) -> list[int]: ...
     def queries_of(self, record_ids: Iterable[int]) -> dict[int, list[VisitQuery]]: ...
+    def queries_in(
+        self, period: DateRange, *, commissioner_id: int
+    ) -> dict[int, list[VisitQuery]]: ...
     def open_queries(
         self,
         *,
