@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from caremarket.db.unit_of_work import SqlUnitOfWork
-from caremarket.domain.ecm import VisitRecord, VisitStatus
+from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
 from caremarket.domain.errors import NotFound
 from caremarket.domain.schedules import DateRange
 from caremarket.domain.visit_queries import QueryAlreadyResolved, Resolution, VisitQuery, resolve
@@ -134,6 +135,46 @@ def test_queries_are_raised_listed_and_resolved_once(
         assert kept.resolution is Resolution.PAY and not kept.blocks_payment
         with pytest.raises(QueryAlreadyResolved):
             resolve(kept, Resolution.DO_NOT_PAY, by="x", at=A_MOMENT)
+
+
+def test_a_periods_current_visits_are_read_back_as_kept_field_for_field(
+    uow: SqlUnitOfWork, provider_with_package: tuple[int, int]
+) -> None:
+    # every field, set and unset (on PostgreSQL the period is read through the driver)
+    provider_id, package_id = provider_with_package
+    full = a_record(
+        "V-1",
+        person_reference="P-1",
+        carers_planned=2,
+        carers_present=2,
+        verification=Verification.MANUAL,
+        notes="a note",
+        carer_ids=("C1", "C2"),
+        service="PC",
+        contract="C-1",
+        claimed=Decimal("12.34"),
+    )
+    cancelled = a_record(
+        "V-2",
+        status=VisitStatus.CANCELLED,
+        actual_start_at=None,
+        actual_end_at=None,
+        cancelled_at=START - timedelta(hours=30),
+        carer_ids=(),
+    )
+    kept = [
+        KeptVisit(provider_id, full, 1, A_MOMENT, package_id),
+        KeptVisit(provider_id, cancelled, 1, A_MOMENT, package_id),
+    ]
+    with uow:
+        ids = uow.visits.add(kept)
+        commissioner_id = uow.commissioners.get("HFD").id
+        uow.commit()
+    week = DateRange(date(2026, 11, 2), date(2026, 11, 8))
+    with uow:
+        read = uow.visits.current(week, commissioner_id=commissioner_id)
+    assert read == [replace(k, id=i) for k, i in zip(kept, ids, strict=True)]
+    assert [r.record.day for r in read] == [date(2026, 11, 2)] * 2
 
 
 def test_the_queries_of_a_periods_current_visits_are_those_of_their_versions(

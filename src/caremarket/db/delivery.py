@@ -494,7 +494,7 @@ def _kept_lean(session: Session, query: Any) -> list[KeptVisit]:
         if zone is not None:
             cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
     carers: dict[str | None, tuple[str, ...]] = {}
-    statuses, verifications = _STATUSES, _VERIFICATIONS
+    statuses, verifications, new = _STATUSES, _VERIFICATIONS, object.__new__
     kept = []
     for (
         visit_id,
@@ -525,37 +525,41 @@ def _kept_lean(session: Session, query: Any) -> list[KeptVisit]:
         ids = carers.get(carer_ids)
         if ids is None:
             ids = carers[carer_ids] = tuple(json.loads(carer_ids) or ()) if carer_ids else ()
-        record = VisitRecord(
-            visit_id,
-            _utc(planned_start_at),
-            planned_minutes,
-            statuses[status],
-            package_reference,
-            person_reference,
-            _utc(actual_start_at),
-            _utc(actual_end_at),
-            carers_planned,
-            carers_present,
-            _utc(cancelled_at),
-            verifications[verification],
-            notes,
-            ids,
-            service,
-            contract,
-            claimed,
+        # made as SQLAlchemy's mapper loads an object, its fields set without __init__,
+        # which for a frozen dataclass sets each through object.__setattr__ (a third of
+        # making them); every field is set (tests/integration/test_visit_records.py)
+        record = new(VisitRecord)
+        record.__dict__.update(
+            visit_id=visit_id,
+            planned_start_at=_utc(planned_start_at),
+            planned_minutes=planned_minutes,
+            status=statuses[status],
+            package_reference=package_reference,
+            person_reference=person_reference,
+            actual_start_at=_utc(actual_start_at),
+            actual_end_at=_utc(actual_end_at),
+            carers_planned=carers_planned,
+            carers_present=carers_present,
+            cancelled_at=_utc(cancelled_at),
+            verification=verifications[verification],
+            notes=notes,
+            carer_ids=ids,
+            service=service,
+            contract=contract,
+            claimed=claimed,
         )
-        kept.append(
-            KeptVisit(
-                provider_id,
-                record,
-                version,
-                _utc(received_at),
-                package_id,
-                file_id,
-                current,
-                record_id,
-            )
+        visit = new(KeptVisit)
+        visit.__dict__.update(
+            provider_id=provider_id,
+            record=record,
+            version=version,
+            received_at=_utc(received_at),
+            package_id=package_id,
+            file_id=file_id,
+            current=current,
+            id=record_id,
         )
+        kept.append(visit)
     return kept
 
 
