@@ -331,9 +331,10 @@ def _pooled(
 class _Memo:
     """What a run works out once and uses for many lines: the rate of a rate card, service,
     zone and contract on a day (the same all day; the terms' own objects, by identity, which
-    live as long as the run), a package's funding with pools expanded, each distinct pricing
-    (`pay_visit`'s memo) and each split of an amount by a funding. Pure functions' results,
-    so a line is the same whether worked out or remembered."""
+    live as long as the run), whether rules pay a service as planned, a package's funding
+    with pools expanded, each distinct pricing (`pay_visit`'s memo) and each split of an
+    amount by a funding. Pure functions' results, so a line is the same whether worked out
+    or remembered."""
 
     rates: dict[tuple[int, int, int, int, date], Rate] = field(default_factory=dict)
     funding: dict[str, tuple[FundingShare, ...]] = field(default_factory=dict)
