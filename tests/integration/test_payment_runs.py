@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from caremarket.db import payments as payment_lines
 from caremarket.db.unit_of_work import SqlUnitOfWork
 from caremarket.domain.access import Actor, Role
 from caremarket.domain.calendar import LONDON
@@ -324,3 +325,27 @@ def test_visits_kept_together_are_given_their_own_ids_in_order(uow: SqlUnitOfWor
         ("V-0329", 2),
         ("V-0330", 1),
     ]
+
+
+def test_lines_written_in_several_copies_keep_their_order_and_a_failed_one_stops_the_run(
+    uow: SqlUnitOfWork, kept, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # on PostgreSQL a run's lines go into COPYs of COPY_LINES lines from a thread of their
+    # own (db/payments.py); here two lines a COPY
+    monkeypatch.setattr(payment_lines, "COPY_LINES", 2)
+    monday = WEEK[0]
+    keep(uow, kept, *(a_record(monday + timedelta(days=n)) for n in range(7)))
+    run = payments.create_run(uow, "HFD", *WEEK, by=FINANCE, now=A_MOMENT)
+    lines = lines_of(uow, run.reference)
+    assert [x.day for x in lines] == [monday + timedelta(days=n) for n in range(7)]
+    assert [x.id for x in lines] == sorted(x.id for x in lines)  # type: ignore[type-var]
+    unknown = replace(lines[-1], id=None, record_id=10**9)  # no such visit record
+    with uow, pytest.raises(Exception, match="foreign key|FOREIGN KEY"):
+        uow.payment_runs.replace_lines(
+            uow.payment_runs.get(run.reference), [replace(x, id=None) for x in lines] + [unknown]
+        )
+    with uow, pytest.raises(NotFound, match="no provider Nobody"):
+        uow.payment_runs.replace_lines(
+            uow.payment_runs.get(run.reference), [replace(lines[0], provider="Nobody")]
+        )
+    assert [x.id for x in lines_of(uow, run.reference)] == [x.id for x in lines]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from caremarket.db.unit_of_work import SqlUnitOfWork
-from caremarket.domain.ecm import VisitRecord, VisitStatus
+from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
 from caremarket.domain.errors import NotFound
 from caremarket.domain.schedules import DateRange
 from caremarket.domain.visit_queries import QueryAlreadyResolved, Resolution, VisitQuery, resolve
@@ -134,6 +135,76 @@ def test_queries_are_raised_listed_and_resolved_once(
         assert kept.resolution is Resolution.PAY and not kept.blocks_payment
         with pytest.raises(QueryAlreadyResolved):
             resolve(kept, Resolution.DO_NOT_PAY, by="x", at=A_MOMENT)
+
+
+def test_a_periods_current_visits_are_read_back_as_kept_field_for_field(
+    uow: SqlUnitOfWork, provider_with_package: tuple[int, int]
+) -> None:
+    # every field, set and unset (on PostgreSQL the period is read through the driver)
+    provider_id, package_id = provider_with_package
+    full = a_record(
+        "V-1",
+        person_reference="P-1",
+        carers_planned=2,
+        carers_present=2,
+        verification=Verification.MANUAL,
+        notes="a note",
+        carer_ids=("C1", "C2"),
+        service="PC",
+        contract="C-1",
+        claimed=Decimal("12.34"),
+    )
+    cancelled = a_record(
+        "V-2",
+        status=VisitStatus.CANCELLED,
+        actual_start_at=None,
+        actual_end_at=None,
+        cancelled_at=START - timedelta(hours=30),
+        carer_ids=(),
+    )
+    kept = [
+        KeptVisit(provider_id, full, 1, A_MOMENT, package_id),
+        KeptVisit(provider_id, cancelled, 1, A_MOMENT, package_id),
+    ]
+    with uow:
+        ids = uow.visits.add(kept)
+        commissioner_id = uow.commissioners.get("HFD").id
+        uow.commit()
+    week = DateRange(date(2026, 11, 2), date(2026, 11, 8))
+    with uow:
+        read = uow.visits.current(week, commissioner_id=commissioner_id)
+    assert read == [replace(k, id=i) for k, i in zip(kept, ids, strict=True)]
+    assert [r.record.day for r in read] == [date(2026, 11, 2)] * 2
+
+
+def test_the_queries_of_a_periods_current_visits_are_those_of_their_versions(
+    uow: SqlUnitOfWork, provider_with_package: tuple[int, int]
+) -> None:
+    provider_id, package_id = provider_with_package
+    after = datetime(2026, 11, 9, 7, 30, tzinfo=UTC)
+    with uow:
+        old, current, later = uow.visits.add(
+            [
+                KeptVisit(provider_id, a_record("V-1"), 1, A_MOMENT, package_id),
+                KeptVisit(provider_id, a_record("V-1", notes="again"), 2, A_MOMENT, package_id),
+                KeptVisit(provider_id, a_record("V-2", planned_start_at=after), 1, A_MOMENT),
+            ]
+        )
+        uow.visits.add_queries(
+            [
+                VisitQuery(r, code, code, True, A_MOMENT)
+                for r, code in ((old, "old"), (current, "first"), (current, "second"), (later, "x"))
+            ]
+        )
+        commissioner_id = uow.commissioners.get("HFD").id
+        uow.commit()
+    week = DateRange(date(2026, 11, 2), date(2026, 11, 8))
+    with uow:
+        found = uow.visits.queries_in(week, commissioner_id=commissioner_id)
+        assert {k: [q.code for q in v] for k, v in found.items()} == {current: ["first", "second"]}
+        kept = uow.visits.current(week, commissioner_id=commissioner_id)
+        assert found == uow.visits.queries_of(k.id for k in kept if k.id is not None)
+        assert uow.visits.queries_in(week, commissioner_id=commissioner_id + 1) == {}
 
 
 def test_files_are_found_by_reference_and_listed_newest_first(

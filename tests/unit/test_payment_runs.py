@@ -24,6 +24,7 @@ from caremarket.domain.payment_runs import (
     expand_pools,
     funder_totals,
     period_of,
+    run_lines,
     run_payments,
 )
 from caremarket.domain.payments import Decided, PaymentRules, split_by_funding
@@ -221,6 +222,36 @@ def test_a_pooled_budget_and_the_persons_contribution_add_up_to_the_penny():
         FundingShare("WBC", Decimal(72)),
         FundingShare("CCG", Decimal(8)),
         FundingShare("PERSON", Decimal(20)),
+    )
+
+
+def test_lines_come_a_provider_at_a_time_unless_a_weekly_contribution_spans_two():
+    # PKG-1's visits are one provider's; PKG-2's two providers', its person paying £10 a
+    # week: that week's lines of both are final together, the £10 taken in order of day
+    funding = (
+        FundingShare("HFD", Decimal(100)),
+        FundingShare("PERSON", Decimal(0), weekly=Decimal("10.00")),
+    )
+    alone, shared = a_package("PKG-1"), a_package("PKG-2", funding=funding)
+    records = [
+        replace(a_visit(alone, WEEK.first), provider="Alpha Care"),
+        replace(a_visit(shared, WEEK.first), provider="Beta Care"),
+        a_visit(shared, WEEK.first + timedelta(days=1)),  # Wyeside Home Care's
+    ]
+    planned = [v for p in (alone, shared) for v in schedule_of(p).visits(WEEK)]
+    by_ref = {alone.reference: terms(alone), shared.reference: terms(shared, funding=funding)}
+    batches = list(run_lines(WEEK, by_ref, planned, records))
+    assert [[line.provider for line in batch] for batch in batches] == [
+        ["Alpha Care"],
+        ["Beta Care", PROVIDER],
+    ]
+    beta, wyeside = batches[1]
+    assert (dict(beta.funders), dict(wyeside.funders)) == (
+        {"PERSON": Decimal("7.90"), "HFD": Decimal("0.00")},
+        {"PERSON": Decimal("2.10"), "HFD": Decimal("5.80")},
+    )
+    assert [line for batch in batches for line in batch] == list(
+        run_payments(WEEK, by_ref, planned, records).lines
     )
 
 

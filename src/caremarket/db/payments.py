@@ -3,7 +3,10 @@ Core-level, like db/contracts.py: a run's lines are frozen values, written and r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import queue
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -123,18 +126,86 @@ class SqlPaymentRuns:
         )
         return self._runs(query)
 
-    def replace_lines(self, run: PaymentRun, lines: Sequence[RunLine]) -> None:
-        """A draft's lines, all new (a draft re-made starts again)."""
+    def replace_lines(self, run: PaymentRun, lines: Iterable[RunLine]) -> None:
+        """A draft's lines, all new (a draft re-made starts again).
+
+        `lines` may be worked out as they are written (an iterator). On PostgreSQL they go
+        into COPYs of `COPY_LINES` lines, written by a thread of their own (`_copy_rows`):
+        the server checks a COPY's foreign keys when it ends, and meanwhile the next lines
+        are worked out. Nothing else may use the session until the last line is given."""
         self.session.flush()
         self.session.execute(delete(t.payment_lines).where(L.run_id == run.id))
-        if not lines:
-            return
         providers = {r.name: r.id for r in self.session.execute(select(PR.name, PR.id))}
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
+            lines = list(lines)
+            if lines:
+                packages = self._package_ids(lines)
+                rows = [_row(run.id, line, providers, packages) for line in lines]
+                insert_rows(self.session, t.payment_lines, rows)
+            return
+        # the commissioner's packages, which a run's lines name; any other afterwards
+        mine = select(P.reference, P.id).where(
+            P.commissioner_id == self._commissioner_id(run.commissioner)
+        )
+        packages = {r.reference: r.id for r in self.session.execute(mine)}
+        others: list[RunLine] = []
+        funders: dict[tuple[tuple[str, Decimal], ...], str] = {}  # JSON, once for each split
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for line in lines:
+                if line.provider not in providers:
+                    raise NotFound(f"there is no provider {line.provider}")
+                reference = line.package_reference
+                if reference and reference not in packages:
+                    others.append(line)
+                shares = funders.get(line.funders)
+                if shares is None:
+                    shares = funders[line.funders] = json.dumps(
+                        {funder: str(amount) for funder, amount in line.funders}
+                    )
+                yield (
+                    run.id,
+                    providers[line.provider],
+                    packages.get(reference or ""),
+                    line.record_id,
+                    line.visit_id,
+                    line.day,
+                    line.decided,
+                    line.planned_minutes,
+                    line.actual_seconds,
+                    line.payable_minutes,
+                    line.carers_paid,
+                    line.rate,
+                    line.basis.value,
+                    line.enhancement,
+                    line.percent,
+                    line.amount,
+                    shares,
+                    line.held,
+                    _with_queries(line),
+                    line.adjusts_id,
+                )
+
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        _copy_rows(cursor, f"COPY payment_lines ({', '.join(_COPIED)}) FROM STDIN", rows())
+        for line in others:
+            package_id = self._package_ids([line]).get(line.package_reference or "")
+            if package_id is not None:
+                self.session.execute(
+                    update(t.payment_lines)
+                    .where(
+                        L.run_id == run.id,
+                        L.provider_id == providers[line.provider],
+                        L.visit_id == line.visit_id,
+                    )
+                    .values(package_id=package_id)
+                )
+
+    def _package_ids(self, lines: Sequence[RunLine]) -> dict[str, int]:
         references = {line.package_reference for line in lines if line.package_reference}
         found = select(P.reference, P.id).where(P.reference.in_(sorted(references)))
-        packages = {r.reference: r.id for r in self.session.execute(found)}
-        rows = [_row(run.id, line, providers, packages) for line in lines]
-        insert_rows(self.session, t.payment_lines, rows)
+        return {r.reference: r.id for r in self.session.execute(found)}
 
     def lines(self, run: PaymentRun, *, provider_id: int | None = None) -> list[RunLine]:
         query = self._line_query().where(L.run_id == run.id)
@@ -384,6 +455,74 @@ def _row(
         "adjusts_id": line.adjusts_id,
     }
 
+
+COPY_LINES = 10_000  # a run's lines a COPY
+
+
+def _copy_rows(cursor: Any, statement: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """COPY the rows, `COPY_LINES` at a time, from a thread of its own while this one makes
+    the next (the rows may be worked out as they are asked for). PostgreSQL checks a
+    statement's foreign keys at its end: for a run's lines (five keys a line) that is most
+    of the server's work, done here while Python works out the next lines rather than
+    after the last. The connection is the writer's alone until it is joined; the first
+    error of either thread is raised, the other stopping first."""
+    chunks: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=2)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            while (chunk := chunks.get()) is not None:
+                with cursor.copy(statement) as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+        except BaseException as error:  # raised by the caller's thread, after the join
+            failed.append(error)
+            while chunks.get() is not None:
+                pass  # let the caller's thread put its last and stop
+
+    writer = threading.Thread(target=write, name="copy rows", daemon=True)
+    writer.start()
+    try:
+        chunk: list[tuple[Any, ...]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == COPY_LINES:
+                if failed:
+                    break
+                chunks.put(chunk)
+                chunk = []
+        if chunk and not failed:
+            chunks.put(chunk)
+    finally:
+        chunks.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
+
+
+# the columns the COPY of a run's lines writes, in order (`id` from its sequence)
+_COPIED = (
+    "run_id",
+    "provider_id",
+    "package_id",
+    "record_id",
+    "visit_id",
+    "day",
+    "decided",
+    "planned_minutes",
+    "actual_seconds",
+    "payable_minutes",
+    "carers_paid",
+    "rate",
+    "basis",
+    "enhancement",
+    "percent",
+    "amount",
+    "funders",
+    "held",
+    "working",
+    "adjusts_id",
+)
 
 _HELD_BECAUSE = "\nheld: "
 

@@ -37,9 +37,10 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
+from operator import attrgetter
 
 from caremarket.domain.calendar import LONDON
+from caremarket.domain.lazy import worked_out
 from caremarket.domain.schedules import PlannedVisit
 
 ZERO = timedelta(0)
@@ -85,12 +86,12 @@ class VisitRecord:
     contract: str | None = None
     claimed: Decimal | None = None  # what the provider claims for it, if it says
 
-    @cached_property
+    @worked_out
     def day(self) -> date:
         """The day of the planned start, in London: the day the visit belongs to."""
         return self.planned_start_at.astimezone(LONDON).date()
 
-    @cached_property
+    @worked_out
     def duration(self) -> timedelta | None:
         """Actual end less actual start (negative when checked out before checking in)."""
         if self.actual_start_at is None or self.actual_end_at is None:
@@ -169,26 +170,48 @@ class Match:
 
 def match(records: Iterable[VisitRecord], planned: Iterable[PlannedVisit]) -> list[Match]:
     """Each record with the planned visit it stands for (None: none planned), in record order."""
-    records = list(records)
-    planned_on: dict[tuple[str, str, date], list[PlannedVisit]] = defaultdict(list)
-    for visit in planned:
-        planned_on[("package", visit.package_reference, visit.day)].append(visit)
-        planned_on[("person", visit.person_reference, visit.day)].append(visit)
-    records_on: dict[tuple[str, str, date], list[int]] = defaultdict(list)
-    for index, record in enumerate(records):
-        if record.package_reference:
-            records_on[("package", record.package_reference, record.day)].append(index)
-        else:
-            records_on[("person", record.person_reference or "", record.day)].append(index)
-    found: dict[int, PlannedVisit] = {}
-    taken: set[int] = set()
-    for key, indexes in records_on.items():
-        day_planned = planned_on.get(key, [])
-        for tier in _TIERS:
-            _match_tier(records, indexes, day_planned, tier, found, taken)
-            if all(i in found for i in indexes) or all(id(v) in taken for v in day_planned):
-                break
-    return [Match(record, found.get(i)) for i, record in enumerate(records)]
+    matching = Matching(list(records), planned)
+    matching.match_before(len(matching.records))
+    return [matching.match_of(i) for i in range(len(matching.records))]
+
+
+class Matching:
+    """`match`, a day of a package (or person) at a time, in the order of each one's first
+    record, as far as asked: a caller can work on the first records while later ones are
+    still to be matched, and gets what `match` gives."""
+
+    def __init__(self, records: Sequence[VisitRecord], planned: Iterable[PlannedVisit]) -> None:
+        self.records = records
+        self._planned_on: dict[tuple[str, str, date], list[PlannedVisit]] = defaultdict(list)
+        for visit in planned:
+            self._planned_on[("package", visit.package_reference, visit.day)].append(visit)
+            self._planned_on[("person", visit.person_reference, visit.day)].append(visit)
+        records_on: dict[tuple[str, str, date], list[int]] = defaultdict(list)
+        for index, record in enumerate(records):
+            if record.package_reference:
+                records_on[("package", record.package_reference, record.day)].append(index)
+            else:
+                records_on[("person", record.person_reference or "", record.day)].append(index)
+        self._days = list(records_on.items())  # in order of their first records
+        self._done = 0  # how many of them are matched
+        self._found: dict[int, PlannedVisit] = {}
+        self._taken: set[int] = set()
+
+    def match_before(self, end: int) -> None:
+        """Match each day that has a record before position `end` (all its records)."""
+        days, records, found, taken = self._days, self.records, self._found, self._taken
+        while self._done < len(days) and days[self._done][1][0] < end:
+            key, indexes = days[self._done]
+            day_planned = self._planned_on.get(key, [])
+            for tier in _TIERS:
+                _match_tier(records, indexes, day_planned, tier, found, taken)
+                if all(i in found for i in indexes) or all(id(v) in taken for v in day_planned):
+                    break
+            self._done += 1
+
+    def match_of(self, index: int) -> Match:
+        """The record at `index` matched (its day matched first: `match_before`)."""
+        return Match(self.records[index], self._found.get(index))
 
 
 # First the same length and carers, then the same length, then any visit of the day.
@@ -209,23 +232,35 @@ def _match_tier(
 ) -> None:
     """Match the day's records still unmatched to its planned visits still free, keeping
     the order of times within each group the tier forms (nearest starts, in order)."""
-    groups: dict[Hashable, tuple[list[int], list[PlannedVisit]]] = defaultdict(lambda: ([], []))
+    groups: dict[Hashable, tuple[list[int], list[PlannedVisit]]] = {}
     for index in indexes:
         if index not in found:
             record = records[index]
-            carers = record.carers_planned or record.carers_present
-            groups[tier(record.planned_minutes, carers)][0].append(index)
+            key = tier(record.planned_minutes, record.carers_planned or record.carers_present)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = ([], [])
+            group[0].append(index)
     for visit in planned:
         if id(visit) not in taken:
-            groups[tier(visit.minutes, visit.carers)][1].append(visit)
+            key = tier(visit.minutes, visit.carers)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = ([], [])
+            group[1].append(visit)
     for mine, theirs in groups.values():
+        if not mine or not theirs:
+            continue  # nothing to pair
         mine.sort(key=lambda i: records[i].planned_start_at)
-        theirs.sort(key=lambda v: v.starts_at)
+        theirs.sort(key=_starts_at)
         starts = [records[i].planned_start_at for i in mine]
         pairs = _align(starts, [v.starts_at for v in theirs])
         for a, b in pairs:
             found[mine[a]] = theirs[b]
             taken.add(id(theirs[b]))
+
+
+_starts_at = attrgetter("starts_at")
 
 
 def _align(first: Sequence[datetime], second: Sequence[datetime]) -> list[tuple[int, int]]:
@@ -308,25 +343,38 @@ def check(
     """Every match with the flags the checks raise on it, in the same order. `earlier` are
     visits already received (from other files) that a carer's overlaps are looked for in too;
     they are not flagged here, having been checked when they came."""
-    flags: list[list[Flag]] = [_own_flags(m, limits) for m in matches]
+    flags: list[list[Flag]] = [own_flags(m, limits) for m in matches]
     new_ids = {m.record.visit_id for m in matches}
     records = [m.record for m in matches]
     records += [r for r in earlier if r.visit_id not in new_ids]
-    for first, second, carer in _overlaps(records):
-        for this, other in ((first, second), (second, first)):
-            if this < len(matches):
-                flags[this].append(
-                    Flag(
-                        FlagCode.OVERLAP,
-                        f"carer {carer} is also at visit {records[other].visit_id}"
-                        " at the same time",
-                        holds=True,
-                    )
-                )
+    for this, flag in overlap_flags(records, flagged=len(matches)):
+        flags[this].append(flag)
     return [Checked(m, tuple(f)) for m, f in zip(matches, flags, strict=True)]
 
 
-def _own_flags(found: Match, limits: CheckLimits) -> list[Flag]:
+def overlap_flags(records: Sequence[VisitRecord], *, flagged: int) -> list[tuple[int, Flag]]:
+    """`check`'s overlap flags, each with the position of the record it is raised on (of the
+    first `flagged` records only), in the order `check` adds them to a record's own."""
+    found = []
+    for first, second, carer in _overlaps(records):
+        for this, other in ((first, second), (second, first)):
+            if this < flagged:
+                found.append(
+                    (
+                        this,
+                        Flag(
+                            FlagCode.OVERLAP,
+                            f"carer {carer} is also at visit {records[other].visit_id}"
+                            " at the same time",
+                            holds=True,
+                        ),
+                    )
+                )
+    return found
+
+
+def own_flags(found: Match, limits: CheckLimits) -> list[Flag]:
+    """The flags a match raises on its own (all but overlaps: `overlap_flags`)."""
     record = found.record
     flags = []
     if found.planned is None:

@@ -36,13 +36,20 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from caremarket.domain.contracts import Contract
-from caremarket.domain.ecm import Flag, VisitRecord, check, match
+from caremarket.domain.ecm import (
+    CheckLimits,
+    Flag,
+    Matching,
+    VisitRecord,
+    overlap_flags,
+    own_flags,
+)
 from caremarket.domain.errors import Conflict, DomainError
 from caremarket.domain.market import ServiceType, Zone
 from caremarket.domain.money import format_pounds
@@ -204,19 +211,65 @@ def run_payments(
     late: the caller gives only those), and adjustments of what `paid` holds (the approved
     lines of earlier runs). `planned` covers the days of every record given; `terms` are by
     package reference; `pools` are the partnerships' pooled budgets by partnership code."""
+    batches = run_lines(period, terms, planned, records, paid=paid, pools=pools)
+    return RunResult(period, tuple(line for batch in batches for line in batch))
+
+
+def run_lines(
+    period: DateRange,
+    terms: Mapping[str, PackageTerms],
+    planned: Iterable[PlannedVisit],
+    records: Iterable[CurrentRecord],
+    *,
+    paid: Iterable[RunLine] = (),
+    pools: Mapping[str, Sequence[FundingShare]] = {},  # noqa: B006 - read only
+) -> Iterator[list[RunLine]]:
+    """`run_payments`' lines, in its order, a few providers' at a time, each batch as soon
+    as it is final: a caller can write one while the next is worked out. Records are
+    matched a provider at a time (`domain.ecm.Matching`: each day of a package whole, as
+    `match` would), checked (a carer's overlaps looked for across all providers first) and
+    priced; a provider's lines are final once every package they name has all its lines
+    worked out (a weekly contribution is taken from a package's week as a whole)."""
     current = sorted(records, key=lambda c: (c.provider, c.record.visit_id))
     before = _paid_by_visit(paid)
-    matched = check(match([c.record for c in current], planned))
+    records_ = [c.record for c in current]
+    matching = Matching(records_, planned)
+    overlaps: dict[int, list[Flag]] = defaultdict(list)
+    for index, flag in overlap_flags(records_, flagged=len(records_)):
+        overlaps[index].append(flag)
+    limits = CheckLimits()
+    # where each provider's records end, and the last provider each package has a line of
+    # (a line names its record's package: one matched by the package's day plans it)
+    ends: list[int] = []
+    last: dict[str | None, int] = {}
+    for index, item in enumerate(current):
+        if index and item.provider != current[index - 1].provider:
+            ends.append(index)
+        last[item.record.package_reference] = len(ends)
+    ends.append(len(current))
     memo = _Memo()
-    lines = []
-    for item, checked in zip(current, matched, strict=True):
+    lines: list[RunLine] = []
+    waits_for = -1  # the last provider the lines so far wait for
+    position = 0
+    for index, item in enumerate(current):
+        if index == 0 or index == ends[position]:
+            if index:
+                position += 1
+                if lines and waits_for < position:
+                    yield _final(lines, period, terms, memo)
+                    lines = []
+            matching.match_before(ends[position])
         key = (item.provider, item.record.visit_id)
         if item.record.day > period.last and key not in before:
             continue  # a later run's
-        package = terms.get(checked.match.record.package_reference or "")
+        package = terms.get(item.record.package_reference or "")
         if package is None:
             continue  # not this commissioner's to pay
-        line = _line(item, checked.match.planned, checked.flags, package, pools, memo)
+        found = matching.match_of(index)
+        flags = own_flags(found, limits)
+        flags += overlaps.get(index, ())
+        line = _line(item, found.planned, flags, package, pools, memo)
+        waits_for = max(waits_for, last.get(line.package_reference, len(ends)))
         if key in before:
             weekly = weekly_contribution(package.funding)
             shared = memo.funding[package.package_reference] if weekly else None
@@ -225,8 +278,14 @@ def run_payments(
                 lines.append(adjustment)
         else:
             lines.append(line)
-    lines = _with_contributions(lines, period, terms, memo)
-    return RunResult(period, tuple(sorted(lines, key=_order)))
+    if lines:
+        yield _final(lines, period, terms, memo)
+
+
+def _final(
+    lines: list[RunLine], period: DateRange, terms: Mapping[str, PackageTerms], memo: _Memo
+) -> list[RunLine]:
+    return sorted(_with_contributions(lines, period, terms, memo), key=_order)
 
 
 def provider_totals(lines: Iterable[RunLine]) -> list[ProviderTotals]:
@@ -270,13 +329,16 @@ def _pooled(
 
 @dataclass
 class _Memo:
-    """What a run works out once and uses for many lines: a package's rate on a day (the same
-    all day), its funding with pools expanded, each distinct pricing (`pay_visit`'s memo) and
-    each split of an amount by a funding. Pure functions' results, so a line is the same
-    whether worked out or remembered."""
+    """What a run works out once and uses for many lines: the rate of a rate card, service,
+    zone and contract on a day (the same all day; the terms' own objects, by identity, which
+    live as long as the run), whether rules pay a service as planned, a package's funding
+    with pools expanded, each distinct pricing (`pay_visit`'s memo) and each split of an
+    amount by a funding. Pure functions' results, so a line is the same whether worked out
+    or remembered."""
 
-    rates: dict[tuple[str, date], Rate] = field(default_factory=dict)
+    rates: dict[tuple[int, int, int, int, date], Rate] = field(default_factory=dict)
     funding: dict[str, tuple[FundingShare, ...]] = field(default_factory=dict)
+    as_planned: dict[tuple[int, int], bool] = field(default_factory=dict)
     priced: dict = field(default_factory=dict)
     splits: dict[tuple[tuple[FundingShare, ...], Decimal], tuple[tuple[str, Decimal], ...]] = field(
         default_factory=dict
@@ -301,10 +363,12 @@ def _line(
     record = item.record
     day = planned.day if planned else record.day
     service = terms.service
-    rate = memo.rates.get((terms.package_reference, day))
+    # what a rate depends on, by identity: many packages share a card, service and contract
+    rate_key = (id(terms.card), id(service), id(terms.zone), id(terms.contract), day)
+    rate = memo.rates.get(rate_key)
     if rate is None:
         rate = visit_rate(terms.card, service, terms.zone, day, contract=terms.contract)
-        memo.rates[terms.package_reference, day] = rate
+        memo.rates[rate_key] = rate
     funding = memo.funding.get(terms.package_reference)
     if funding is None:
         shares = percentage_shares(terms.funding)
@@ -314,11 +378,15 @@ def _line(
         planned,
         rules=terms.rules,
         rate=rate,
-        paid_as_planned=terms.rules.pays_as_planned(service),
+        paid_as_planned=_pays_as_planned(terms, memo),
         authorised_extension_minutes=authorised_minutes(item.queries) if item.queries else 0,
         flags=flags,
         memo=memo.priced,
     )
+    decided, amount, working = priced.decided.value, priced.amount, priced.working
+    if not item.queries:  # most visits: nothing raised, nothing resolved
+        held_by_check = [f for f in priced.flags if f.holds] if priced.flags else []
+        return _run_line(item, priced, rate, amount, memo.split(amount, funding), held_by_check)
     queries = [q for q in item.queries if not is_extension(q)]
     resolved = [q for q in queries if q.resolution is not None]
     open_ = [q for q in queries if q.open and q.holds]
@@ -328,7 +396,6 @@ def _line(
     # A check's flag that the import already raised as a query is that query.
     raised = {q.code for q in queries}
     held_by_check = [f for f in held_by_check if f.code.value not in raised]
-    decided, amount, working = priced.decided.value, priced.amount, priced.working
     if refused:
         decided, amount = NOT_PAID_ON_QUERY, ZERO
         working = f"query resolved, not to be paid: {refused[0].note or refused[0].message}"
@@ -359,6 +426,48 @@ def _line(
         record_id=item.record_id,
         queries=tuple(why),
     )
+
+
+def _run_line(
+    item: CurrentRecord,
+    priced: PaymentLine,
+    rate: Rate,
+    amount: Decimal,
+    funders: tuple[tuple[str, Decimal], ...],
+    held_by_check: list[Flag],
+) -> RunLine:
+    """A line of a visit without queries: `_line`'s, positionally (RunLine's field order)."""
+    return RunLine(
+        item.provider,
+        item.record.visit_id,
+        priced.package_reference,
+        priced.day,
+        priced.decided.value,
+        priced.planned_minutes,
+        None if priced.actual is None else int(priced.actual.total_seconds()),
+        priced.payable_minutes,
+        priced.carers_paid,
+        rate.amount,
+        rate.basis,
+        priced.enhancement,
+        priced.percent,
+        amount,
+        funders,
+        bool(held_by_check),
+        priced.working,
+        item.record_id,
+        None,
+        None,
+        tuple(f.message for f in held_by_check),
+    )
+
+
+def _pays_as_planned(terms: PackageTerms, memo: _Memo) -> bool:
+    key = (id(terms.rules), id(terms.service))
+    found = memo.as_planned.get(key)
+    if found is None:
+        found = memo.as_planned[key] = terms.rules.pays_as_planned(terms.service)
+    return found
 
 
 def _with_contributions(

@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from caremarket.domain.calendar import LONDON
 from caremarket.domain.errors import DomainError
+from caremarket.domain.lazy import worked_out
 from caremarket.domain.packages import CarePackage
 from caremarket.domain.patterns import VisitLine
 
@@ -88,7 +89,7 @@ class PlannedVisit:
     line: int  # the pattern line it comes from (0 is the first)
     call: int  # its number among the day's calls of that line (0 is the first)
 
-    @property
+    @worked_out
     def starts_at(self) -> datetime:
         return datetime.combine(self.day, self.starts, tzinfo=LONDON)
 
@@ -145,27 +146,10 @@ class Schedule:
     def visits_on(self, day: date) -> list[PlannedVisit]:
         if not self.delivers_on(day):
             return []
-        calls = [
-            (index, call, line)
-            for index, line in enumerate(self.pattern_on(day))
-            if day.weekday() in line.days
-            for call in range(line.calls_per_day)
-        ]
-        day_calls = [c for c in calls if c[2].minutes < LONG_CALL_MINUTES]
-        long_calls = [c for c in calls if c[2].minutes >= LONG_CALL_MINUTES]
-        visits = [
+        return [
             self._visit(day, starts, index, call, line)
-            for starts, (index, call, line) in zip(
-                _day_call_times(len(day_calls)), day_calls, strict=True
-            )
+            for starts, index, call, line in _day_plan(self.pattern_on(day), day.weekday())
         ]
-        visits += [
-            self._visit(day, starts, index, call, line)
-            for starts, (index, call, line) in zip(
-                _long_call_times(tuple(c[2].minutes for c in long_calls)), long_calls, strict=True
-            )
-        ]
-        return sorted(visits, key=lambda v: (v.starts, v.line, v.call))
 
     def _visit(
         self, day: date, starts: time, index: int, call: int, line: VisitLine
@@ -201,6 +185,35 @@ def schedule_of(
         patterns=patterns,
         suspensions=tuple(suspensions),
     )
+
+
+@lru_cache(maxsize=4096)  # the same few patterns, day after day, package after package
+def _day_plan(
+    pattern: tuple[VisitLine, ...], weekday: int
+) -> tuple[tuple[time, int, int, VisitLine], ...]:
+    """A pattern's calls on a day of the week: (start, line, call, the line) in order of
+    start time, then line, then call."""
+    calls = [
+        (index, call, line)
+        for index, line in enumerate(pattern)
+        if weekday in line.days
+        for call in range(line.calls_per_day)
+    ]
+    day_calls = [c for c in calls if c[2].minutes < LONG_CALL_MINUTES]
+    long_calls = [c for c in calls if c[2].minutes >= LONG_CALL_MINUTES]
+    plan = [
+        (starts, index, call, line)
+        for starts, (index, call, line) in zip(
+            _day_call_times(len(day_calls)), day_calls, strict=True
+        )
+    ]
+    plan += [
+        (starts, index, call, line)
+        for starts, (index, call, line) in zip(
+            _long_call_times(tuple(c[2].minutes for c in long_calls)), long_calls, strict=True
+        )
+    ]
+    return tuple(sorted(plan, key=lambda p: (p[0], p[1], p[2])))
 
 
 @cache  # the same few counts, day after day, package after package
