@@ -11,14 +11,13 @@ Where a contract's payment rules name no stored rule set, the defaults apply
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from caremarket.collector import collection_paused
 from caremarket.domain import visit_queries
 from caremarket.domain.access import Actor
 from caremarket.domain.audit import entry
@@ -109,7 +108,7 @@ def create_run(
     """A draft run for the commissioner's week or four weeks; refused where another run
     covers any of its days."""
     period, frequency = period_of(first, last)
-    with uow, _without_cycle_collection():
+    with uow, collection_paused():
         owner = uow.commissioners.get(commissioner)
         clash = uow.payment_runs.overlapping(owner.code, period)
         if clash:
@@ -129,7 +128,7 @@ def create_run(
 
 def refresh_run(uow: UnitOfWork, reference: str, *, by: Actor, now: datetime) -> PaymentRun:
     """A draft made again from what is known now (new versions, queries resolved)."""
-    with uow, _without_cycle_collection():
+    with uow, collection_paused():
         run = uow.payment_runs.get(reference)
         run.check_draft()
         owner = uow.commissioners.get(run.commissioner)
@@ -267,21 +266,6 @@ def reconcile_invoice(
         )
         uow.commit()
     return result
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while a run is made: a county's run holds about a
-    million objects (records, planned visits, lines), in no cycles that matter, and the
-    collector went over all of them each time the heap grew by a quarter (13 full passes,
-    about a fifth of the run's time). Whatever cycles arise are collected afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # Reading a run's inputs -----------------------------------------------------------------------

@@ -13,17 +13,15 @@ end, or are handed back and sourced again; providers recruit and lose care worke
 from __future__ import annotations
 
 import copy
-import gc
 import heapq
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from caremarket.collector import collection_paused
 from caremarket.domain import sourcing as engine
 from caremarket.domain.calendar import WorkingWeek
 from caremarket.domain.discharge import delay_days
@@ -188,7 +186,7 @@ class _Run:
 
     # -- the run -----------------------------------------------------------------------
     def run(self) -> RunResult:
-        with _collector_paused():
+        with collection_paused():
             return self._run()
 
     def _run(self) -> RunResult:
@@ -691,21 +689,6 @@ class _Run:
 
     def _day(self, at: datetime) -> date:
         return at.astimezone(self.week.zone).date()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a run goes: a run makes hundreds of
-    thousands of small objects (states, offers, events) that reference counting frees, and
-    the collector's passes over the run's growing heap took a tenth to a fifth of its time.
-    The few cycles (the run and its broker) are collected once it is resumed."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _percentile(values: list[float], q: float) -> float:
