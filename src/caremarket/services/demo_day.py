@@ -137,7 +137,7 @@ def _answer_every_offer(
                 uow,
                 reference,
                 by=staff,
-                start_on=(moment + timedelta(days=1)).date(),
+                start_on=moment.astimezone(week.zone).date() + timedelta(days=1),
                 now=moment,
                 week=week,
             )
