@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from caremarket.db import tables as t
 from caremarket.db.bulk import insert_rows
 from caremarket.db.ecm_staging import EcmStaging, try_import_lock
+from caremarket.db.visit_rows import RECORD_FIELDS, STATUSES, VERIFICATIONS, record_of
 from caremarket.domain.calendar import LONDON
-from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
+from caremarket.domain.ecm import VisitRecord
 from caremarket.domain.errors import NotFound
 from caremarket.domain.schedules import DateRange
 from caremarket.domain.visit_queries import Resolution, VisitQuery
@@ -29,26 +30,6 @@ V = t.visit_records.c
 Q = t.visit_queries.c
 P = t.care_packages.c
 CHUNK = 500  # keys in one IN list: well under every database's limit on parameters
-
-RECORD_FIELDS = (
-    "visit_id",
-    "planned_start_at",
-    "planned_minutes",
-    "status",
-    "package_reference",
-    "person_reference",
-    "actual_start_at",
-    "actual_end_at",
-    "carers_planned",
-    "carers_present",
-    "cancelled_at",
-    "verification",
-    "notes",
-    "carer_ids",
-    "service",
-    "contract",
-    "claimed",
-)
 
 
 class SqlVisits:
@@ -428,47 +409,9 @@ KEPT_COLUMNS = tuple(
 
 
 def _kept(row: Any) -> KeptVisit:
-    # unpacked by position, without a dict between: a payment run makes hundreds of thousands
-    (
-        visit_id,
-        planned_start_at,
-        planned_minutes,
-        status,
-        package_reference,
-        person_reference,
-        actual_start_at,
-        actual_end_at,
-        carers_planned,
-        carers_present,
-        cancelled_at,
-        verification,
-        notes,
-        carer_ids,
-        service,
-        contract,
-        claimed,
-        *kept,
-    ) = row
-    record = VisitRecord(
-        visit_id,
-        planned_start_at,
-        planned_minutes,
-        _STATUSES[status],
-        package_reference,
-        person_reference,
-        actual_start_at,
-        actual_end_at,
-        carers_planned,
-        carers_present,
-        cancelled_at,
-        _VERIFICATIONS[verification],
-        notes,
-        tuple(carer_ids or ()),
-        service,
-        contract,
-        claimed,
-    )
-    return KeptVisit(kept[0], record, *kept[1:])
+    # by position, without a dict between: a payment run makes hundreds of thousands
+    fields = len(RECORD_FIELDS)
+    return KeptVisit(row[fields], record_of(row[:fields]), *row[fields + 1 :])
 
 
 def _kept_lean(session: Session, query: Any) -> list[KeptVisit]:
@@ -494,7 +437,7 @@ def _kept_lean(session: Session, query: Any) -> list[KeptVisit]:
         if zone is not None:
             cursor.execute("SELECT set_config('TimeZone', %s, true)", (zone,))
     carers: dict[str | None, tuple[str, ...]] = {}
-    statuses, verifications, new = _STATUSES, _VERIFICATIONS, object.__new__
+    statuses, verifications, new = STATUSES, VERIFICATIONS, object.__new__
     kept = []
     for (
         visit_id,
@@ -568,11 +511,6 @@ def _utc(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is UTC:
         return moment
     return moment.astimezone(UTC)
-
-
-# by value; a member looks itself up too, a StrEnum hashing and comparing as its value
-_STATUSES = {s.value: s for s in VisitStatus}
-_VERIFICATIONS = {v.value: v for v in Verification}
 
 
 def _query(row: Any) -> VisitQuery:

@@ -26,7 +26,8 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from caremarket.domain.ecm import Verification, VisitRecord, VisitStatus
+from caremarket.db.visit_rows import RECORD_FIELDS, record_of
+from caremarket.domain.ecm import VisitRecord
 
 # Dropped with the transaction: a second import in the same session starts afresh.
 _DROP = "DROP TABLE IF EXISTS ecm_rows, ecm_read, ecm_good"
@@ -53,8 +54,6 @@ _SHAPED = (
 _AMOUNTS = tuple(
     "0" * digits + pence for digits in range(1, 11) for pence in ("", ".0", ".00")
 )  # pounds, and pence if any: what parse_amount reads without a £ or commas
-_STATUSES = {status.value: status for status in VisitStatus}
-_VERIFICATIONS = {method.value: method for method in Verification}
 # Import locks: (this class, the provider's id) in pg_try_advisory_xact_lock's two keys.
 IMPORT_LOCK = 0x45434D  # 'ECM'
 
@@ -369,57 +368,12 @@ class EcmStaging:
         # London day and clock, quicker from a moment already in that zone
         cursor.execute("SET LOCAL TimeZone = 'Europe/London'")
         cursor.execute(
-            "SELECT package_id, coalesce(held_version, 0) + 1, visit_id, planned_start_at,"
-            " planned_minutes, status, package_reference, person_reference, actual_start_at,"
-            " actual_end_at, carers_planned, carers_present, cancelled_at, verification, notes,"
-            " carer_ids, service, contract, claimed"
+            f"SELECT package_id, coalesce(held_version, 0) + 1, {', '.join(RECORD_FIELDS)}"
             " FROM ecm_good WHERE unchanged IS NOT TRUE ORDER BY line"
         )
         fresh = [  # as tuples, positionally: thousands of rows a file
-            (
-                package_id,
-                VisitRecord(
-                    visit_id,
-                    planned_start_at,
-                    planned_minutes,
-                    _STATUSES[status],
-                    package_reference,
-                    person_reference,
-                    actual_start_at,
-                    actual_end_at,
-                    carers_planned,
-                    carers_present,
-                    cancelled_at,
-                    _VERIFICATIONS[verification],
-                    notes,
-                    tuple(carer_ids),
-                    service,
-                    contract,
-                    claimed,
-                ),
-                version,
-            )
-            for (
-                package_id,
-                version,
-                visit_id,
-                planned_start_at,
-                planned_minutes,
-                status,
-                package_reference,
-                person_reference,
-                actual_start_at,
-                actual_end_at,
-                carers_planned,
-                carers_present,
-                cancelled_at,
-                verification,
-                notes,
-                carer_ids,
-                service,
-                contract,
-                claimed,
-            ) in cursor.fetchall()
+            (package_id, record_of(fields), version)
+            for package_id, version, *fields in cursor.fetchall()
         ]
         cursor.execute("RESET TimeZone")
         references = list(
