@@ -94,28 +94,34 @@ def test_auditors_and_providers_cannot_save_or_run(client, tokens) -> None:
     )
 
 
+def a_herefordshire_run_under_way(client: TestClient, headers: dict[str, str]) -> dict:
+    """A year of Herefordshire's five options saved and started, once the server runs it."""
+    text = (EXAMPLES / "herefordshire.toml").read_text(encoding="utf-8")
+    saved = client.post(
+        "/api/simulation/scenarios",
+        json={"commissioner": "HFD", "name": "Herefordshire", "text": text},
+        headers=headers,
+    ).json()
+    run = client.post(
+        f"/api/simulation/scenarios/{saved['id']}/runs", json={}, headers=headers
+    ).json()
+    deadline = time.monotonic() + WAIT_SECONDS
+    while run["status"] == "queued" and time.monotonic() < deadline:
+        time.sleep(0.1)
+        run = client.get(f"/api/simulation/runs/{run['id']}", headers=headers).json()
+    assert run["status"] == "running"
+    return run
+
+
 def test_a_run_under_way_when_the_server_stops_is_put_back_in_the_queue(tmp_path) -> None:
     """A year of Herefordshire's five options: the server stops during it, at the next
     replication the run goes back in the queue (to run again at the next start), and the
     server is not held up until the whole run ends."""
     settings, tokens = make_market(f"sqlite:///{tmp_path / 'stopping.db'}")
     mine = bearer(tokens[Role.COMMISSIONER])
-    text = (EXAMPLES / "herefordshire.toml").read_text(encoding="utf-8")
     app = create_app(settings.model_copy(update={"simulation_seconds": 0.1}))
     with TestClient(app) as client:
-        saved = client.post(
-            "/api/simulation/scenarios",
-            json={"commissioner": "HFD", "name": "Herefordshire", "text": text},
-            headers=mine,
-        ).json()
-        run = client.post(
-            f"/api/simulation/scenarios/{saved['id']}/runs", json={}, headers=mine
-        ).json()
-        deadline = time.monotonic() + WAIT_SECONDS
-        while run["status"] == "queued" and time.monotonic() < deadline:
-            time.sleep(0.1)
-            run = client.get(f"/api/simulation/runs/{run['id']}", headers=mine).json()
-        assert run["status"] == "running"
+        run = a_herefordshire_run_under_way(client, mine)
         stopping_at = time.monotonic()
     app.state.engine.dispose()
 
@@ -135,23 +141,9 @@ def test_a_run_cancelled_while_the_server_runs_it_stops_and_keeps_its_cancellati
     second cancel, or an auditor's, is refused."""
     settings, tokens = make_market(f"sqlite:///{tmp_path / 'cancelling.db'}")
     mine = bearer(tokens[Role.COMMISSIONER])
-    text = (EXAMPLES / "herefordshire.toml").read_text(encoding="utf-8")
     app = create_app(settings.model_copy(update={"simulation_seconds": 0.1}))
     with TestClient(app) as client:
-        saved = client.post(
-            "/api/simulation/scenarios",
-            json={"commissioner": "HFD", "name": "Herefordshire", "text": text},
-            headers=mine,
-        ).json()
-        run = client.post(
-            f"/api/simulation/scenarios/{saved['id']}/runs", json={}, headers=mine
-        ).json()
-        path = f"/api/simulation/runs/{run['id']}"
-        deadline = time.monotonic() + WAIT_SECONDS
-        while run["status"] == "queued" and time.monotonic() < deadline:
-            time.sleep(0.1)
-            run = client.get(path, headers=mine).json()
-        assert run["status"] == "running"
+        path = f"/api/simulation/runs/{a_herefordshire_run_under_way(client, mine)['id']}"
         refused = client.post(f"{path}/cancel", headers=bearer(tokens[Role.AUDITOR]))
         assert refused.status_code == 403
 
