@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from caremarket.config import Settings
 from caremarket.domain.access import Role
 from tests.simulation_scenarios import TINY
-from tests.web.conftest import form_token, serve, sign_in
+from tests.web.conftest import form_token, post, serve, sign_in
 
 WAIT_SECONDS = 60
 
@@ -138,20 +138,19 @@ def idle(market_settings: Settings) -> Iterator[TestClient]:
     yield from serve(market_settings.model_copy(update={"simulation_seconds": 0}))
 
 
+def a_waiting_run(client: TestClient, name: str) -> tuple[str, str]:
+    """The tiny scenario saved under `name` and a run of it started: their pages' paths."""
+    scenario_path = save(client, name=name, text=TINY).headers["location"]
+    started = post(client, f"{scenario_path}/runs", replications="2", seed="1")
+    return scenario_path, started.headers["location"]
+
+
 def test_a_commissioner_cancels_a_waiting_run_and_a_second_cancel_is_refused(idle) -> None:
     sign_in(idle, Role.COMMISSIONER)
-    scenario_path = save(idle, name="To cancel", text=TINY).headers["location"]
-    started = idle.post(
-        f"{scenario_path}/runs",
-        data={"csrf_token": form_token(idle), "replications": "2", "seed": "1"},
-        follow_redirects=False,
-    )
-    run_path = started.headers["location"]
+    scenario_path, run_path = a_waiting_run(idle, "To cancel")
     assert "Cancel the run" in idle.get(run_path).text
 
-    cancelled = idle.post(
-        f"{run_path}/cancel", data={"csrf_token": form_token(idle)}, follow_redirects=False
-    )
+    cancelled = post(idle, f"{run_path}/cancel")
 
     assert cancelled.status_code == 303, cancelled.text
     page = idle.get(cancelled.headers["location"]).text
@@ -168,13 +167,7 @@ def test_a_commissioner_cancels_a_waiting_run_and_a_second_cancel_is_refused(idl
 
 def test_an_auditor_cannot_cancel_a_run(idle) -> None:
     sign_in(idle, Role.COMMISSIONER)
-    scenario_path = save(idle, name="Kept running", text=TINY).headers["location"]
-    started = idle.post(
-        f"{scenario_path}/runs",
-        data={"csrf_token": form_token(idle), "replications": "2", "seed": "1"},
-        follow_redirects=False,
-    )
-    run_path = started.headers["location"]
+    _, run_path = a_waiting_run(idle, "Kept running")
     idle.post("/sign-out", data={"csrf_token": form_token(idle)})
     sign_in(idle, Role.AUDITOR)
 
